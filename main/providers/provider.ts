@@ -1,0 +1,63 @@
+import type { Got } from 'got';
+import type { Readable } from 'node:stream';
+import type { LinkView } from '../../shared/models.ts';
+
+/** A file on disk as the engine hands it to a provider: identity, size and ways to read ranges. */
+export interface LocalFile {
+  path: string;
+  name: string;
+  size: number;
+  mtimeMs: number;
+  mimeType: string;
+  /** Hex digests, computed by the engine in a streamed pass before the first network step. */
+  md5: string;
+  sha256: string;
+  /** A fresh stream over bytes [start, endExclusive): one per attempt, never the whole file in memory. */
+  openRange(start: number, endExclusive: number): Readable;
+}
+
+export interface ProviderCapabilities {
+  /** The server keeps partial uploads and can be asked where to continue. */
+  resumable: boolean;
+  /** Largest file the provider accepts, if it has a documented limit. */
+  maxFileSize?: number;
+}
+
+export interface StepContext<TConfig> {
+  config: TConfig;
+  /** Secrets of the account, decrypted in the main process only for the duration of a step. */
+  secrets: Readonly<Record<string, string>>;
+  http: Got;
+  signal: AbortSignal;
+  /** Report bytes of the current attempt as they go out; the engine adds them to committed bytes. */
+  onBytesSent(inFlightBytes: number): void;
+}
+
+/** What a finished upload is in the provider's terms. */
+export interface RemoteResult {
+  remoteId: string;
+  links: LinkView[];
+}
+
+export type StepResult<TSession> =
+  | { kind: 'progress'; session: TSession; committedBytes: number }
+  | { kind: 'done'; session: TSession; result: RemoteResult };
+
+/**
+ * One adapter per provider. The engine owns the loop, the journal and the retries: it calls
+ * `startSession` once per file (the result is journaled before any network I/O), then `step` until
+ * it returns `done`, journaling the session after each acknowledged step. A step must be safe to
+ * repeat with the same session: that is how retries and crash-resume work.
+ */
+export interface Provider<TConfig, TSession> {
+  readonly id: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Parse and check an account's non-secret fields; throws a ProviderError with the reason. */
+  parseConfig(fields: Readonly<Record<string, string>>): TConfig;
+  /** Create the server-side identity of an upload. May or may not touch the network. */
+  startSession(ctx: StepContext<TConfig>, file: LocalFile): Promise<TSession>;
+  /** Perform one network step (one slice, one part) and say where the upload now stands. */
+  step(ctx: StepContext<TConfig>, file: LocalFile, session: TSession): Promise<StepResult<TSession>>;
+  /** Parse a journaled session back; a session that does not parse restarts the upload. */
+  parseSession(value: unknown): TSession;
+}

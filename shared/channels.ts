@@ -1,0 +1,17 @@
+/**
+ * The names of the contract's commands and events, without their schemas, so the preload can stay a
+ * tiny bundle that knows which channels exist and nothing else.
+ */
+export const commandNames = ['accounts.list', 'uploads.add', 'uploads.list', 'history.list'] as const;
+export type CommandName = (typeof commandNames)[number];
+
+export const eventNames = ['tasks.changed', 'history.added'] as const;
+export type EventName = (typeof eventNames)[number];
+
+/** Electron IPC channel for a command; events share one channel and carry their name. */
+export const commandChannel = (name: CommandName): string => `ferry:command:${name}`;
+export const eventChannel = 'ferry:event';
+
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && (commandNames as readonly string[]).includes(value);
+}
