@@ -22,9 +22,16 @@ export class CommandError extends Error {
  * must be a contract command and the payload must parse against its schema, or the call is refused
  * before any handler runs.
  */
-export async function dispatchCommand(handlers: CommandHandlers, name: unknown, request: unknown): Promise<unknown> {
+export async function dispatchCommand(
+  handlers: CommandHandlers,
+  name: unknown,
+  request: unknown,
+): Promise<unknown> {
   if (!isCommandName(name)) {
-    throw new CommandError({ code: 'unknown-command', message: `Unknown command: ${String(name).slice(0, 100)}` });
+    throw new CommandError({
+      code: 'unknown-command',
+      message: `Unknown command: ${String(name).slice(0, 100)}`,
+    });
   }
   const parsed = commandSchemas[name].request.safeParse(request ?? {});
   if (!parsed.success) {

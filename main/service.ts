@@ -1,4 +1,20 @@
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join, relative, isAbsolute } from 'node:path';
+import got from 'got';
 import type { FerryEvent } from '../shared/contract.ts';
+import type { AccountView } from '../shared/models.ts';
+import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
+import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
+import { UploadError } from './engine/upload-error.ts';
+import type { Provider } from './providers/provider.ts';
+import { providerRegistry } from './providers/registry.ts';
+import { startSandbox } from './sandbox/sandbox.ts';
+import type { PicUpEmulator } from './sandbox/tencent-im/pic-up-emulator.ts';
+import { AccountStore, type AccountRecord } from './store/account-store.ts';
+import { openDatabase } from './store/database.ts';
+import { HistoryStore } from './store/history-store.ts';
+import { TaskJournal } from './store/task-journal.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */
 export interface FerryService {
@@ -7,9 +23,151 @@ export interface FerryService {
   subscribe(listener: (event: FerryEvent) => void): () => void;
   /** Where the web shell stages the bytes of files dropped into a browser. */
   readonly stagingDir: string;
+  /** Resolves when no upload is queued or running. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface ServiceOptions {
   dataDir: string;
+  /**
+   * The emulator behind the "Sandbox" account. By default the service runs its own in-process
+   * emulator; tests pass one they control (to inject faults).
+   */
+  sandboxEmulator?: PicUpEmulator;
+  concurrency?: number;
+}
+
+export const sandboxAccountId = 'sandbox';
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/**
+ * Build Ferry's services in one readable order (Motrix style): storage, the sandbox, the engine, then
+ * the contract handlers over them.
+ */
+export async function createService(options: ServiceOptions): Promise<FerryService> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = openDatabase(join(options.dataDir, 'ferry.db'));
+  const journal = new TaskJournal(db);
+  const history = new HistoryStore(db);
+  const accounts = new AccountStore(db);
+  const stagingDir = join(options.dataDir, 'staging');
+  mkdirSync(stagingDir, { recursive: true });
+
+  // The embedded sandbox keeps its port and objects in the data folder, so links in the history keep
+  // working across restarts. Its credentials are its own, random, and protect only a loopback server.
+  const embedded = options.sandboxEmulator
+    ? undefined
+    : await startSandbox({ dataDir: join(options.dataDir, 'sandbox') });
+  const sandbox = options.sandboxEmulator ?? embedded!.tencentIm;
+  accounts.ensure({
+    id: sandboxAccountId,
+    providerId: 'tencent-im',
+    name: 'Sandbox',
+    fields: { fromAccount: 'ferry-user', toAccount: 'ferry-sandbox' },
+    isSandbox: true,
+  });
+
+  const listeners = new Set<(event: FerryEvent) => void>();
+  const emit = (event: FerryEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+
+  // The sandbox account's endpoint and credentials belong to the running emulator, so they are
+  // filled in at use time and never stored.
+  const effectiveFields = (account: AccountRecord): Record<string, string> =>
+    account.isSandbox
+      ? {
+          ...account.fields,
+          baseUrl: sandbox.baseUrl,
+          sdkAppId: sandbox.credentials.sdkAppId,
+          identifier: sandbox.credentials.identifier,
+        }
+      : account.fields;
+
+  const resolveAccount = (accountId: string): ResolvedAccount => {
+    const account = accounts.get(accountId);
+    if (!account)
+      throw new UploadError({ code: 'account-not-found', message: `No account with id "${accountId}".` });
+    const provider = providerRegistry[account.providerId] as Provider<unknown, unknown> | undefined;
+    if (!provider) {
+      throw new UploadError({
+        code: 'account-not-found',
+        message: `This Ferry has no provider "${account.providerId}".`,
+      });
+    }
+    // Real accounts' secrets come from the vault (issue 4); the sandbox's from its emulator.
+    const secrets: Record<string, string> = account.isSandbox ? { userSig: sandbox.credentials.userSig } : {};
+    return {
+      id: account.id,
+      providerId: account.providerId,
+      provider,
+      config: provider.parseConfig(effectiveFields(account)),
+      secrets,
+    };
+  };
+
+  const http = got.extend({
+    retry: { limit: 0 }, // the engine owns retries: a consumed body stream cannot be replayed
+    timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, response: 60_000 },
+    headers: { 'user-agent': 'Ferry/0.1' },
+  });
+
+  const engine = new UploadEngine({
+    journal,
+    history,
+    http,
+    resolveAccount,
+    concurrency: options.concurrency ?? 3,
+    onTasksChanged: (tasks) => emit({ name: 'tasks.changed', payload: { tasks } }),
+    onHistoryAdded: (entry) => emit({ name: 'history.added', payload: { entry } }),
+    onTaskDone: (task) => {
+      // Bytes staged by the web shell were a copy made for this upload; the history keeps the links.
+      if (isInside(stagingDir, task.path)) void rm(dirname(task.path), { recursive: true, force: true });
+    },
+  });
+
+  const toAccountView = (account: AccountRecord): AccountView => ({
+    id: account.id,
+    providerId: account.providerId,
+    name: account.name,
+    isSandbox: account.isSandbox,
+    fields: account.fields,
+    secretsSet: account.isSandbox ? { userSig: true } : {},
+  });
+
+  const handlers: CommandHandlers = {
+    'accounts.list': async () => accounts.list().map(toAccountView),
+    'uploads.add': async ({ paths, accountId }) => {
+      try {
+        return { taskIds: await engine.add(paths, accountId) };
+      } catch (error) {
+        if (error instanceof UploadError) throw new CommandError(error.view);
+        throw error;
+      }
+    },
+    'uploads.list': async () => engine.list().filter((task) => task.state !== 'done'),
+    'history.list': async ({ cursor, limit }) => history.page(limit, cursor),
+  };
+
+  engine.resumeUnfinished();
+
+  return {
+    stagingDir,
+    dispatch: (name, request) => dispatchCommand(handlers, name, request),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    idle: () => engine.idle(),
+    async close() {
+      await engine.close();
+      listeners.clear();
+      await embedded?.close();
+      db.close();
+    },
+  };
 }

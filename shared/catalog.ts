@@ -22,7 +22,13 @@ export const providerCatalog = [
     id: 'tencent-im',
     name: 'Tencent Cloud IM',
     fields: [
-      { key: 'baseUrl', label: 'API base URL', secret: false, required: true, placeholder: 'https://console.tim.qq.com' },
+      {
+        key: 'baseUrl',
+        label: 'API base URL',
+        secret: false,
+        required: true,
+        placeholder: 'https://console.tim.qq.com',
+      },
       { key: 'sdkAppId', label: 'SDKAppID', secret: false, required: true },
       { key: 'identifier', label: 'Identifier (admin account)', secret: false, required: true },
       { key: 'userSig', label: 'UserSig', secret: true, required: true },

@@ -14,6 +14,8 @@ export interface LocalFile {
   sha256: string;
   /** A fresh stream over bytes [start, endExclusive): one per attempt, never the whole file in memory. */
   openRange(start: number, endExclusive: number): Readable;
+  /** The same range as one buffer, for protocols that encode a part whole (bounded by the part size). */
+  readRange(start: number, endExclusive: number): Promise<Buffer>;
 }
 
 export interface ProviderCapabilities {

@@ -1,0 +1,101 @@
+import { commandChannel, commandNames, eventChannel, type CommandName } from '../../shared/channels.ts';
+import type { FerryEvent } from '../../shared/contract.ts';
+import { toErrorView } from '../contract-dispatch.ts';
+import type { FerryService } from '../service.ts';
+import { isAppUrl } from './app-origin.ts';
+import { untrustedSenderResult, type IpcResult } from './ipc-result.ts';
+import type { SenderEvent } from './trusted-sender.ts';
+
+/** The parts of `ipcMain` used here; the real one satisfies it, a test passes a fake. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: SenderEvent, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+/** Where events go: the web contents of the app's windows. */
+export interface EventRecipient {
+  isDestroyed(): boolean;
+  getURL(): string;
+  send(channel: string, ...args: unknown[]): void;
+}
+
+export interface WireIpcOptions {
+  ipcMain: IpcMainLike;
+  service: Pick<FerryService, 'dispatch' | 'subscribe'>;
+  isTrustedSender: (event: SenderEvent) => boolean;
+  /** Read on every event, so windows opened later receive events without rewiring. */
+  eventTargets: () => Iterable<EventRecipient>;
+  log?: Pick<Console, 'warn' | 'error'>;
+}
+
+function senderUrlOf(event: SenderEvent): string {
+  try {
+    return event.senderFrame?.url ?? '(no sender frame)';
+  } catch {
+    return '(unreadable sender frame)';
+  }
+}
+
+/** A check that throws (a frame disposed mid-read, say) is a refusal, never an exception across IPC. */
+function checkSender(isTrustedSender: (event: SenderEvent) => boolean, event: SenderEvent): boolean {
+  try {
+    return isTrustedSender(event);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Connect every contract command to the service over `ipcMain.handle`, behind the sender check, and
+ * forward the service's events to the app's windows. Returns the undo, so a test (or a future
+ * restart of the service) leaves no handler or subscription behind.
+ */
+export function wireIpc(options: WireIpcOptions): () => void {
+  const { ipcMain, service, isTrustedSender, eventTargets, log = console } = options;
+
+  const handlerFor =
+    (name: CommandName) =>
+    async (event: SenderEvent, ...args: unknown[]): Promise<IpcResult> => {
+      const trusted = checkSender(isTrustedSender, event);
+      if (!trusted) {
+        log.warn(`Refused IPC command ${name} from an untrusted sender: ${senderUrlOf(event)}`);
+        return untrustedSenderResult;
+      }
+      try {
+        const response = await service.dispatch(name, args[0]);
+        return { ok: true, response };
+      } catch (error) {
+        const view = toErrorView(error);
+        // A refused call is the caller's business; anything else is a bug worth a log line.
+        if (view.code === 'internal') log.error(`IPC command ${name} failed`, error);
+        return { ok: false, error: view };
+      }
+    };
+
+  const channels = commandNames.map((name) => {
+    const channel = commandChannel(name);
+    ipcMain.handle(channel, handlerFor(name));
+    return channel;
+  });
+
+  const unsubscribe = service.subscribe((event: FerryEvent) => {
+    for (const target of eventTargets()) {
+      try {
+        // A window that somehow left the app origin must not receive the user's data.
+        if (target.isDestroyed() || !isAppUrl(target.getURL())) continue;
+        target.send(eventChannel, event);
+      } catch (error) {
+        // One window failing must not stop delivery to the others nor break the service's emitter.
+        log.error('Could not deliver an event to a window', error);
+      }
+    }
+  });
+
+  let disposed = false;
+  return () => {
+    if (disposed) return;
+    disposed = true;
+    for (const channel of channels) ipcMain.removeHandler(channel);
+    unsubscribe();
+  };
+}

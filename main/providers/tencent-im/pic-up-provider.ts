@@ -1,0 +1,202 @@
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import type { LinkView } from '../../../shared/models.ts';
+import { httpStatusFailure, requestFailure } from '../../engine/http-failure.ts';
+import { UploadError } from '../../engine/upload-error.ts';
+import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
+import {
+  busiIds,
+  fileTypeFor,
+  picTypes,
+  picUpResponseSchema,
+  type PicUpResponse,
+} from './pic-up-protocol.ts';
+import { defaultSliceSize, planSlice, sliceAlignment } from './slice-plan.ts';
+
+export const picUpConfigSchema = z.object({
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  sdkAppId: z.string().regex(/^\d+$/, 'SDKAppID is a number'),
+  identifier: z.string().min(1),
+  fromAccount: z.string().min(1),
+  toAccount: z.string().min(1),
+  busiId: z.coerce.number().int().min(1).max(4).default(busiIds.c2c),
+  sliceSize: z.coerce.number().int().positive().multipleOf(sliceAlignment).default(defaultSliceSize),
+});
+export type PicUpConfig = z.infer<typeof picUpConfigSchema>;
+
+/** The server-side identity of one file's upload: fixed at start, repeated on every slice. */
+export const picUpSessionSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  timestamp: z.number().int().positive(),
+  random: z.number().int().nonnegative(),
+  /** Where the server said to continue. */
+  nextOffset: z.number().int().nonnegative(),
+});
+export type PicUpSession = z.infer<typeof picUpSessionSchema>;
+
+const linkKindByPicType: Record<number, LinkView['kind']> = {
+  [picTypes.original]: 'original',
+  [picTypes.small]: 'small',
+  [picTypes.large]: 'large',
+};
+
+function rejected(response: PicUpResponse, retryable: boolean): UploadError {
+  return new UploadError(
+    {
+      code: 'provider-rejected',
+      message: `Tencent IM refused the upload (code ${response.ErrorCode})${response.ErrorInfo ? `: ${response.ErrorInfo}` : ''}`,
+      providerMessage: response.ErrorInfo || undefined,
+      providerCode: String(response.ErrorCode),
+    },
+    { retryable },
+  );
+}
+
+function malformed(detail: string): UploadError {
+  return new UploadError(
+    { code: 'malformed-response', message: `Tencent IM sent an answer Ferry cannot read: ${detail}` },
+    { retryable: true },
+  );
+}
+
+/**
+ * Tencent Cloud IM `pic_up` (PROVIDERS.md §1): base64 slices in JSON, offsets 4K-aligned, and the
+ * server decides where the next slice starts — resumable by construction.
+ */
+export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
+  id: 'tencent-im',
+  capabilities: { resumable: true },
+
+  parseConfig(fields) {
+    const parsed = picUpConfigSchema.safeParse(fields);
+    if (!parsed.success) {
+      throw new UploadError({
+        code: 'invalid-request',
+        message: `Tencent IM account: ${z.prettifyError(parsed.error)}`,
+      });
+    }
+    return parsed.data;
+  },
+
+  parseSession(value) {
+    return picUpSessionSchema.parse(value);
+  },
+
+  async startSession() {
+    // Seq/Timestamp/Random identify the upload on the server; journaled before the first slice so a
+    // resumed upload continues the same server-side file instead of starting a second one.
+    return {
+      seq: randomInt(1, 2 ** 31),
+      timestamp: Math.floor(Date.now() / 1000),
+      random: randomInt(0, 2 ** 32 - 1),
+      nextOffset: 0,
+    };
+  },
+
+  async step(
+    ctx: StepContext<PicUpConfig>,
+    file: LocalFile,
+    session: PicUpSession,
+  ): Promise<StepResult<PicUpSession>> {
+    const { config } = ctx;
+    let slice;
+    try {
+      slice = planSlice(session.nextOffset, file.size, config.sliceSize);
+    } catch (error) {
+      throw new UploadError(
+        {
+          code: 'malformed-response',
+          message: `Tencent IM asked for an impossible offset: ${(error as Error).message}`,
+        },
+        { retryable: false },
+      );
+    }
+    const data = await file.readRange(slice.offset, slice.offset + slice.size);
+    const body = JSON.stringify({
+      App_Version: '1.0',
+      From_Account: config.fromAccount,
+      To_Account: config.toAccount,
+      Seq: session.seq,
+      Timestamp: session.timestamp,
+      Random: session.random,
+      File_Str_Md5: file.md5,
+      File_Size: file.size,
+      File_Type: fileTypeFor(file.mimeType),
+      Busi_Id: config.busiId,
+      PkgFlag: 1,
+      Slice_Offset: slice.offset,
+      Slice_Size: slice.size,
+      Slice_Data: data.toString('base64'),
+    });
+
+    let response;
+    try {
+      const request = ctx.http.post(new URL('v4/openpic/pic_up', withTrailingSlash(config.baseUrl)), {
+        searchParams: {
+          sdkappid: config.sdkAppId,
+          identifier: config.identifier,
+          usersig: ctx.secrets.userSig ?? '',
+          contenttype: 'json',
+        },
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: ctx.signal,
+        throwHttpErrors: false,
+        responseType: 'text',
+      });
+      // The wire carries base64 (4/3 of the raw bytes): report progress in raw bytes of the file.
+      const wireBytes = Buffer.byteLength(body);
+      request.on('uploadProgress', (progress: { transferred: number }) => {
+        ctx.onBytesSent(Math.min(slice.size, Math.floor((progress.transferred / wireBytes) * slice.size)));
+      });
+      response = await request;
+    } catch (error) {
+      throw requestFailure(error, ctx.signal);
+    }
+
+    if (response.statusCode !== 200) {
+      throw httpStatusFailure(response.statusCode, response.body, response.headers['retry-after']);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(response.body);
+    } catch {
+      throw malformed('the body is not JSON');
+    }
+    const parsed = picUpResponseSchema.safeParse(json);
+    if (!parsed.success) throw malformed(z.prettifyError(parsed.error));
+    const answer = parsed.data;
+
+    if (answer.ActionStatus !== 'OK' || answer.ErrorCode !== 0) {
+      throw rejected(answer, answer.IsRejectRetry !== 1);
+    }
+    if (answer.IsFinish === 1) {
+      if (!answer.File_UUID) throw malformed('finished without File_UUID');
+      const links = (answer.URL_INFO ?? []).flatMap((info): LinkView[] => {
+        const kind = linkKindByPicType[info.PIC_TYPE];
+        if (kind === undefined) return [];
+        const link: LinkView = { kind, url: info.DownUrl };
+        if (info.PIC_Width) link.width = info.PIC_Width;
+        if (info.PIC_Height) link.height = info.PIC_Height;
+        if (info.PIC_Size !== undefined) link.size = info.PIC_Size;
+        return [link];
+      });
+      return {
+        kind: 'done',
+        session: { ...session, nextOffset: file.size },
+        result: { remoteId: answer.File_UUID, links },
+      };
+    }
+    if (answer.Next_Offset === undefined) throw malformed('no Next_Offset on an unfinished upload');
+    // The server's word wins, even when it rewinds: the next step re-plans from it.
+    return {
+      kind: 'progress',
+      session: { ...session, nextOffset: answer.Next_Offset },
+      committedBytes: answer.Next_Offset,
+    };
+  },
+};
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

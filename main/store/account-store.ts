@@ -1,0 +1,70 @@
+import type { SqliteDatabase } from './database.ts';
+
+/** An account's non-secret part, as stored. Secrets live in the vault, never in this table. */
+export interface AccountRecord {
+  id: string;
+  providerId: string;
+  name: string;
+  fields: Record<string, string>;
+  isSandbox: boolean;
+  createdAt: number;
+}
+
+interface AccountRow {
+  id: string;
+  provider_id: string;
+  name: string;
+  fields_json: string;
+  is_sandbox: number;
+  created_at: number;
+}
+
+function fromRow(row: AccountRow): AccountRecord {
+  return {
+    id: row.id,
+    providerId: row.provider_id,
+    name: row.name,
+    fields: JSON.parse(row.fields_json) as Record<string, string>,
+    isSandbox: row.is_sandbox === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export class AccountStore {
+  readonly #list;
+  readonly #get;
+  readonly #insertIfMissing;
+
+  constructor(db: SqliteDatabase) {
+    this.#list = db.prepare<[], AccountRow>(
+      'SELECT * FROM accounts ORDER BY is_sandbox DESC, created_at, name',
+    );
+    this.#get = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?');
+    this.#insertIfMissing = db.prepare<[Record<string, unknown>]>(
+      `INSERT INTO accounts (id, provider_id, name, fields_json, is_sandbox, created_at)
+       VALUES (@id, @providerId, @name, @fieldsJson, @isSandbox, @createdAt)
+       ON CONFLICT(id) DO NOTHING`,
+    );
+  }
+
+  list(): AccountRecord[] {
+    return this.#list.all().map(fromRow);
+  }
+
+  get(id: string): AccountRecord | undefined {
+    const row = this.#get.get(id);
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** Create the account unless one with this id exists (first-run defaults must not overwrite edits). */
+  ensure(account: Omit<AccountRecord, 'createdAt'>): void {
+    this.#insertIfMissing.run({
+      id: account.id,
+      providerId: account.providerId,
+      name: account.name,
+      fieldsJson: JSON.stringify(account.fields),
+      isSandbox: account.isSandbox ? 1 : 0,
+      createdAt: Date.now(),
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, join, relative, isAbsolute, sep } from 'node:path';
+
+const contentTypes: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/**
+ * Map a request path to a file under `rootDir`, or null. Decodes once and refuses anything that
+ * escapes the root (`..`, encoded dots, backslashes, NUL), so the shell never serves files beside it.
+ */
+export function resolveStaticPath(rootDir: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const relativePath = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+  if (relativePath.split('/').some((part) => part === '..')) return null;
+  const file = join(rootDir, relativePath);
+  const rel = relative(rootDir, file);
+  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return null;
+  return file;
+}
+
+export async function serveStatic(
+  rootDir: string,
+  urlPath: string,
+  response: ServerResponse,
+  headers: Record<string, string>,
+): Promise<void> {
+  const file = resolveStaticPath(rootDir, urlPath);
+  const info = file ? await stat(file).catch(() => null) : null;
+  if (!file || !info?.isFile()) {
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end('Not found');
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+    'content-length': info.size,
+    'cache-control': 'no-cache',
+    ...headers,
+  });
+  createReadStream(file).pipe(response);
+}

@@ -1,0 +1,154 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { contentSecurityPolicy } from '../../shared/csp.ts';
+import {
+  stagingPath,
+  tokenFragmentKey,
+  webClientMessageSchema,
+  webSocketPath,
+  type WebServerMessage,
+} from '../../shared/web-protocol.ts';
+import { toErrorView } from '../contract-dispatch.ts';
+import type { FerryService } from '../service.ts';
+import { stageUpload } from './staging.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface WebShellOptions {
+  service: FerryService;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  port?: number;
+  /** Fixed token for tests; a random one per run otherwise. */
+  token?: string;
+}
+
+export interface WebShell {
+  /** Open this in a browser: the token rides in the fragment, which browsers never send to servers. */
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+function sameSecret(given: string | null | undefined, token: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+/**
+ * The web shell: the same service as the desktop app, carried over a WebSocket on 127.0.0.1 for
+ * browsers (development, Playwright) where no Electron binary exists. Only loopback, only requests
+ * that name this server's own host (against DNS rebinding) and carry the per-run token.
+ */
+export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
+  const token = options.token ?? randomBytes(32).toString('hex');
+  const { service } = options;
+  let origin = '';
+  let allowedHosts = new Set<string>();
+
+  const server: Server = createServer((request, response) => {
+    void handleHttp(request, response).catch(() => {
+      if (!response.headersSent)
+        sendJson(response, 500, { error: { code: 'internal', message: 'Internal error' } });
+      else response.destroy();
+    });
+  });
+
+  async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!allowedHosts.has(request.headers.host ?? '')) {
+      sendJson(response, 421, { error: { code: 'invalid-request', message: 'Unknown host' } });
+      return;
+    }
+    const url = new URL(request.url ?? '/', origin);
+    if (url.pathname === stagingPath) {
+      if (request.method !== 'PUT')
+        return sendJson(response, 405, { error: { code: 'invalid-request', message: 'Use PUT' } });
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (!sameSecret(bearer, token)) {
+        request.resume();
+        return sendJson(response, 401, {
+          error: { code: 'invalid-request', message: 'Missing or wrong token' },
+        });
+      }
+      const name = url.searchParams.get('name');
+      if (!name)
+        return sendJson(response, 400, { error: { code: 'invalid-request', message: 'name is required' } });
+      const path = await stageUpload(service.stagingDir, name, request);
+      return sendJson(response, 201, { path });
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return sendJson(response, 405, { error: { code: 'invalid-request', message: 'Method not allowed' } });
+    }
+    await serveStatic(options.rendererDir, url.pathname, response, {
+      'content-security-policy': contentSecurityPolicy([origin.replace(/^http/, 'ws')]),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
+  }
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', origin);
+    const trusted =
+      url.pathname === webSocketPath &&
+      allowedHosts.has(request.headers.host ?? '') &&
+      // A page from any other origin must not drive Ferry even if it guessed the port.
+      request.headers.origin === origin &&
+      sameSecret(url.searchParams.get(tokenFragmentKey), token);
+    if (!trusted) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    const send = (message: WebServerMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const unsubscribe = service.subscribe((event) =>
+      send({ type: 'event', name: event.name, payload: event.payload }),
+    );
+    ws.on('close', unsubscribe);
+    ws.on('message', (data) => {
+      let message;
+      try {
+        message = webClientMessageSchema.parse(JSON.parse(String(data)));
+      } catch {
+        ws.close(1008, 'malformed message');
+        return;
+      }
+      service.dispatch(message.name, message.request).then(
+        (response) => send({ type: 'result', id: message.id, ok: true, response }),
+        (error: unknown) => send({ type: 'result', id: message.id, ok: false, error: toErrorView(error) }),
+      );
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  return {
+    url: `${origin}/#${tokenFragmentKey}=${token}`,
+    origin,
+    token,
+    async close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { EventEmitter } from 'node:events';
+import type { SenderEvent, SenderFrame } from '../../../main/electron/trusted-sender.ts';
+
+// Stand-ins for Electron objects: the Electron binary cannot be downloaded on the team's machines, so
+// the Electron layer is exercised against fakes shaped like electron.d.ts (see DESIGN.md).
+
+let nextProcessId = 100;
+
+export function fakeFrame(url: string, parent: SenderFrame | null = null): SenderFrame {
+  const processId = nextProcessId++;
+  return { url, parent, processId, frameToken: `token-${processId}` };
+}
+
+/** A `WebContents` with what the Electron layer touches: id, URL, main frame, send, events. */
+export class FakeWebContents extends EventEmitter {
+  static #nextId = 1;
+  readonly id = FakeWebContents.#nextId++;
+  readonly mainFrame: SenderFrame;
+  readonly sent: Array<{ channel: string; args: unknown[] }> = [];
+  windowOpenHandler: ((details: { url: string }) => unknown) | null = null;
+  #destroyed = false;
+
+  constructor(url = 'app://ferry/index.html') {
+    super();
+    this.mainFrame = fakeFrame(url);
+  }
+
+  getURL(): string {
+    return this.mainFrame.url;
+  }
+
+  isDestroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
+
+  setWindowOpenHandler(handler: (details: { url: string }) => unknown): void {
+    this.windowOpenHandler = handler;
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    this.emit('destroyed');
+  }
+}
+
+/** An `IpcMainInvokeEvent` as Electron would build it for a message from `frame` in `contents`. */
+export function fakeInvokeEvent(
+  contents: FakeWebContents,
+  frame: SenderFrame | null = contents.mainFrame,
+): SenderEvent {
+  return { senderFrame: frame, sender: contents };
+}
+
+type Handler = (event: SenderEvent, ...args: unknown[]) => unknown;
+
+/** `ipcMain` with `handle`/`removeHandler`, refusing a second handler per channel like the real one. */
+export class FakeIpcMain {
+  readonly handlers = new Map<string, Handler>();
+
+  handle(channel: string, listener: Handler): void {
+    if (this.handlers.has(channel))
+      throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener);
+  }
+
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+
+  /** What Electron does when a renderer calls `ipcRenderer.invoke(channel, ...args)`. */
+  async invoke(channel: string, event: SenderEvent, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (handler === undefined) throw new Error(`No handler registered for '${channel}'`);
+    return handler(event, ...args);
+  }
+}
+
+export const silentLog = { warn: () => undefined, error: () => undefined };

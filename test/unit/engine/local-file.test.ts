@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashFile, openRange, readRange } from '../../../main/engine/local-file.ts';
+import { randomFile, sha256, tempDir } from '../../support/temp.ts';
+
+async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+describe('local file ranges', () => {
+  it('reads exactly [start, end) as a stream and as a buffer', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'digits.txt');
+    writeFileSync(path, '0123456789');
+    expect((await collect(openRange(path, 2, 5))).toString()).toBe('234');
+    expect((await readRange(path, 7, 10)).toString()).toBe('789');
+  });
+
+  it('gives an empty range without touching the file (0-byte files, empty final slices)', async () => {
+    const dir = tempDir();
+    const { path } = randomFile(dir, 'empty.bin', 0);
+    expect(await collect(openRange(path, 0, 0))).toHaveLength(0);
+    expect(await readRange(path, 0, 0)).toHaveLength(0);
+  });
+
+  it('fails a short read instead of sending fewer bytes than planned', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'short.txt');
+    writeFileSync(path, 'abc');
+    await expect(readRange(path, 0, 10)).rejects.toMatchObject({ code: 'ESHORTREAD' });
+  });
+
+  it('hashes MD5 and SHA-256 in one pass', async () => {
+    const dir = tempDir();
+    const file = randomFile(dir, 'r.bin', 3 * 1024 * 1024 + 7);
+    const digests = await hashFile(file.path);
+    expect(digests.sha256).toBe(file.sha256);
+    expect(digests.bytes).toBe(3 * 1024 * 1024 + 7);
+    expect(digests.md5).toMatch(/^[0-9a-f]{32}$/);
+    expect((await hashFile(randomFile(dir, 'e.bin', 0).path)).sha256).toBe(sha256(Buffer.alloc(0)));
+  });
+});

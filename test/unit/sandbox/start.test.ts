@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseStartArgs } from '../../../main/sandbox/start.ts';
+
+// The script relies on Node 24's type stripping, whatever Node runs the test runner.
+const node = fileURLToPath(new URL('../../../node_modules/.bin/node', import.meta.url));
+const script = fileURLToPath(new URL('../../../main/sandbox/start.ts', import.meta.url));
+
+const toRemove: string[] = [];
+
+afterEach(async () => {
+  for (const dir of toRemove.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('parseStartArgs', () => {
+  it('reads --data-dir and --port', () => {
+    expect(parseStartArgs(['--data-dir', '/tmp/x', '--port', '4100'])).toEqual({
+      dataDir: '/tmp/x',
+      port: 4100,
+    });
+    expect(parseStartArgs([])).toEqual({});
+  });
+
+  it.each([['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['positional']])('rejects %j', (...argv) => {
+    expect(() => parseStartArgs(argv)).toThrow(/usage/);
+  });
+});
+
+describe('start script', () => {
+  it('prints one JSON line of endpoints, serves, and stops cleanly on SIGTERM', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ferry-sandbox-start-'));
+    toRemove.push(dataDir);
+    const child = spawn(node, [script, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const lines = createInterface({ input: child.stdout });
+      const [line] = (await once(lines, 'line')) as [string];
+      const endpoints = JSON.parse(line) as { tencentIm: Record<string, string> };
+      expect(Object.keys(endpoints)).toEqual(['tencentIm']);
+      expect(Object.keys(endpoints.tencentIm).sort()).toEqual([
+        'baseUrl',
+        'identifier',
+        'sdkAppId',
+        'userSig',
+      ]);
+      const response = await fetch(
+        `${endpoints.tencentIm.baseUrl}/download/00000000-0000-4000-8000-000000000000`,
+      );
+      expect(response.status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 20_000);
+});
