@@ -16,9 +16,12 @@ export const webClientMessageSchema = z
   .strict();
 export type WebClientMessage = z.infer<typeof webClientMessageSchema>;
 
+// Results are told apart by `ok` inside `type: 'result'`: zod 4 refuses two options with one discriminator value.
 export const webServerMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('result'), id: z.number(), ok: z.literal(true), response: z.unknown() }),
-  z.object({ type: z.literal('result'), id: z.number(), ok: z.literal(false), error: errorViewSchema }),
+  z.discriminatedUnion('ok', [
+    z.object({ type: z.literal('result'), id: z.number(), ok: z.literal(true), response: z.unknown() }),
+    z.object({ type: z.literal('result'), id: z.number(), ok: z.literal(false), error: errorViewSchema }),
+  ]),
   z.object({ type: z.literal('event'), name: z.string(), payload: z.unknown() }),
 ]);
 export type WebServerMessage = z.infer<typeof webServerMessageSchema>;

@@ -1,4 +1,4 @@
-import type { App, BrowserWindow, Dialog, IpcMain, Protocol, Session, WebContents } from 'electron';
+import type { App, BrowserWindow, Dialog, IpcMain, Protocol, Session, Shell, WebContents } from 'electron';
 import type { FerryService, ServiceOptions } from '../service.ts';
 import { appScheme } from './app-origin.ts';
 import { appSchemePrivileges, createAppProtocolHandler } from './app-protocol.ts';
@@ -17,6 +17,7 @@ export interface ElectronModules {
   ipcMain: IpcMain;
   BrowserWindow: BrowserWindowConstructor;
   dialog: Pick<Dialog, 'showErrorBox'>;
+  shell: Pick<Shell, 'openExternal'>;
 }
 
 export interface ApplicationOptions {
@@ -50,6 +51,8 @@ export class Application {
     this.#options = options;
   }
 
+  readonly #openExternal = (url: string): Promise<void> => this.#options.electron.shell.openExternal(url);
+
   start(): void {
     const { app, protocol } = this.#options.electron;
     // Must happen before `ready`: Chromium fixes the scheme table when it starts.
@@ -62,7 +65,7 @@ export class Application {
     }
 
     app.on('second-instance', () => this.#showMainWindow());
-    app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+    app.on('web-contents-created', (_event, contents) => guardWebContents(contents, this.#openExternal));
     app.on('window-all-closed', () => {
       // macOS apps stay alive without windows; uploads keep running and the dock icon reopens one.
       if ((this.#options.platform ?? process.platform) !== 'darwin') app.quit();
@@ -118,6 +121,7 @@ export class Application {
     const window = createMainWindow({
       BrowserWindow: this.#options.electron.BrowserWindow,
       preloadPath: this.#options.preloadPath,
+      openExternal: this.#openExternal,
       log: this.#options.log,
     });
     this.#windows.add(window.webContents);

@@ -1,6 +1,6 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 import { appEntryUrl } from './app-origin.ts';
-import { guardWebContents } from './web-contents-guard.ts';
+import { guardWebContents, type OpenExternal } from './web-contents-guard.ts';
 
 export type BrowserWindowConstructor = new (options: BrowserWindowConstructorOptions) => BrowserWindow;
 
@@ -31,6 +31,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 export interface MainWindowOptions {
   BrowserWindow: BrowserWindowConstructor;
   preloadPath: string;
+  openExternal?: OpenExternal;
   log?: Pick<Console, 'error'>;
 }
 
@@ -46,7 +47,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     show: false,
     webPreferences: secureWebPreferences(preloadPath),
   });
-  guardWebContents(window.webContents);
+  guardWebContents(window.webContents, options.openExternal);
   window.once('ready-to-show', () => window.show());
   window.loadURL(appEntryUrl).catch((error: unknown) => {
     log.error(`Could not load ${appEntryUrl}`, error);

@@ -1,12 +1,39 @@
 import type { WebContents, WindowOpenHandlerResponse } from 'electron';
 import { isAppUrl } from './app-origin.ts';
 
+/** Hands a URL to the operating system's browser (`shell.openExternal`). */
+export type OpenExternal = (url: string) => Promise<void>;
+
 /**
- * The one place that decides what a `window.open` or `target=_blank` link does. Everything is denied
- * for now; when the renderer shows provider links, this is where http(s) URLs get handed to
- * `shell.openExternal` (after checking the scheme) instead of opening inside the app.
+ * Only plain web links leave the app: `shell.openExternal` on any other scheme (file:, smb:, custom
+ * handlers) can run programs. Links with embedded credentials are refused too.
  */
-export function decideWindowOpen(_details: { url: string }): WindowOpenHandlerResponse {
+export function isExternalWebLink(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return (
+    (parsed.protocol === 'https:' || parsed.protocol === 'http:') && !parsed.username && !parsed.password
+  );
+}
+
+/**
+ * The one place that decides what a `window.open` or `target=_blank` link does: never a window inside
+ * the app (it would run with our preload); a web link such as a download link in the history opens in
+ * the user's browser instead.
+ */
+export function decideWindowOpen(
+  details: { url: string },
+  openExternal?: OpenExternal,
+): WindowOpenHandlerResponse {
+  if (openExternal && isExternalWebLink(details.url)) {
+    openExternal(details.url).catch(() => {
+      // No browser configured: nothing to do but not crash; the link can still be copied.
+    });
+  }
   return { action: 'deny' };
 }
 
@@ -24,7 +51,7 @@ const guarded = new WeakSet<object>();
  * windows, no `<webview>`. Applied from `app.on('web-contents-created')` so contents we did not create
  * ourselves are covered too; idempotent so the main window can apply it as well.
  */
-export function guardWebContents(contents: GuardedContents): void {
+export function guardWebContents(contents: GuardedContents, openExternal?: OpenExternal): void {
   if (guarded.has(contents)) return;
   guarded.add(contents);
   contents.on('will-navigate', (event) => {
@@ -36,5 +63,5 @@ export function guardWebContents(contents: GuardedContents): void {
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
   });
-  contents.setWindowOpenHandler((details) => decideWindowOpen(details));
+  contents.setWindowOpenHandler((details) => decideWindowOpen(details, openExternal));
 }

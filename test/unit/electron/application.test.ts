@@ -81,6 +81,7 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
   const app = new FakeApp();
   const ipcMain = new FakeIpcMain();
   const dialog = { showErrorBox: vi.fn() };
+  const shell = { openExternal: vi.fn(async () => {}) };
   const modules = {
     app,
     protocol,
@@ -88,6 +89,7 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
     ipcMain,
     BrowserWindow: FakeWindow,
     dialog,
+    shell,
   } as unknown as ElectronModules;
   return { modules, app, protocol, session, ipcMain, dialog, windows, calls, resolveReady };
 }

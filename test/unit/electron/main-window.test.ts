@@ -127,13 +127,34 @@ describe('guardWebContents (fake WebContents: Electron binary unavailable)', () 
 });
 
 describe('decideWindowOpen', () => {
+  it.each(['https://example.com/d/1', 'http://127.0.0.1:4000/download/abc?type=1'])(
+    'hands the web link %s to the system browser and opens no window',
+    (url) => {
+      const openExternal = vi.fn(async () => {});
+      expect(decideWindowOpen({ url }, openExternal)).toEqual({ action: 'deny' });
+      expect(openExternal).toHaveBeenCalledWith(url);
+    },
+  );
+
   it.each([
-    'https://example.com/',
-    'http://example.com/',
     'app://ferry/index.html',
     'file:///etc/passwd',
     'javascript:alert(1)',
-  ])('denies %s', (url) => {
-    expect(decideWindowOpen({ url })).toEqual({ action: 'deny' });
+    'smb://share/x.exe',
+    'https://user:pass@example.com/',
+    'not a url',
+  ])('opens nothing at all for %s', (url) => {
+    const openExternal = vi.fn(async () => {});
+    expect(decideWindowOpen({ url }, openExternal)).toEqual({ action: 'deny' });
+    expect(openExternal).not.toHaveBeenCalled();
+  });
+
+  it('survives a failing openExternal (no browser configured)', async () => {
+    const openExternal = vi.fn(async () => {
+      throw new Error('no handler');
+    });
+    expect(decideWindowOpen({ url: 'https://example.com/' }, openExternal)).toEqual({ action: 'deny' });
+    await Promise.resolve();
+    expect(openExternal).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+
+export interface RunningWebShell {
+  url: string;
+  origin: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the real web shell entry (what `npm run web` runs after building) as its own process, with a
+ * throwaway data folder, and read the URL it prints.
+ */
+export async function startWebShellProcess(dataDir: string): Promise<RunningWebShell> {
+  const root = resolve(import.meta.dirname, '../..');
+  const child = spawn(
+    process.execPath,
+    [resolve(root, 'main/web/start.ts'), '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web shell did not start:\n${output}`)), 20_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`web shell exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
