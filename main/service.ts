@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute } from 'node:path';
@@ -13,6 +14,11 @@ import { startSandbox } from './sandbox/sandbox.ts';
 import type { PicUpEmulator } from './sandbox/tencent-im/pic-up-emulator.ts';
 import { AccountStore, type AccountRecord } from './store/account-store.ts';
 import { openDatabase } from './store/database.ts';
+import type { RetryPolicy } from './engine/retry-policy.ts';
+import { createKeyFileCipher } from './vault/key-file-cipher.ts';
+import type { SecretCipher } from './vault/secret-cipher.ts';
+import { Vault, VaultUnreadableError } from './vault/vault.ts';
+import { providerCatalog } from '../shared/catalog.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { TaskJournal } from './store/task-journal.ts';
 
@@ -32,10 +38,14 @@ export interface ServiceOptions {
   dataDir: string;
   /**
    * The emulator behind the "Sandbox" account. By default the service runs its own in-process
-   * emulator; tests pass one they control (to inject faults).
+   * emulator; tests pass one they control (to inject faults), possibly from another process.
    */
-  sandboxEmulator?: PicUpEmulator;
+  sandboxEmulator?: Pick<PicUpEmulator, 'baseUrl' | 'credentials'>;
+  /** How secrets are encrypted at rest: safeStorage in Electron; a 0600 key file by default. */
+  cipher?: SecretCipher;
   concurrency?: number;
+  retryPolicy?: RetryPolicy;
+  stallTimeoutMs?: number;
 }
 
 export const sandboxAccountId = 'sandbox';
@@ -54,6 +64,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   const journal = new TaskJournal(db);
   const history = new HistoryStore(db);
   const accounts = new AccountStore(db);
+  const vault = new Vault(db, options.cipher ?? createKeyFileCipher(join(options.dataDir, 'vault.key')));
   const stagingDir = join(options.dataDir, 'staging');
   mkdirSync(stagingDir, { recursive: true });
 
@@ -99,8 +110,16 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
         message: `This Ferry has no provider "${account.providerId}".`,
       });
     }
-    // Real accounts' secrets come from the vault (issue 4); the sandbox's from its emulator.
-    const secrets: Record<string, string> = account.isSandbox ? { userSig: sandbox.credentials.userSig } : {};
+    let secrets: Record<string, string>;
+    try {
+      secrets = account.isSandbox ? { userSig: sandbox.credentials.userSig } : vault.read(account.id);
+    } catch (error) {
+      if (!(error instanceof VaultUnreadableError)) throw error;
+      throw new UploadError({
+        code: 'credentials-unreadable',
+        message: `Account "${account.name}": ${error.message}`,
+      });
+    }
     return {
       id: account.id,
       providerId: account.providerId,
@@ -122,6 +141,8 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     http,
     resolveAccount,
     concurrency: options.concurrency ?? 3,
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+    ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
     onTasksChanged: (tasks) => emit({ name: 'tasks.changed', payload: { tasks } }),
     onHistoryAdded: (entry) => emit({ name: 'history.added', payload: { entry } }),
     onTaskDone: (task) => {
@@ -136,11 +157,63 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     name: account.name,
     isSandbox: account.isSandbox,
     fields: account.fields,
-    secretsSet: account.isSandbox ? { userSig: true } : {},
+    secretsSet: secretsSetFor(account),
   });
+
+  function secretsSetFor(account: AccountRecord): Record<string, boolean> {
+    const entry = providerCatalog.find((provider) => provider.id === account.providerId);
+    const set = new Set(account.isSandbox ? entry?.fields.map((field) => field.key) : vault.keys(account.id));
+    return Object.fromEntries(
+      (entry?.fields ?? []).filter((field) => field.secret).map((field) => [field.key, set.has(field.key)]),
+    );
+  }
+
+  /** Check a new account against its catalog entry and its adapter, then store it: fields in SQLite, secrets in the vault. */
+  function addAccount(request: {
+    providerId: string;
+    name: string;
+    fields: Record<string, string>;
+    secrets: Record<string, string>;
+  }): AccountView {
+    const entry = providerCatalog.find((provider) => provider.id === request.providerId);
+    const provider = providerRegistry[request.providerId] as Provider<unknown, unknown> | undefined;
+    const invalid = (message: string): never => {
+      throw new CommandError({ code: 'account-invalid', message });
+    };
+    if (!entry || !provider) return invalid(`Unknown provider "${request.providerId}".`);
+    if (accounts.byName(request.name)) return invalid(`An account named "${request.name}" exists already.`);
+    for (const field of entry.fields) {
+      const given = field.secret ? request.secrets[field.key] : request.fields[field.key];
+      if (field.required && !given) return invalid(`${field.label} is required.`);
+    }
+    const known = new Map<string, boolean>(entry.fields.map((field) => [field.key, field.secret]));
+    for (const key of Object.keys(request.fields)) {
+      if (known.get(key) !== false) return invalid(`"${key}" is not a setting of ${entry.name}.`);
+    }
+    for (const key of Object.keys(request.secrets)) {
+      if (known.get(key) !== true) return invalid(`"${key}" is not a secret of ${entry.name}.`);
+    }
+    try {
+      provider.parseConfig(request.fields);
+    } catch (error) {
+      return invalid(error instanceof UploadError ? error.view.message : String(error));
+    }
+    const account = db.transaction(() => {
+      const added = accounts.add({
+        id: randomUUID(),
+        providerId: request.providerId,
+        name: request.name,
+        fields: request.fields,
+      });
+      vault.set(added.id, request.secrets);
+      return added;
+    })();
+    return toAccountView(account);
+  }
 
   const handlers: CommandHandlers = {
     'accounts.list': async () => accounts.list().map(toAccountView),
+    'accounts.add': async (request) => addAccount(request),
     'uploads.add': async ({ paths, accountId }) => {
       try {
         return { taskIds: await engine.add(paths, accountId) };
@@ -150,7 +223,13 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       }
     },
     'uploads.list': async () => engine.list().filter((task) => task.state !== 'done'),
-    'history.list': async ({ cursor, limit }) => history.page(limit, cursor),
+    'uploads.pause': async ({ taskIds }) => ({ taskIds: engine.pause(taskIds) }),
+    'uploads.resume': async ({ taskIds }) => ({ taskIds: engine.resume(taskIds) }),
+    'uploads.cancel': async ({ taskIds }) => ({ taskIds: await engine.cancel(taskIds) }),
+    'uploads.retry': async ({ taskIds }) => ({ taskIds: await engine.retry(taskIds) }),
+    'uploads.pauseAll': async () => ({ taskIds: engine.pauseAll() }),
+    'uploads.resumeAll': async () => ({ taskIds: engine.resumeAll() }),
+    'history.list': async ({ cursor, limit, search }) => history.page(limit, cursor, search),
   };
 
   engine.resumeUnfinished();

@@ -2,7 +2,19 @@
  * The names of the contract's commands and events, without their schemas, so the preload can stay a
  * tiny bundle that knows which channels exist and nothing else.
  */
-export const commandNames = ['accounts.list', 'uploads.add', 'uploads.list', 'history.list'] as const;
+export const commandNames = [
+  'accounts.list',
+  'accounts.add',
+  'uploads.add',
+  'uploads.list',
+  'uploads.pause',
+  'uploads.resume',
+  'uploads.cancel',
+  'uploads.retry',
+  'uploads.pauseAll',
+  'uploads.resumeAll',
+  'history.list',
+] as const;
 export type CommandName = (typeof commandNames)[number];
 
 export const eventNames = ['tasks.changed', 'history.added'] as const;

@@ -5,6 +5,10 @@ import type { CommandName, EventName } from './channels.ts';
 /** Paths come from drops and pickers; bound them so a hostile or broken caller cannot flood the main side. */
 const pathSchema = z.string().min(1).max(4096);
 
+const taskIdsRequest = z.object({ taskIds: z.array(z.string().min(1).max(100)).min(1).max(10_000) }).strict();
+/** The tasks whose state the command changed; ids that were unknown or not in a fitting state are left out. */
+const taskIdsResponse = z.object({ taskIds: z.array(z.string()) });
+
 /**
  * Commands: renderer → main, request/response. Every request is parsed on the main side with these
  * schemas before a handler sees it; `.strict()` rejects unknown keys so typos fail loudly.
@@ -13,6 +17,18 @@ export const commandSchemas = {
   'accounts.list': {
     request: z.object({}).strict(),
     response: z.array(accountViewSchema),
+  },
+  'accounts.add': {
+    request: z
+      .object({
+        providerId: z.string().min(1).max(100),
+        name: z.string().trim().min(1).max(200),
+        fields: z.record(z.string().max(100), z.string().max(4096)),
+        /** Write-only: encrypted in the main process, never sent back. */
+        secrets: z.record(z.string().max(100), z.string().max(16_384)),
+      })
+      .strict(),
+    response: accountViewSchema,
   },
   'uploads.add': {
     request: z
@@ -27,9 +43,17 @@ export const commandSchemas = {
     request: z.object({}).strict(),
     response: z.array(taskViewSchema),
   },
+  'uploads.pause': { request: taskIdsRequest, response: taskIdsResponse },
+  'uploads.resume': { request: taskIdsRequest, response: taskIdsResponse },
+  'uploads.cancel': { request: taskIdsRequest, response: taskIdsResponse },
+  'uploads.retry': { request: taskIdsRequest, response: taskIdsResponse },
+  'uploads.pauseAll': { request: z.object({}).strict(), response: taskIdsResponse },
+  'uploads.resumeAll': { request: z.object({}).strict(), response: taskIdsResponse },
   'history.list': {
     request: z
       .object({
+        /** Matches file name, link or remote id. */
+        search: z.string().trim().max(500).optional(),
         /** Opaque; returned as `nextCursor` by the previous page. */
         cursor: z.string().max(200).optional(),
         limit: z.number().int().min(1).max(500).default(100),

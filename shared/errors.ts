@@ -6,6 +6,8 @@ export const errorCodes = [
   'invalid-request',
   'unknown-command',
   'account-not-found',
+  'account-invalid',
+  'credentials-unreadable',
   'file-not-found',
   'folder-unsupported',
   'file-unreadable',

@@ -8,7 +8,15 @@ export const errorViewSchema = z.object({
   providerCode: z.string().optional(),
 });
 
-export const taskStates = ['queued', 'hashing', 'uploading', 'done', 'failed'] as const;
+export const taskStates = [
+  'queued',
+  'hashing',
+  'uploading',
+  'paused',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
 export type TaskState = (typeof taskStates)[number];
 
 /** One file in the queue, as the renderer sees it. */
@@ -22,6 +30,9 @@ export const taskViewSchema = z.object({
   state: z.enum(taskStates),
   /** Acknowledged by the server and journaled, plus what is in flight: never moves backwards. */
   transferredBytes: z.number().int().nonnegative(),
+  /** Smoothed over the last seconds while uploading; null when not uploading or not yet known. */
+  bytesPerSecond: z.number().nonnegative().nullable(),
+  etaSeconds: z.number().nonnegative().nullable(),
   error: errorViewSchema.nullable(),
   historyId: z.string().nullable(),
   createdAt: z.number(),

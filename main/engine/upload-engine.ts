@@ -4,14 +4,16 @@ import { basename, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Got } from 'got';
 import type { ErrorView } from '../../shared/errors.ts';
-import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
-import type { LocalFile, Provider, StepContext } from '../providers/provider.ts';
+import type { HistoryEntryView, TaskState, TaskView } from '../../shared/models.ts';
+import type { LocalFile, Provider, RemoteResult, StepContext } from '../providers/provider.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { NewTask, TaskJournal, TaskRecord } from '../store/task-journal.ts';
 import { hashFile, openRange, readRange } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
 import { defaultRetryPolicy, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
+import { Speedometer } from './speedometer.ts';
+import { TokenBucket } from './token-bucket.ts';
 import { UploadError } from './upload-error.ts';
 
 /** What the engine needs to upload to an account: its adapter, parsed config and decrypted secrets. */
@@ -31,18 +33,26 @@ export interface UploadEngineOptions {
   resolveAccount(accountId: string): ResolvedAccount;
   concurrency?: number;
   retryPolicy?: RetryPolicy;
+  /** An attempt with no byte sent or acknowledged for this long is aborted and retried. */
+  stallTimeoutMs?: number;
   onTasksChanged(tasks: TaskView[]): void;
   onHistoryAdded(entry: HistoryEntryView): void;
   onTaskDone?(task: TaskRecord): void;
 }
 
+type StopReason = 'pause' | 'cancel' | 'close';
+
 /** Live, in-memory facts about a running task that the journal does not need to hold. */
 interface LiveTask {
   controller: AbortController;
+  stopReason: StopReason | null;
   inFlightBytes: number;
   /** Highest value ever shown: progress never moves backwards, even when the server rewinds. */
   shownBytes: number;
+  speed: Speedometer;
 }
+
+const liveStates: readonly TaskState[] = ['queued', 'hashing', 'uploading'];
 
 function errorView(error: unknown): ErrorView {
   if (error instanceof UploadError) return error.view;
@@ -60,25 +70,51 @@ function errorView(error: unknown): ErrorView {
   };
 }
 
+/** What a path is, as far as uploading goes: a regular file with its identity, or why it cannot be one. */
+async function inspectPath(path: string): Promise<{ size: number; mtimeMs: number } | ErrorView> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return { code: 'folder-unsupported', message: 'Folders are not supported yet.' };
+    if (!info.isFile()) {
+      return {
+        code: 'file-unreadable',
+        message: 'Not a regular file (a device, socket or pipe cannot be uploaded).',
+      };
+    }
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  } catch (error) {
+    const view = errorView(error);
+    return view.code === 'internal' ? { code: 'file-unreadable', message: view.message } : view;
+  }
+}
+
+function isErrorView(value: object): value is ErrorView {
+  return 'code' in value;
+}
+
 /**
  * The provider-agnostic upload engine: journals every task before network I/O, runs at most
- * `concurrency` at once, drives the provider's steps with engine-owned retries, and turns success into
- * a history entry in the same transaction that completes the task.
+ * `concurrency` at once, drives the provider's steps with engine-owned retries, a stall watchdog and
+ * the account's rate limit, and turns success into a history entry in the same transaction that
+ * completes the task.
  */
 export class UploadEngine {
   readonly #options: UploadEngineOptions;
-  readonly #concurrency: number;
   readonly #retryPolicy: RetryPolicy;
+  readonly #stallTimeoutMs: number;
   readonly #queue: string[] = [];
   readonly #live = new Map<string, LiveTask>();
   readonly #running = new Set<Promise<void>>();
+  readonly #buckets = new Map<string, TokenBucket>();
   readonly #batcher: ProgressBatcher;
+  #concurrency: number;
   #closed = false;
 
   constructor(options: UploadEngineOptions) {
     this.#options = options;
     this.#concurrency = options.concurrency ?? 3;
     this.#retryPolicy = options.retryPolicy ?? defaultRetryPolicy;
+    this.#stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
     this.#batcher = new ProgressBatcher((ids) => {
       const tasks = ids.flatMap((id) => {
         const record = this.#options.journal.get(id);
@@ -90,64 +126,143 @@ export class UploadEngine {
 
   /**
    * Journal one task per path and queue the ones that can upload. A path that cannot (missing, a
-   * folder, not a regular file) becomes a failed task with its own reason; the others go on.
+   * folder, not a regular file) becomes a failed task with its own reason; the others go on. A file
+   * already being uploaded to the same account is not added twice: its live task's id is returned.
    */
   async add(paths: readonly string[], accountId: string): Promise<string[]> {
     this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
-    const tasks: NewTask[] = await Promise.all(
-      paths.map(async (rawPath): Promise<NewTask> => {
+    const { journal } = this.#options;
+    const inspected = await Promise.all(
+      paths.map(async (rawPath) => {
         const path = resolve(rawPath);
-        const base = { id: randomUUID(), accountId, path, name: basename(path) || path };
-        try {
-          const info = await stat(path);
-          if (info.isDirectory()) {
-            return {
-              ...base,
-              size: null,
-              mtimeMs: null,
-              state: 'failed',
-              error: { code: 'folder-unsupported', message: 'Folders are not supported yet.' },
-            };
-          }
-          if (!info.isFile()) {
-            return {
-              ...base,
-              size: null,
-              mtimeMs: null,
-              state: 'failed',
-              error: {
-                code: 'file-unreadable',
-                message: 'Not a regular file (a device, socket or pipe cannot be uploaded).',
-              },
-            };
-          }
-          return { ...base, size: info.size, mtimeMs: info.mtimeMs, state: 'queued', error: null };
-        } catch (error) {
-          const view = errorView(error);
-          return {
-            ...base,
-            size: null,
-            mtimeMs: null,
-            state: 'failed',
-            error: view.code === 'internal' ? { code: 'file-unreadable', message: view.message } : view,
-          };
-        }
+        return { path, identity: await inspectPath(path) };
       }),
     );
-    this.#options.journal.add(tasks);
-    for (const task of tasks) {
+    const ids: string[] = [];
+    const fresh: NewTask[] = [];
+    const claimed = new Set<string>();
+    for (const { path, identity } of inspected) {
+      const base = { id: randomUUID(), accountId, path, name: basename(path) || path };
+      if (isErrorView(identity)) {
+        fresh.push({ ...base, size: null, mtimeMs: null, state: 'failed', error: identity });
+        ids.push(base.id);
+        continue;
+      }
+      const key = `${path}\0${identity.size}\0${identity.mtimeMs}`;
+      const live = journal.findLive(accountId, path, identity.size, identity.mtimeMs);
+      if (live) {
+        ids.push(live.id);
+        continue;
+      }
+      if (claimed.has(key)) {
+        ids.push(fresh.find((task) => task.path === path && task.state === 'queued')!.id);
+        continue;
+      }
+      claimed.add(key);
+      fresh.push({ ...base, size: identity.size, mtimeMs: identity.mtimeMs, state: 'queued', error: null });
+      ids.push(base.id);
+    }
+    journal.add(fresh);
+    for (const task of fresh) {
       this.#batcher.mark(task.id);
       if (task.state === 'queued') this.#queue.push(task.id);
     }
     this.#pump();
-    return tasks.map((task) => task.id);
+    return ids;
   }
 
   /** Re-queue what a previous run left unfinished; the provider session in the journal is reused. */
   resumeUnfinished(): void {
-    for (const task of this.#options.journal.unfinished()) {
-      if (!this.#queue.includes(task.id) && !this.#live.has(task.id)) this.#queue.push(task.id);
+    for (const task of this.#options.journal.inStates(liveStates)) this.#enqueue(task.id);
+    this.#pump();
+  }
+
+  /** Pause queued or running tasks; a running one stops its attempt and keeps its server session. */
+  pause(ids: readonly string[]): string[] {
+    const changed: string[] = [];
+    for (const id of ids) {
+      const live = this.#live.get(id);
+      if (live) {
+        live.stopReason ??= 'pause';
+        live.controller.abort();
+        changed.push(id);
+      } else if (this.#options.journal.transition(id, ['queued'], 'paused')) {
+        this.#dequeue(id);
+        this.#batcher.mark(id);
+        changed.push(id);
+      }
     }
+    return changed;
+  }
+
+  resume(ids: readonly string[]): string[] {
+    const changed = ids.filter((id) => this.#options.journal.transition(id, ['paused'], 'queued'));
+    for (const id of changed) {
+      this.#enqueue(id);
+      this.#batcher.mark(id);
+    }
+    this.#pump();
+    return changed;
+  }
+
+  pauseAll(): string[] {
+    return this.pause(this.#options.journal.inStates(liveStates).map((task) => task.id));
+  }
+
+  resumeAll(): string[] {
+    return this.resume(this.#options.journal.inStates(['paused']).map((task) => task.id));
+  }
+
+  /** Cancel: stop, give up the server-side session where the protocol has one, and keep nothing to resume. */
+  async cancel(ids: readonly string[]): Promise<string[]> {
+    const changed: string[] = [];
+    const stopping: Promise<void>[] = [];
+    for (const id of ids) {
+      const live = this.#live.get(id);
+      if (live) {
+        live.stopReason = 'cancel';
+        live.controller.abort();
+        changed.push(id);
+        continue;
+      }
+      const record = this.#options.journal.get(id);
+      if (record && this.#options.journal.cancel(id)) {
+        this.#dequeue(id);
+        stopping.push(this.#abortRemote(record));
+        this.#batcher.mark(id);
+        changed.push(id);
+      }
+    }
+    await Promise.all(stopping);
+    return changed;
+  }
+
+  /** Try failed or cancelled tasks again: continuing their session if the file is unchanged, anew if not. */
+  async retry(ids: readonly string[]): Promise<string[]> {
+    const { journal } = this.#options;
+    const changed: string[] = [];
+    for (const id of ids) {
+      const record = journal.get(id);
+      if (!record || (record.state !== 'failed' && record.state !== 'cancelled')) continue;
+      const identity = await inspectPath(record.path);
+      if (isErrorView(identity)) {
+        journal.fail(id, identity); // still not uploadable: say so again, with today's reason
+        this.#batcher.mark(id);
+        continue;
+      }
+      const unchanged = identity.size === record.size && identity.mtimeMs === record.mtimeMs;
+      if (journal.requeue(id, unchanged ? null : identity)) {
+        this.#enqueue(id);
+        this.#batcher.mark(id);
+        changed.push(id);
+      }
+    }
+    this.#pump();
+    return changed;
+  }
+
+  setConcurrency(concurrency: number): void {
+    this.#concurrency = Math.max(1, Math.floor(concurrency));
     this.#pump();
   }
 
@@ -159,7 +274,10 @@ export class UploadEngine {
   async close(): Promise<void> {
     this.#closed = true;
     this.#queue.length = 0;
-    for (const live of this.#live.values()) live.controller.abort();
+    for (const live of this.#live.values()) {
+      live.stopReason ??= 'close';
+      live.controller.abort();
+    }
     await Promise.allSettled([...this.#running]);
     this.#batcher.close();
   }
@@ -172,6 +290,15 @@ export class UploadEngine {
     this.#batcher.flushNow();
   }
 
+  #enqueue(id: string): void {
+    if (!this.#queue.includes(id) && !this.#live.has(id)) this.#queue.push(id);
+  }
+
+  #dequeue(id: string): void {
+    const index = this.#queue.indexOf(id);
+    if (index !== -1) this.#queue.splice(index, 1);
+  }
+
   #view(record: TaskRecord): TaskView {
     const live = this.#live.get(record.id);
     const transferred = live
@@ -179,6 +306,8 @@ export class UploadEngine {
       : record.state === 'done'
         ? (record.size ?? 0)
         : record.committedBytes;
+    const speed = live && record.state === 'uploading' ? live.speed.bytesPerSecond() : null;
+    const remaining = (record.size ?? 0) - transferred;
     return {
       id: record.id,
       accountId: record.accountId,
@@ -187,6 +316,8 @@ export class UploadEngine {
       size: record.size,
       state: record.state,
       transferredBytes: transferred,
+      bytesPerSecond: speed,
+      etaSeconds: speed !== null && speed > 0 ? remaining / speed : null,
       error: record.error,
       historyId: record.historyId,
       createdAt: record.createdAt,
@@ -207,29 +338,79 @@ export class UploadEngine {
 
   #showProgress(id: string, live: LiveTask, committedBytes: number, size: number): void {
     live.shownBytes = Math.min(size, Math.max(live.shownBytes, committedBytes + live.inFlightBytes));
+    live.speed.record(live.shownBytes);
     this.#batcher.mark(id);
+  }
+
+  #bucketFor(account: ResolvedAccount): TokenBucket | undefined {
+    const rate = account.provider.capabilities.requestsPerSecond;
+    if (rate === undefined) return undefined;
+    let bucket = this.#buckets.get(account.id);
+    if (!bucket) this.#buckets.set(account.id, (bucket = new TokenBucket(rate)));
+    return bucket;
   }
 
   async #run(id: string): Promise<void> {
     const { journal } = this.#options;
     const record = journal.get(id);
-    if (!record || record.size === null || record.mtimeMs === null) return;
+    // Paused or cancelled while it waited in the queue, or never uploadable: nothing to run.
+    if (!record || !liveStates.includes(record.state) || record.size === null || record.mtimeMs === null)
+      return;
     const live: LiveTask = {
       controller: new AbortController(),
+      stopReason: null,
       inFlightBytes: 0,
       shownBytes: record.committedBytes,
+      speed: new Speedometer(),
     };
     this.#live.set(id, live);
     try {
       await this.#upload(record, live);
     } catch (error) {
-      if (!(this.#closed && live.controller.signal.aborted)) {
+      if (live.stopReason === 'pause') {
+        journal.transition(id, liveStates, 'paused');
+      } else if (live.stopReason === 'cancel') {
+        const latest = journal.get(id);
+        journal.cancel(id);
+        if (latest) await this.#abortRemote(latest);
+      } else if (live.stopReason !== 'close') {
         journal.fail(id, errorView(error));
       }
+      // 'close': left as it is in the journal, to resume on the next start.
     } finally {
       this.#live.delete(id);
       this.#batcher.mark(id);
     }
+  }
+
+  /** Best effort: a server that keeps an abandoned session costs storage, not correctness. */
+  async #abortRemote(record: TaskRecord): Promise<void> {
+    if (record.session === null) return;
+    try {
+      const account = this.#options.resolveAccount(record.accountId);
+      if (!account.provider.abort) return;
+      const session = account.provider.parseSession(record.session);
+      await account.provider.abort(
+        this.#context(account, AbortSignal.timeout(10_000), () => {}),
+        session,
+      );
+    } catch {
+      // The task is cancelled either way.
+    }
+  }
+
+  #context(
+    account: ResolvedAccount,
+    signal: AbortSignal,
+    onBytesSent: (bytes: number) => void,
+  ): StepContext<unknown> {
+    return {
+      config: account.config,
+      secrets: account.secrets,
+      http: this.#options.http,
+      signal,
+      onBytesSent,
+    };
   }
 
   async #upload(record: TaskRecord, live: LiveTask): Promise<void> {
@@ -237,6 +418,13 @@ export class UploadEngine {
     const signal = live.controller.signal;
     const account = this.#options.resolveAccount(record.accountId);
     const size = record.size!;
+    const maxSize = account.provider.capabilities.maxFileSize;
+    if (maxSize !== undefined && size > maxSize) {
+      throw UploadError.of(
+        'provider-rejected',
+        `The file is larger than this provider accepts (${maxSize} bytes).`,
+      );
+    }
 
     let { md5, sha256 } = record;
     if (md5 === null || sha256 === null) {
@@ -261,39 +449,37 @@ export class UploadEngine {
       openRange: (start, end) => openRange(record.path, start, end),
       readRange: (start, end) => readRange(record.path, start, end),
     };
-    let committed = record.committedBytes;
-    const ctx: StepContext<unknown> = {
-      config: account.config,
-      secrets: account.secrets,
-      http: this.#options.http,
-      signal,
-      onBytesSent: (bytes) => {
-        live.inFlightBytes = bytes;
-        this.#showProgress(record.id, live, committed, size);
-      },
-    };
 
     journal.setState(record.id, 'uploading');
     this.#batcher.mark(record.id);
-    let session: unknown;
+    let committed = record.committedBytes;
+    let session: unknown = null;
     try {
-      session = record.session === null ? null : account.provider.parseSession(record.session);
+      if (record.session !== null) session = account.provider.parseSession(record.session);
     } catch {
       session = null; // an unreadable journaled session restarts the upload rather than failing it
     }
     if (session === null) {
-      session = await account.provider.startSession(ctx, file);
+      session = await account.provider.startSession(
+        this.#context(account, signal, () => {}),
+        file,
+      );
       committed = 0;
       journal.saveSession(record.id, session, committed);
     }
 
+    const bucket = this.#bucketFor(account);
     let attempt = 0;
     for (;;) {
       await this.#assertUnchanged(record);
+      await bucket?.take(signal);
       attempt++;
       live.inFlightBytes = 0;
       try {
-        const result = await account.provider.step(ctx, file, session);
+        const result = await this.#attempt(account, file, session, signal, (bytes) => {
+          live.inFlightBytes = bytes;
+          this.#showProgress(record.id, live, committed, size);
+        });
         live.inFlightBytes = 0;
         if (result.kind === 'done') {
           this.#complete(record, account, file, result.result);
@@ -313,23 +499,67 @@ export class UploadEngine {
     }
   }
 
+  /**
+   * One provider step under a stall watchdog: if no byte moves for `stallTimeoutMs` (a server that
+   * accepts the connection and then says nothing), the attempt is aborted and counts as a retryable
+   * network failure.
+   */
+  async #attempt(
+    account: ResolvedAccount,
+    file: LocalFile,
+    session: unknown,
+    taskSignal: AbortSignal,
+    onBytesSent: (bytes: number) => void,
+  ) {
+    const attempt = new AbortController();
+    const stopWithTask = (): void => attempt.abort();
+    taskSignal.addEventListener('abort', stopWithTask, { once: true });
+    let lastActivity = Date.now();
+    let stalled = false;
+    const watchdog = setInterval(
+      () => {
+        if (Date.now() - lastActivity >= this.#stallTimeoutMs) {
+          stalled = true;
+          attempt.abort();
+        }
+      },
+      Math.max(50, Math.min(1000, this.#stallTimeoutMs / 4)),
+    );
+    try {
+      const ctx = this.#context(account, attempt.signal, (bytes) => {
+        lastActivity = Date.now();
+        onBytesSent(bytes);
+      });
+      return await account.provider.step(ctx, file, session);
+    } catch (error) {
+      if (stalled && !taskSignal.aborted) {
+        throw new UploadError(
+          {
+            code: 'network',
+            message: `No progress for ${Math.round(this.#stallTimeoutMs / 1000)} s; trying again.`,
+          },
+          { retryable: true, cause: error },
+        );
+      }
+      throw error;
+    } finally {
+      clearInterval(watchdog);
+      taskSignal.removeEventListener('abort', stopWithTask);
+    }
+  }
+
   /** The file must still be the one the task was created for; a changed file would corrupt the upload. */
   async #assertUnchanged(record: TaskRecord): Promise<void> {
     const info = await stat(record.path);
     if (info.size !== record.size || info.mtimeMs !== record.mtimeMs) {
       throw UploadError.of(
         'file-changed',
-        'The file was modified after it was added; add it again to upload the new version.',
+        'The file was modified after it was added; retry to upload the new version from the start.',
       );
     }
   }
 
-  #complete(
-    record: TaskRecord,
-    account: ResolvedAccount,
-    file: LocalFile,
-    result: { remoteId: string; links: HistoryEntryView['links'] },
-  ): void {
+  #complete(record: TaskRecord, account: ResolvedAccount, file: LocalFile, result: RemoteResult): void {
     const entry: HistoryEntryView = {
       id: randomUUID(),
       accountId: account.id,

@@ -23,6 +23,8 @@ export interface ProviderCapabilities {
   resumable: boolean;
   /** Largest file the provider accepts, if it has a documented limit. */
   maxFileSize?: number;
+  /** Documented request rate limit per account (e.g. Easemob: 100/s per app key); the engine keeps under it. */
+  requestsPerSecond?: number;
 }
 
 export interface StepContext<TConfig> {
@@ -62,4 +64,6 @@ export interface Provider<TConfig, TSession> {
   step(ctx: StepContext<TConfig>, file: LocalFile, session: TSession): Promise<StepResult<TSession>>;
   /** Parse a journaled session back; a session that does not parse restarts the upload. */
   parseSession(value: unknown): TSession;
+  /** Give up the server-side session on cancel, where the protocol has one (S3 abort, tus DELETE). */
+  abort?(ctx: StepContext<TConfig>, session: TSession): Promise<void>;
 }

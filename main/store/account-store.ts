@@ -34,6 +34,8 @@ export class AccountStore {
   readonly #list;
   readonly #get;
   readonly #insertIfMissing;
+  readonly #insert;
+  readonly #byName;
 
   constructor(db: SqliteDatabase) {
     this.#list = db.prepare<[], AccountRow>(
@@ -45,6 +47,28 @@ export class AccountStore {
        VALUES (@id, @providerId, @name, @fieldsJson, @isSandbox, @createdAt)
        ON CONFLICT(id) DO NOTHING`,
     );
+    this.#insert = db.prepare<[Record<string, unknown>]>(
+      `INSERT INTO accounts (id, provider_id, name, fields_json, is_sandbox, created_at)
+       VALUES (@id, @providerId, @name, @fieldsJson, 0, @createdAt)`,
+    );
+    this.#byName = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE name = ?');
+  }
+
+  byName(name: string): AccountRecord | undefined {
+    const row = this.#byName.get(name);
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  add(account: Pick<AccountRecord, 'id' | 'providerId' | 'name' | 'fields'>): AccountRecord {
+    const createdAt = Date.now();
+    this.#insert.run({
+      id: account.id,
+      providerId: account.providerId,
+      name: account.name,
+      fieldsJson: JSON.stringify(account.fields),
+      createdAt,
+    });
+    return { ...account, isSandbox: false, createdAt };
   }
 
   list(): AccountRecord[] {

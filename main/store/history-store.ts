@@ -51,6 +51,8 @@ export class HistoryStore {
   readonly #firstPage;
   readonly #nextPage;
   readonly #get;
+  readonly #searchFirstPage;
+  readonly #searchNextPage;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -68,6 +70,19 @@ export class HistoryStore {
        ORDER BY created_at DESC, id DESC LIMIT ?`,
     );
     this.#get = db.prepare<[string], HistoryRow>('SELECT * FROM history WHERE id = ?');
+    // Plain LIKE until the FTS5 index arrives with the 100,000-entry history work.
+    const matches = `(name LIKE @pattern ESCAPE '\\' OR remote_id LIKE @pattern ESCAPE '\\'
+                      OR links_json LIKE @pattern ESCAPE '\\')`;
+    this.#searchFirstPage = db.prepare<[{ pattern: string; limit: number }], HistoryRow>(
+      `SELECT * FROM history WHERE ${matches} ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    );
+    this.#searchNextPage = db.prepare<
+      [{ pattern: string; limit: number; createdAt: number; id: string }],
+      HistoryRow
+    >(
+      `SELECT * FROM history WHERE ${matches} AND (created_at < @createdAt OR (created_at = @createdAt AND id < @id))
+       ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    );
   }
 
   /**
@@ -99,14 +114,24 @@ export class HistoryStore {
   }
 
   /** Newest first, keyset-paged so page N costs the same as page 1 at 100,000 entries. */
-  page(limit: number, cursor?: string): HistoryPage {
+  page(limit: number, cursor?: string, search?: string): HistoryPage {
     const after = cursor === undefined ? null : decodeCursor(cursor);
-    const rows =
-      after === null
-        ? this.#firstPage.all(limit + 1)
-        : this.#nextPage.all(after.createdAt, after.createdAt, after.id, limit + 1);
+    const rows = search ? this.#search(search, limit + 1, after) : this.#recent(limit + 1, after);
     const entries = rows.slice(0, limit).map(fromRow);
     const last = entries.at(-1);
     return { entries, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  #recent(limit: number, after: { createdAt: number; id: string } | null): HistoryRow[] {
+    return after === null
+      ? this.#firstPage.all(limit)
+      : this.#nextPage.all(after.createdAt, after.createdAt, after.id, limit);
+  }
+
+  #search(text: string, limit: number, after: { createdAt: number; id: string } | null): HistoryRow[] {
+    const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    return after === null
+      ? this.#searchFirstPage.all({ pattern, limit })
+      : this.#searchNextPage.all({ pattern, limit, createdAt: after.createdAt, id: after.id });
   }
 }

@@ -55,4 +55,14 @@ export const migrations: readonly string[] = [
     value_json TEXT NOT NULL
   );
   `,
+  // 2: encrypted secret account fields (the vault), and a unique index for account names.
+  `
+  CREATE TABLE account_secrets (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    blob BLOB NOT NULL,
+    PRIMARY KEY (account_id, key)
+  );
+  CREATE UNIQUE INDEX accounts_name ON accounts(name);
+  `,
 ];

@@ -80,6 +80,12 @@ export class TaskJournal {
   readonly #saveSession;
   readonly #fail;
   readonly #complete;
+  readonly #transition;
+  readonly #cancel;
+  readonly #requeue;
+  readonly #restart;
+  readonly #findLive;
+  readonly #inStates;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -107,6 +113,31 @@ export class TaskJournal {
     this.#complete = db.prepare<[number, string, number, string]>(
       `UPDATE tasks SET state = 'done', committed_bytes = ?, history_id = ?, error_json = NULL, updated_at = ?
        WHERE id = ?`,
+    );
+    this.#transition = db.prepare<[TaskState, number, string, string]>(
+      'UPDATE tasks SET state = ?, updated_at = ? WHERE id = ? AND state IN (SELECT value FROM json_each(?))',
+    );
+    // A cancelled task forgets its server session: resuming it would need a session the user gave up.
+    this.#cancel = db.prepare<[number, string]>(
+      `UPDATE tasks SET state = 'cancelled', session_json = NULL, committed_bytes = 0, updated_at = ?
+       WHERE id = ? AND state IN ('queued', 'hashing', 'uploading', 'paused')`,
+    );
+    this.#requeue = db.prepare<[number, string]>(
+      `UPDATE tasks SET state = 'queued', error_json = NULL, updated_at = ?
+       WHERE id = ? AND state IN ('failed', 'cancelled')`,
+    );
+    this.#restart = db.prepare<[number, number, number, string]>(
+      `UPDATE tasks SET state = 'queued', error_json = NULL, size = ?, mtime_ms = ?, md5 = NULL, sha256 = NULL,
+              session_json = NULL, committed_bytes = 0, updated_at = ?
+       WHERE id = ? AND state IN ('failed', 'cancelled')`,
+    );
+    this.#findLive = db.prepare<[string, string, number, number], TaskRow>(
+      `SELECT * FROM tasks WHERE account_id = ? AND path = ? AND size = ? AND mtime_ms = ?
+         AND state IN ('queued', 'hashing', 'uploading', 'paused')
+       ORDER BY created_at LIMIT 1`,
+    );
+    this.#inStates = db.prepare<[string], TaskRow>(
+      'SELECT * FROM tasks WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid',
     );
   }
 
@@ -159,6 +190,35 @@ export class TaskJournal {
 
   fail(id: string, error: ErrorView): void {
     this.#fail.run(JSON.stringify(error), Date.now(), id);
+  }
+
+  /** Move to `to` only from one of `from`; false when the task was in another state (or unknown). */
+  transition(id: string, from: readonly TaskState[], to: TaskState): boolean {
+    return this.#transition.run(to, Date.now(), id, JSON.stringify(from)).changes > 0;
+  }
+
+  cancel(id: string): boolean {
+    return this.#cancel.run(Date.now(), id).changes > 0;
+  }
+
+  /**
+   * Queue a failed or cancelled task again. When the file on disk is no longer the one the task knew,
+   * it starts over (new hashes, new server session); otherwise it continues its session.
+   */
+  requeue(id: string, current: { size: number; mtimeMs: number } | null): boolean {
+    const now = Date.now();
+    if (current === null) return this.#requeue.run(now, id).changes > 0;
+    return this.#restart.run(current.size, current.mtimeMs, now, id).changes > 0;
+  }
+
+  /** The live task for this file identity and destination, if any: a second add must not start a second upload. */
+  findLive(accountId: string, path: string, size: number, mtimeMs: number): TaskRecord | undefined {
+    const row = this.#findLive.get(accountId, path, size, mtimeMs);
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  inStates(states: readonly TaskState[]): TaskRecord[] {
+    return this.#inStates.all(JSON.stringify(states)).map(fromRow);
   }
 
   /** Mark done; call inside the transaction that writes the history entry (see HistoryStore.completeTask). */

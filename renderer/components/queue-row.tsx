@@ -6,8 +6,10 @@ const stateLabels: Record<TaskState, string> = {
   queued: 'Waiting',
   hashing: 'Preparing',
   uploading: 'Uploading',
+  paused: 'Paused',
   done: 'Done',
   failed: 'Failed',
+  cancelled: 'Cancelled',
 };
 
 function percent(done: number, total: number): number {

@@ -17,6 +17,15 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'uploads.add': async (request) => ({ taskIds: request.paths.map((_, index) => `task-${index}`) }),
     'uploads.list': async () => [],
     'history.list': async () => ({ entries: [], nextCursor: null }),
+    'accounts.add': async () => {
+      throw new CommandError({ code: 'account-invalid', message: 'not in this test' });
+    },
+    'uploads.pause': async ({ taskIds }) => ({ taskIds }),
+    'uploads.resume': async ({ taskIds }) => ({ taskIds }),
+    'uploads.cancel': async ({ taskIds }) => ({ taskIds }),
+    'uploads.retry': async ({ taskIds }) => ({ taskIds }),
+    'uploads.pauseAll': async () => ({ taskIds: [] }),
+    'uploads.resumeAll': async () => ({ taskIds: [] }),
     ...overrides,
   };
   const listeners = new Set<(event: FerryEvent) => void>();
