@@ -13,7 +13,8 @@ import { providerRegistry } from './providers/registry.ts';
 import { startSandbox } from './sandbox/sandbox.ts';
 import type { PicUpEmulator } from './sandbox/tencent-im/pic-up-emulator.ts';
 import { AccountStore, type AccountRecord } from './store/account-store.ts';
-import { openDatabase } from './store/database.ts';
+import { openDatabase, type SqliteDatabase } from './store/database.ts';
+import { lockDataDir } from './store/data-dir-lock.ts';
 import type { RetryPolicy } from './engine/retry-policy.ts';
 import { createKeyFileCipher } from './vault/key-file-cipher.ts';
 import type { SecretCipher } from './vault/secret-cipher.ts';
@@ -60,7 +61,14 @@ function isInside(parent: string, child: string): boolean {
  */
 export async function createService(options: ServiceOptions): Promise<FerryService> {
   mkdirSync(options.dataDir, { recursive: true });
-  const db = openDatabase(join(options.dataDir, 'ferry.db'));
+  const lock = lockDataDir(options.dataDir);
+  let db: SqliteDatabase;
+  try {
+    db = openDatabase(join(options.dataDir, 'ferry.db'));
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const journal = new TaskJournal(db);
   const history = new HistoryStore(db);
   const accounts = new AccountStore(db);
@@ -247,6 +255,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       listeners.clear();
       await embedded?.close();
       db.close();
+      lock.release();
     },
   };
 }
