@@ -1,0 +1,103 @@
+import { providerCatalog, type ProviderCatalogEntry } from '../../shared/catalog.ts';
+import type { CommandResponse } from '../../shared/contract.ts';
+import type { AccountView } from '../../shared/models.ts';
+import type { FerryService } from '../service.ts';
+import { UsageError, type CliCommand } from './args.ts';
+import type { CliIo } from './cli-io.ts';
+import { collectAccountInput, promptHidden, secretEnvName, type AccountInput } from './secrets.ts';
+
+type AddCommand = Extract<CliCommand, { kind: 'accounts add' }>;
+
+export function catalogEntry(providerId: string): ProviderCatalogEntry {
+  const entry = (providerCatalog as readonly ProviderCatalogEntry[]).find((p) => p.id === providerId);
+  if (!entry) {
+    const known = providerCatalog.map((p) => p.id).join(', ');
+    throw new UsageError(`Unknown provider "${providerId}". Providers: ${known}.`, 'accounts add');
+  }
+  return entry;
+}
+
+/**
+ * Everything `accounts add` needs from the user, gathered before the data folder is opened (so a
+ * prompt waiting for a person does not hold the folder's lock). Never echoes a secret.
+ */
+export async function gatherAccountInput(command: AddCommand, io: CliIo): Promise<AccountInput> {
+  const entry = catalogEntry(command.providerId);
+  const input = collectAccountInput(entry, command.fields, io.env);
+  for (const key of input.secretsOnCommandLine) {
+    io.stderr.write(
+      `warning: the secret "${key}" was given on the command line, where your shell history may keep it; ` +
+        `prefer ${secretEnvName(key)} or the prompt.\n`,
+    );
+  }
+  for (const field of input.missingSecrets) {
+    if (!io.stdin.isTTY) {
+      throw new UsageError(
+        `${field.label} (${field.key}) is required: set ${secretEnvName(field.key)}, or run on a terminal to be asked.`,
+        'accounts add',
+      );
+    }
+    const value = await promptHidden(`${field.label} (input hidden)`, io.stdin, io.stderr);
+    if (value !== '') input.secrets[field.key] = value;
+  }
+  input.missingSecrets = [];
+  return input;
+}
+
+export async function addAccount(
+  command: AddCommand,
+  input: AccountInput,
+  service: FerryService,
+  io: CliIo,
+): Promise<number> {
+  const account = (await service.dispatch('accounts.add', {
+    providerId: command.providerId,
+    name: command.name,
+    fields: input.fields,
+    secrets: input.secrets,
+  })) as CommandResponse<'accounts.add'>;
+  if (command.json) io.stdout.write(`${JSON.stringify(account)}\n`);
+  else {
+    const provider = catalogEntry(account.providerId).name;
+    io.stdout.write(`Added account "${account.name}" (${provider}), id ${account.id}.\n`);
+  }
+  return 0;
+}
+
+function secretsSummary(account: AccountView): string {
+  if (account.isSandbox) return 'built in; links work only while Ferry runs';
+  const entries = Object.entries(account.secretsSet);
+  if (entries.length === 0) return '-';
+  return entries.map(([key, set]) => `${key} ${set ? 'set' : 'MISSING'}`).join(', ');
+}
+
+export async function listAccounts(service: FerryService, io: CliIo, json: boolean): Promise<number> {
+  const accounts = (await service.dispatch('accounts.list', {})) as CommandResponse<'accounts.list'>;
+  if (json) {
+    io.stdout.write(`${JSON.stringify(accounts)}\n`);
+    return 0;
+  }
+  const rows = [
+    ['NAME', 'PROVIDER', 'ID', 'SECRETS'],
+    ...accounts.map((a) => [a.name, a.providerId, a.id, secretsSummary(a)]),
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) {
+    io.stdout.write(`${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
+  }
+  return 0;
+}
+
+/** `--account` takes a name (exact, then case-insensitive if that is unambiguous) or an id. */
+export async function resolveAccount(service: FerryService, nameOrId: string): Promise<AccountView> {
+  const accounts = (await service.dispatch('accounts.list', {})) as CommandResponse<'accounts.list'>;
+  const exact = accounts.find((a) => a.name === nameOrId || a.id === nameOrId);
+  if (exact) return exact;
+  const folded = accounts.filter((a) => a.name.toLowerCase() === nameOrId.toLowerCase());
+  if (folded.length === 1) return folded[0]!;
+  const names = accounts.map((a) => `"${a.name}"`).join(', ');
+  throw new UsageError(
+    `Unknown account "${nameOrId}". Accounts: ${names || 'none'} (see \`ferry accounts list\`, or add one with \`ferry accounts add\`).`,
+    'upload',
+  );
+}

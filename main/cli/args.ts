@@ -1,0 +1,174 @@
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { defaultDataDir } from '../app-paths.ts';
+
+export type HelpTopic =
+  'main' | 'accounts' | 'accounts add' | 'accounts list' | 'upload' | 'resume' | 'history';
+
+export type CliCommand =
+  | { kind: 'help'; topic: HelpTopic }
+  | { kind: 'version' }
+  | {
+      kind: 'accounts add';
+      dataDir: string;
+      providerId: string;
+      name: string;
+      /** In the order given; split into settings and secrets later, against the provider's catalog entry. */
+      fields: Array<[key: string, value: string]>;
+      json: boolean;
+    }
+  | { kind: 'accounts list'; dataDir: string; json: boolean }
+  | { kind: 'upload'; dataDir: string; paths: string[]; account: string; json: boolean; concurrency?: number }
+  | { kind: 'resume'; dataDir: string; json: boolean }
+  | { kind: 'history'; dataDir: string; search?: string; limit: number; json: boolean };
+
+/** A command line Ferry cannot run as written: exit code 2, with the help topic that explains it. */
+export class UsageError extends Error {
+  readonly topic: HelpTopic;
+  constructor(message: string, topic: HelpTopic) {
+    super(message);
+    this.name = 'UsageError';
+    this.topic = topic;
+  }
+}
+
+const common = {
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsOptionsConfig;
+
+export const defaultHistoryLimit = 20;
+
+function parse<O extends ParseArgsOptionsConfig>(args: readonly string[], options: O, topic: HelpTopic) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: { ...common, ...options },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, topic);
+  }
+}
+
+function positiveInt(raw: string, flag: string, max: number, topic: HelpTopic): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > max) {
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got "${raw}".`, topic);
+  }
+  return value;
+}
+
+/**
+ * Turn argv (without node and the script) into one command. Pure apart from the environment it is
+ * given (for the default data folder), so every usage rule is unit-tested.
+ */
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    return { kind: 'help', topic: 'main' };
+  }
+  if (first === '--version' || first === '-v' || first === 'version') return { kind: 'version' };
+  const dataDirOf = (value: string | undefined): string => resolve(value ?? defaultDataDir(env));
+
+  switch (first) {
+    case 'accounts': {
+      const [sub, ...args] = rest;
+      if (sub === undefined || sub === '--help' || sub === '-h') return { kind: 'help', topic: 'accounts' };
+      if (sub === 'add') {
+        const { values, positionals } = parse(
+          args,
+          { name: { type: 'string' }, field: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+          'accounts add',
+        );
+        if (values.help) return { kind: 'help', topic: 'accounts add' };
+        if (positionals.length !== 1) {
+          throw new UsageError(
+            'Give exactly one provider, e.g. `ferry accounts add tencent-im`.',
+            'accounts add',
+          );
+        }
+        if (values.name === undefined || values.name.trim() === '') {
+          throw new UsageError('--name <name> is required.', 'accounts add');
+        }
+        const fields = (values.field ?? []).map((pair): [string, string] => {
+          const eq = pair.indexOf('=');
+          if (eq <= 0) throw new UsageError(`--field takes key=value, got "${pair}".`, 'accounts add');
+          return [pair.slice(0, eq), pair.slice(eq + 1)];
+        });
+        return {
+          kind: 'accounts add',
+          dataDir: dataDirOf(values['data-dir']),
+          providerId: positionals[0]!,
+          name: values.name,
+          fields,
+          json: values.json ?? false,
+        };
+      }
+      if (sub === 'list') {
+        const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 'accounts list');
+        if (values.help) return { kind: 'help', topic: 'accounts list' };
+        if (positionals.length > 0)
+          throw new UsageError(`Unexpected argument "${positionals[0]}".`, 'accounts list');
+        return { kind: 'accounts list', dataDir: dataDirOf(values['data-dir']), json: values.json ?? false };
+      }
+      throw new UsageError(`Unknown accounts command "${sub}".`, 'accounts');
+    }
+    case 'upload': {
+      const { values, positionals } = parse(
+        rest,
+        {
+          account: { type: 'string', short: 'a' },
+          json: { type: 'boolean' },
+          concurrency: { type: 'string' },
+        },
+        'upload',
+      );
+      if (values.help) return { kind: 'help', topic: 'upload' };
+      if (positionals.length === 0) throw new UsageError('Give at least one file to upload.', 'upload');
+      if (values.account === undefined) throw new UsageError('--account <name> is required.', 'upload');
+      return {
+        kind: 'upload',
+        dataDir: dataDirOf(values['data-dir']),
+        paths: positionals,
+        account: values.account,
+        json: values.json ?? false,
+        ...(values.concurrency === undefined
+          ? {}
+          : { concurrency: positiveInt(values.concurrency, '--concurrency', 64, 'upload') }),
+      };
+    }
+    case 'resume': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' } }, 'resume');
+      if (values.help) return { kind: 'help', topic: 'resume' };
+      if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`, 'resume');
+      return { kind: 'resume', dataDir: dataDirOf(values['data-dir']), json: values.json ?? false };
+    }
+    case 'history': {
+      const { values, positionals } = parse(
+        rest,
+        {
+          search: { type: 'string', short: 's' },
+          limit: { type: 'string', short: 'n' },
+          json: { type: 'boolean' },
+        },
+        'history',
+      );
+      if (values.help) return { kind: 'help', topic: 'history' };
+      if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`, 'history');
+      return {
+        kind: 'history',
+        dataDir: dataDirOf(values['data-dir']),
+        ...(values.search === undefined ? {} : { search: values.search }),
+        limit:
+          values.limit === undefined
+            ? defaultHistoryLimit
+            : positiveInt(values.limit, '--limit', 100_000, 'history'),
+        json: values.json ?? false,
+      };
+    }
+    default:
+      throw new UsageError(`Unknown command "${first}".`, 'main');
+  }
+}
