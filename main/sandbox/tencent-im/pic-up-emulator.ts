@@ -63,6 +63,8 @@ export interface PicUpEmulator {
   readonly credentials: PicUpCredentials;
   /** Queue a fault for the next authenticated pic_up request(s), FIFO, each consumed by one request. */
   injectFault(fault: PicUpFault): void;
+  /** Drop the faults no request has consumed yet; returns how many there were. */
+  clearFaults(): number;
   stats(): PicUpEmulatorStats;
   listObjects(): Promise<Array<{ uuid: string; size: number; md5: string }>>;
   close(): Promise<void>;
@@ -118,6 +120,9 @@ export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise
     credentials,
     injectFault(fault) {
       faults.push(checkFault(fault));
+    },
+    clearFaults() {
+      return faults.splice(0).length;
     },
     stats() {
       return { ...counters };
