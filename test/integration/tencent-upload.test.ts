@@ -125,10 +125,9 @@ describe('uploading to Tencent IM pic_up through the service', () => {
   it('follows a Next_Offset that rewinds, re-sending from there, and the object is intact', async () => {
     const size = 12 * 1024 * 1024 + 123;
     const file = randomFile(filesDir, 'rewind.bin', size);
+    // After 3 slices (3 MiB) have landed, the server forgets everything from 1 MiB on.
+    emulator.injectFault({ kind: 'rewind', toOffset: 1024 * 1024 }, { afterRequests: 3 });
     await service.dispatch('uploads.add', { paths: [file.path], accountId: sandboxAccountId });
-    // Once at least 3 MiB have landed, the server forgets everything from 1 MiB on.
-    await waitFor(() => emulator.stats().sliceBytesReceived >= 3 * 1024 * 1024);
-    emulator.injectFault({ kind: 'rewind', toOffset: 1024 * 1024 });
     await service.idle();
     const [entry] = await historyEntries();
     expect(entry!.sha256).toBe(file.sha256);
@@ -183,8 +182,10 @@ describe('uploading to Tencent IM pic_up through the service', () => {
   it('resumes an unfinished upload after a restart from the journaled server offset', async () => {
     const size = 6 * 1024 * 1024;
     const file = randomFile(filesDir, 'resume.bin', size);
+    // Two slices land, then the third answer is held back: the close always falls mid-upload.
+    emulator.injectFault({ kind: 'stall', ms: 500 }, { afterRequests: 2 });
     await service.dispatch('uploads.add', { paths: [file.path], accountId: sandboxAccountId });
-    await waitFor(() => emulator.stats().sliceBytesReceived >= 2 * 1024 * 1024);
+    await waitFor(() => emulator.stats().requests >= 3);
     await service.close();
     const sentBeforeRestart = emulator.stats().sliceBytesReceived;
     expect(sentBeforeRestart).toBeLessThan(size);

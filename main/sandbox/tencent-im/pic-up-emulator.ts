@@ -61,8 +61,12 @@ export interface PicUpEmulator {
   /** e.g. http://127.0.0.1:41234; clients post to `${baseUrl}/v4/openpic/pic_up?...`. */
   readonly baseUrl: string;
   readonly credentials: PicUpCredentials;
-  /** Queue a fault for the next authenticated pic_up request(s), FIFO, each consumed by one request. */
-  injectFault(fault: PicUpFault): void;
+  /**
+   * Queue a fault for the next authenticated pic_up request(s), FIFO, each consumed by one request.
+   * `afterRequests` lets that many requests through normally first, so a test can aim a fault at the
+   * middle of an upload without racing it.
+   */
+  injectFault(fault: PicUpFault, options?: { afterRequests?: number }): void;
   /** Drop the faults no request has consumed yet; returns how many there were. */
   clearFaults(): number;
   stats(): PicUpEmulatorStats;
@@ -83,7 +87,7 @@ export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise
   const store = await PicUpStore.open(options.storageDir);
   const credentials = options.credentials ?? randomCredentials();
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
-  const faults: PicUpFault[] = [];
+  const faults: QueuedFault[] = [];
   const counters: PicUpEmulatorStats = { requests: 0, sliceBytesReceived: 0, completedUploads: 0 };
   const handlers = new Set<Promise<void>>();
   const closing = new AbortController();
@@ -118,8 +122,11 @@ export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise
   return {
     baseUrl,
     credentials,
-    injectFault(fault) {
-      faults.push(checkFault(fault));
+    injectFault(fault, injectOptions) {
+      const skip = injectOptions?.afterRequests ?? 0;
+      if (!Number.isInteger(skip) || skip < 0)
+        throw new RangeError(`afterRequests must be a whole number: ${skip}`);
+      faults.push({ fault: checkFault(fault), skip });
     },
     clearFaults() {
       return faults.splice(0).length;
@@ -148,7 +155,7 @@ interface HandlerContext {
   store: PicUpStore;
   credentials: PicUpCredentials;
   maxBodyBytes: number;
-  faults: PicUpFault[];
+  faults: QueuedFault[];
   counters: PicUpEmulatorStats;
   closing: AbortSignal;
   baseUrl(): string;
@@ -182,7 +189,7 @@ async function handlePicUp(
   context.counters.requests++;
   const authFailure = checkCredentials(context.credentials, url.searchParams);
   const appId = appIdOf(url.searchParams.get('sdkappid'));
-  const fault = authFailure === undefined ? context.faults.shift() : undefined;
+  const fault = authFailure === undefined ? nextFault(context.faults) : undefined;
 
   if (fault?.kind === 'reset') {
     await resetMidBody(request);
@@ -385,6 +392,22 @@ function echoOfText(bodyText: string): PicUpEcho {
 function appIdOf(sdkAppId: string | null): string | number {
   if (sdkAppId === null) return '';
   return /^\d{1,15}$/.test(sdkAppId) ? Number(sdkAppId) : sdkAppId;
+}
+
+interface QueuedFault {
+  fault: PicUpFault;
+  /** Requests still to let through before this fault applies. */
+  skip: number;
+}
+
+function nextFault(queue: QueuedFault[]): PicUpFault | undefined {
+  const head = queue[0];
+  if (head === undefined) return undefined;
+  if (head.skip > 0) {
+    head.skip--;
+    return undefined;
+  }
+  return queue.shift()!.fault;
 }
 
 function checkFault(fault: PicUpFault): PicUpFault {
