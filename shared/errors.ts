@@ -8,6 +8,16 @@ export const errorCodes = [
   'account-not-found',
   'account-invalid',
   'credentials-unreadable',
+  /** The provider refused the account's credentials (expired token, wrong key) even after one refresh. */
+  'credentials-rejected',
+  /** Over the provider's documented size limit; checked before any byte is sent. */
+  'file-too-large',
+  /** The provider does not take this kind of file (e.g. an image-only endpoint given a PDF). */
+  'file-type-unsupported',
+  /** The image cannot be decoded: truncated, 0 bytes, wrong extension for its content, too many pixels. */
+  'image-invalid',
+  /** A derivative (e.g. OPPO's 984×369 ≤ 1 MB) cannot be made to fit its byte budget. */
+  'image-budget-unmet',
   'file-not-found',
   'folder-unsupported',
   'file-unreadable',

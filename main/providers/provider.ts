@@ -66,4 +66,10 @@ export interface Provider<TConfig, TSession> {
   parseSession(value: unknown): TSession;
   /** Give up the server-side session on cancel, where the protocol has one (S3 abort, tus DELETE). */
   abort?(ctx: StepContext<TConfig>, session: TSession): Promise<void>;
+  /**
+   * "Test connection" for the account screen: the cheapest authenticated request the protocol has
+   * (a token fetch, HeadBucket, tus OPTIONS, a ticket request). Throws an UploadError carrying the
+   * provider's own code and message on failure.
+   */
+  testConnection?(ctx: Omit<StepContext<TConfig>, 'onBytesSent'>): Promise<void>;
 }

@@ -1,0 +1,21 @@
+import type { ProviderCatalogEntry } from '../catalog-types.ts';
+
+/** PROVIDERS.md §1: Tencent Cloud IM `pic_up`. */
+export const tencentImCatalog = {
+  id: 'tencent-im',
+  name: 'Tencent Cloud IM',
+  fields: [
+    {
+      key: 'baseUrl',
+      label: 'API base URL',
+      secret: false,
+      required: true,
+      placeholder: 'https://console.tim.qq.com',
+    },
+    { key: 'sdkAppId', label: 'SDKAppID', secret: false, required: true },
+    { key: 'identifier', label: 'Identifier (admin account)', secret: false, required: true },
+    { key: 'userSig', label: 'UserSig', secret: true, required: true },
+    { key: 'fromAccount', label: 'From account', secret: false, required: true },
+    { key: 'toAccount', label: 'To account or group id', secret: false, required: true },
+  ],
+} as const satisfies ProviderCatalogEntry;
