@@ -52,6 +52,13 @@ export const linkViewSchema = z.object({
 });
 export type LinkView = z.infer<typeof linkViewSchema>;
 
+/** Provider-specific facts of a finished upload, flat so they export to CSV as columns. */
+export const historyDetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type HistoryDetails = z.infer<typeof historyDetailsSchema>;
+
+/** Details that grant access to a file (Easemob's share-secret): never exported unless asked for. */
+export const secretDetailKeys: readonly string[] = ['shareSecret'];
+
 /** A finished upload: what the user came for (links, remote ids), kept forever. */
 export const historyEntryViewSchema = z.object({
   id: z.string(),
@@ -63,6 +70,7 @@ export const historyEntryViewSchema = z.object({
   sha256: z.string(),
   remoteId: z.string(),
   links: z.array(linkViewSchema),
+  details: historyDetailsSchema,
   createdAt: z.number(),
 });
 export type HistoryEntryView = z.infer<typeof historyEntryViewSchema>;

@@ -570,6 +570,7 @@ export class UploadEngine {
       sha256: file.sha256,
       remoteId: result.remoteId,
       links: result.links,
+      details: result.details ?? {},
       createdAt: Date.now(),
     };
     this.#options.history.completeTask(this.#options.journal, record.id, entry);

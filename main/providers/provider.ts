@@ -1,6 +1,6 @@
 import type { Got } from 'got';
 import type { Readable } from 'node:stream';
-import type { LinkView } from '../../shared/models.ts';
+import type { HistoryDetails, LinkView } from '../../shared/models.ts';
 
 /** A file on disk as the engine hands it to a provider: identity, size and ways to read ranges. */
 export interface LocalFile {
@@ -41,6 +41,11 @@ export interface StepContext<TConfig> {
 export interface RemoteResult {
   remoteId: string;
   links: LinkView[];
+  /**
+   * Provider-specific facts kept in the history entry: a share secret, picture ids, what a message
+   * body needs. Keys named in `secretDetailKeys` of shared/models.ts leave only on explicit request.
+   */
+  details?: HistoryDetails;
 }
 
 export type StepResult<TSession> =

@@ -1,4 +1,4 @@
-import type { HistoryEntryView, LinkView } from '../../shared/models.ts';
+import type { HistoryDetails, HistoryEntryView, LinkView } from '../../shared/models.ts';
 import type { SqliteDatabase } from './database.ts';
 import type { TaskJournal } from './task-journal.ts';
 
@@ -12,6 +12,7 @@ interface HistoryRow {
   sha256: string;
   remote_id: string;
   links_json: string;
+  details_json: string;
   created_at: number;
 }
 
@@ -26,6 +27,7 @@ function fromRow(row: HistoryRow): HistoryEntryView {
     sha256: row.sha256,
     remoteId: row.remote_id,
     links: JSON.parse(row.links_json) as LinkView[],
+    details: JSON.parse(row.details_json) as HistoryDetails,
     createdAt: row.created_at,
   };
 }
@@ -58,9 +60,9 @@ export class HistoryStore {
     this.#db = db;
     this.#insert = db.prepare<[Record<string, unknown>]>(
       `INSERT INTO history (id, task_id, account_id, provider_id, name, size, mime_type, sha256, remote_id,
-                            links_json, created_at)
+                            links_json, details_json, created_at)
        VALUES (@id, @taskId, @accountId, @providerId, @name, @size, @mimeType, @sha256, @remoteId,
-               @linksJson, @createdAt)`,
+               @linksJson, @detailsJson, @createdAt)`,
     );
     this.#firstPage = db.prepare<[number], HistoryRow>(
       'SELECT * FROM history ORDER BY created_at DESC, id DESC LIMIT ?',
@@ -102,6 +104,7 @@ export class HistoryStore {
         sha256: entry.sha256,
         remoteId: entry.remoteId,
         linksJson: JSON.stringify(entry.links),
+        detailsJson: JSON.stringify(entry.details),
         createdAt: entry.createdAt,
       });
       journal.complete(taskId, entry.size, entry.id);

@@ -65,4 +65,8 @@ export const migrations: readonly string[] = [
   );
   CREATE UNIQUE INDEX accounts_name ON accounts(name);
   `,
+  // 3: provider-specific facts of a finished upload (share secret, picture ids, message body fields).
+  `
+  ALTER TABLE history ADD COLUMN details_json TEXT NOT NULL DEFAULT '{}';
+  `,
 ];

@@ -41,6 +41,7 @@ const entry: HistoryEntryView = {
     { kind: 'small', url: 'http://x/small' },
     { kind: 'original', url: 'http://x/original' },
   ],
+  details: {},
   createdAt: 0,
 };
 

@@ -32,6 +32,7 @@ function seeded(names: string[]): HistoryStore {
       sha256: '0'.repeat(64),
       remoteId: `uuid-${i}-remote`,
       links: [{ kind: 'original', url: `http://127.0.0.1/download/link-${i}` }],
+      details: {},
       createdAt: 1000 + i,
     });
   });

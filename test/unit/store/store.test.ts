@@ -87,6 +87,7 @@ describe('history store', () => {
       sha256: 'f'.repeat(64),
       remoteId: `uuid-${i}`,
       links: [{ kind: 'original', url: `http://127.0.0.1/d/${i}` }],
+      details: {},
       createdAt,
     };
   }
