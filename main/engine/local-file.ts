@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
 
 /** A stream over bytes [start, endExclusive) of a file; a new one per attempt (a consumed stream cannot retry). */
 export function openRange(path: string, start: number, endExclusive: number): Readable {
@@ -25,12 +24,46 @@ export async function readRange(path: string, start: number, endExclusive: numbe
     chunk.copy(buffer, filled);
     filled += chunk.length;
   }
-  if (filled !== size) {
-    throw Object.assign(new Error(`short read: expected ${size} bytes at ${start}, got ${filled}`), {
-      code: 'ESHORTREAD',
-    });
-  }
+  if (filled !== size) throw shortRead(size, start, filled);
   return buffer;
+}
+
+function shortRead(expected: number, position: number, got: number): Error {
+  return Object.assign(new Error(`short read: expected ${expected} bytes at ${position}, got ${got}`), {
+    code: 'ESHORTREAD',
+  });
+}
+
+/**
+ * Bytes [start, endExclusive) as consecutive chunks of `chunkSize` (the last may be shorter), read into
+ * ONE reused buffer: each yielded chunk is only valid until the next is asked for. For encoders that
+ * turn a chunk into something else at once (base64): no per-chunk allocation, so a 2 GiB upload leaves
+ * no trail of garbage buffers for the GC to catch up with. A file that shrank fails with ESHORTREAD.
+ */
+export async function* readChunks(
+  path: string,
+  start: number,
+  endExclusive: number,
+  chunkSize: number,
+): AsyncGenerator<Buffer> {
+  if (endExclusive <= start) return;
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(chunkSize, endExclusive - start));
+    for (let position = start; position < endExclusive;) {
+      const want = Math.min(buffer.length, endExclusive - position);
+      let filled = 0;
+      while (filled < want) {
+        const { bytesRead } = await handle.read(buffer, filled, want - filled, position + filled);
+        if (bytesRead === 0) throw shortRead(endExclusive - start, start, position + filled - start);
+        filled += bytesRead;
+      }
+      yield buffer.subarray(0, want);
+      position += want;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface FileDigests {
@@ -39,22 +72,28 @@ export interface FileDigests {
   bytes: number;
 }
 
-/** MD5 (for protocols that need it) and SHA-256 (for the history) in one streamed pass. */
+/**
+ * MD5 (for protocols that need it) and SHA-256 (for the history) in one pass over one reused 1 MiB
+ * buffer: hashing a 2 GiB file allocates nothing per chunk.
+ */
 export async function hashFile(path: string, signal?: AbortSignal): Promise<FileDigests> {
   const md5 = createHash('md5');
   const sha256 = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
   let bytes = 0;
-  await pipeline(
-    createReadStream(path, { highWaterMark: 1024 * 1024 }),
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        md5.update(chunk);
-        sha256.update(chunk);
-        bytes += chunk.length;
-        done();
-      },
-    }),
-    signal ? { signal } : {},
-  );
+  const handle = await open(path, 'r');
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, bytes);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      md5.update(chunk);
+      sha256.update(chunk);
+      bytes += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
   return { md5: md5.digest('hex'), sha256: sha256.digest('hex'), bytes };
 }

@@ -8,7 +8,7 @@ import type { HistoryEntryView, TaskState, TaskView } from '../../shared/models.
 import type { LocalFile, Provider, RemoteResult, StepContext } from '../providers/provider.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { NewTask, TaskJournal, TaskRecord } from '../store/task-journal.ts';
-import { hashFile, openRange, readRange } from './local-file.ts';
+import { hashFile, openRange, readChunks, readRange } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
 import { defaultRetryPolicy, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
@@ -421,8 +421,8 @@ export class UploadEngine {
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && size > maxSize) {
       throw UploadError.of(
-        'provider-rejected',
-        `The file is larger than this provider accepts (${maxSize} bytes).`,
+        'file-too-large',
+        `The file is ${size} bytes; this provider accepts at most ${maxSize} bytes per file.`,
       );
     }
 
@@ -448,6 +448,7 @@ export class UploadEngine {
       sha256,
       openRange: (start, end) => openRange(record.path, start, end),
       readRange: (start, end) => readRange(record.path, start, end),
+      readChunks: (start, end, chunkSize) => readChunks(record.path, start, end, chunkSize),
     };
 
     journal.setState(record.id, 'uploading');

@@ -16,6 +16,11 @@ export interface LocalFile {
   openRange(start: number, endExclusive: number): Readable;
   /** The same range as one buffer, for protocols that encode a part whole (bounded by the part size). */
   readRange(start: number, endExclusive: number): Promise<Buffer>;
+  /**
+   * The same range in chunks read into one reused buffer: a chunk is valid only until the next one is
+   * requested. For bodies that re-encode the bytes as they go (base64) without allocating per chunk.
+   */
+  readChunks(start: number, endExclusive: number, chunkSize: number): AsyncIterable<Buffer>;
 }
 
 export interface ProviderCapabilities {

@@ -25,9 +25,11 @@ const service = await createService({
   },
   ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
 });
+const uploadStart = performance.now();
 if (positionals.length > 0)
   await service.dispatch('uploads.add', { paths: positionals, accountId: sandboxAccountId });
 await service.idle();
+const uploadMs = performance.now() - uploadStart;
 const page = (await service.dispatch('history.list', { limit: 500 })) as CommandResponse<'history.list'>;
 const tasks = await service.dispatch('uploads.list', {});
 await service.close();
@@ -37,5 +39,6 @@ process.stdout.write(
     unfinished: tasks,
     startRssBytes,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    uploadMs,
   })}\n`,
 );

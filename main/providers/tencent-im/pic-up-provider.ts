@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { LinkView } from '../../../shared/models.ts';
 import { httpStatusFailure, requestFailure } from '../../engine/http-failure.ts';
@@ -11,7 +12,7 @@ import {
   picUpResponseSchema,
   type PicUpResponse,
 } from './pic-up-protocol.ts';
-import { defaultSliceSize, planSlice, sliceAlignment } from './slice-plan.ts';
+import { defaultSliceSize, planSlice, sliceAlignment, type Slice } from './slice-plan.ts';
 
 export const picUpConfigSchema = z.object({
   baseUrl: z.url({ protocol: /^https?$/ }),
@@ -99,7 +100,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
     session: PicUpSession,
   ): Promise<StepResult<PicUpSession>> {
     const { config } = ctx;
-    let slice;
+    let slice: Slice;
     try {
       slice = planSlice(session.nextOffset, file.size, config.sliceSize);
     } catch (error) {
@@ -111,8 +112,10 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
         { retryable: false },
       );
     }
-    const data = await file.readRange(slice.offset, slice.offset + slice.size);
-    const body = JSON.stringify({
+    // Slice_Data is last, so the JSON splits into a head, the base64 of the slice, and `"}`. The
+    // base64 is produced while the request is being written, from one reused read buffer: no
+    // slice-sized buffer or string exists, and memory stays flat however large the file.
+    const envelope = JSON.stringify({
       App_Version: '1.0',
       From_Account: config.fromAccount,
       To_Account: config.toAccount,
@@ -126,8 +129,24 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
       PkgFlag: 1,
       Slice_Offset: slice.offset,
       Slice_Size: slice.size,
-      Slice_Data: data.toString('base64'),
+      Slice_Data: '',
     });
+    const head = envelope.slice(0, -2);
+    const tail = envelope.slice(-2);
+    const wireBytes = Buffer.byteLength(head) + 4 * Math.ceil(slice.size / 3) + tail.length;
+    let readFailure: unknown;
+    async function* body(): AsyncGenerator<string> {
+      yield head;
+      try {
+        // A multiple of 3 bytes, so each chunk's base64 concatenates without padding in the middle.
+        for await (const chunk of file.readChunks(slice.offset, slice.offset + slice.size, base64ChunkBytes))
+          yield chunk.toString('base64');
+      } catch (error) {
+        readFailure = error; // a file that shrank under us: the engine reports it, not as a network error
+        throw error;
+      }
+      yield tail;
+    }
 
     let response;
     try {
@@ -138,19 +157,19 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
           usersig: ctx.secrets.userSig ?? '',
           contenttype: 'json',
         },
-        headers: { 'content-type': 'application/json' },
-        body,
+        headers: { 'content-type': 'application/json', 'content-length': String(wireBytes) },
+        body: Readable.from(body(), { objectMode: false }),
         signal: ctx.signal,
         throwHttpErrors: false,
         responseType: 'text',
       });
       // The wire carries base64 (4/3 of the raw bytes): report progress in raw bytes of the file.
-      const wireBytes = Buffer.byteLength(body);
       request.on('uploadProgress', (progress: { transferred: number }) => {
         ctx.onBytesSent(Math.min(slice.size, Math.floor((progress.transferred / wireBytes) * slice.size)));
       });
       response = await request;
     } catch (error) {
+      if (readFailure !== undefined) throw readFailure;
       throw requestFailure(error, ctx.signal);
     }
 
@@ -196,6 +215,9 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
     };
   },
 };
+
+/** 192 KiB of file per base64 chunk (256 KiB on the wire): a multiple of 3, small enough to stay young garbage. */
+const base64ChunkBytes = 3 * 64 * 1024;
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;

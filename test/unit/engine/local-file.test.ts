@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashFile, openRange, readRange } from '../../../main/engine/local-file.ts';
+import { hashFile, openRange, readChunks, readRange } from '../../../main/engine/local-file.ts';
 import { randomFile, sha256, tempDir } from '../../support/temp.ts';
 
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -41,5 +41,41 @@ describe('local file ranges', () => {
     expect(digests.bytes).toBe(3 * 1024 * 1024 + 7);
     expect(digests.md5).toMatch(/^[0-9a-f]{32}$/);
     expect((await hashFile(randomFile(dir, 'e.bin', 0).path)).sha256).toBe(sha256(Buffer.alloc(0)));
+  });
+
+  it('reads a range in chunks of one reused buffer, each valid until the next is asked for', async () => {
+    const dir = tempDir();
+    const file = randomFile(dir, 'c.bin', 1000);
+    const bytes = readFileSync(file.path);
+    const copies: Buffer[] = [];
+    const seen = new Set<ArrayBufferLike>();
+    for await (const chunk of readChunks(file.path, 10, 710, 300)) {
+      copies.push(Buffer.from(chunk));
+      seen.add(chunk.buffer);
+    }
+    expect(copies.map((c) => c.length)).toEqual([300, 300, 100]);
+    expect(Buffer.concat(copies).equals(bytes.subarray(10, 710))).toBe(true);
+    expect(seen.size).toBe(1);
+    const none: Buffer[] = [];
+    for await (const chunk of readChunks(file.path, 5, 5, 300)) none.push(chunk);
+    expect(none).toEqual([]);
+  });
+
+  it('fails a chunked read of a file that shrank with ESHORTREAD', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'short.txt');
+    writeFileSync(path, 'abcdef');
+    const read = async () => {
+      for await (const chunk of readChunks(path, 0, 10, 4)) void chunk;
+    };
+    await expect(read()).rejects.toMatchObject({ code: 'ESHORTREAD' });
+  });
+
+  it('stops hashing when aborted', async () => {
+    const dir = tempDir();
+    const file = randomFile(dir, 'a.bin', 4 * 1024 * 1024);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(hashFile(file.path, controller.signal)).rejects.toThrow();
   });
 });

@@ -1,0 +1,90 @@
+// Shared by the crash test and the benchmark: a Ferry service in a child process (upload-child.ts)
+// that can be SIGKILLed while the emulator, in this process, keeps counting bytes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
+
+const childScript = resolve(import.meta.dirname, 'upload-child.ts');
+
+export interface ChildEndpoint {
+  baseUrl: string;
+  credentials: { sdkAppId: string; identifier: string; userSig: string };
+}
+
+/** What upload-child.ts prints when its service is idle. */
+export interface ChildResult {
+  entries: HistoryEntryView[];
+  unfinished: TaskView[];
+  startRssBytes: number;
+  peakRssBytes: number;
+  /** From the uploads.add call to idle: what the user waits for (hashing included). */
+  uploadMs: number;
+}
+
+/** A seeded PRNG (mulberry32), so a failing run can be replayed from the printed seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A file of non-repeating bytes, written in 1 MiB blocks without holding it in memory; returns its SHA-256. */
+export async function writeRandomFile(path: string, size: number): Promise<string> {
+  const hash = createHash('sha256');
+  const out = createWriteStream(path);
+  for (let written = 0; written < size; written += 1024 * 1024) {
+    const block = randomBytes(Math.min(1024 * 1024, size - written));
+    hash.update(block);
+    if (!out.write(block)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return hash.digest('hex');
+}
+
+export function startUploadChild(
+  endpoint: ChildEndpoint,
+  dataDir: string,
+  paths: string[],
+  options: { concurrency?: number } = {},
+): { child: ChildProcess; output: Promise<string> } {
+  const args = [childScript, '--data-dir', dataDir, '--endpoint', JSON.stringify(endpoint)];
+  if (options.concurrency !== undefined) args.push('--concurrency', String(options.concurrency));
+  const child = spawn(process.execPath, [...args, ...paths], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const output = once(child, 'exit').then(([code, signal]) => {
+    if (code !== 0 && signal !== 'SIGKILL') throw new Error(`child exited ${code} ${signal}:\n${stderr}`);
+    return stdout;
+  });
+  return { child, output };
+}
+
+/** Run a child to completion and parse what it printed. */
+export async function runUploadChild(
+  endpoint: ChildEndpoint,
+  dataDir: string,
+  paths: string[],
+  options: { concurrency?: number } = {},
+): Promise<ChildResult> {
+  const { output } = startUploadChild(endpoint, dataDir, paths, options);
+  return JSON.parse(await output) as ChildResult;
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
