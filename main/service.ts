@@ -3,8 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import got from 'got';
-import type { FerryEvent } from '../shared/contract.ts';
-import type { AccountView } from '../shared/models.ts';
+import type { CommandResponse, FerryEvent } from '../shared/contract.ts';
+import type { ErrorView } from '../shared/errors.ts';
+import type { AccountView, TaskState } from '../shared/models.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
 import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
 import { UploadError } from './engine/upload-error.ts';
@@ -22,6 +23,8 @@ import { Vault, VaultUnreadableError } from './vault/vault.ts';
 import { providerCatalog } from '../shared/catalog.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { TaskJournal } from './store/task-journal.ts';
+import { createLogger, logDirOf, type FerryLogger } from './log/logger.ts';
+import { scrubErrorView, secretScrubbingProvider } from './log/secret-scrub.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */
 export interface FerryService {
@@ -44,12 +47,22 @@ export interface ServiceOptions {
   sandboxEmulator?: Pick<PicUpEmulator, 'baseUrl' | 'credentials'>;
   /** How secrets are encrypted at rest: safeStorage in Electron; a 0600 key file by default. */
   cipher?: SecretCipher;
+  /**
+   * Where the service logs (redacted JSON lines). By default a rotating file in the data folder's
+   * logs/, closed with the service; a logger passed in stays open (its owner closes it).
+   */
+  logger?: FerryLogger;
   concurrency?: number;
   retryPolicy?: RetryPolicy;
   stallTimeoutMs?: number;
 }
 
 export const sandboxAccountId = 'sandbox';
+/** A connection test that hears nothing for this long reports a network failure. */
+const testConnectionTimeoutMs = 30_000;
+/** An account with tasks in these states cannot be removed: they would fail with nowhere to go. */
+const unfinishedStates: readonly TaskState[] = ['queued', 'hashing', 'uploading', 'paused'];
+
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
@@ -69,10 +82,31 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     lock.release();
     throw error;
   }
+  let logger: FerryLogger;
+  try {
+    logger = options.logger ?? (await createLogger({ file: { dir: logDirOf(options.dataDir) } }));
+  } catch (error) {
+    db.close();
+    lock.release();
+    throw error;
+  }
+  const ownsLogger = options.logger === undefined;
+  const redactor = logger.redactor;
   const journal = new TaskJournal(db);
   const history = new HistoryStore(db);
   const accounts = new AccountStore(db);
-  const vault = new Vault(db, options.cipher ?? createKeyFileCipher(join(options.dataDir, 'vault.key')));
+  let vault: Vault;
+  try {
+    vault = new Vault(db, options.cipher ?? createKeyFileCipher(join(options.dataDir, 'vault.key')), {
+      // Every plaintext the vault sees is removed from every log line and error message from then on.
+      onSecret: (value) => redactor.register(value),
+    });
+  } catch (error) {
+    if (ownsLogger) await logger.close();
+    db.close();
+    lock.release();
+    throw error;
+  }
   const stagingDir = join(options.dataDir, 'staging');
   mkdirSync(stagingDir, { recursive: true });
 
@@ -82,6 +116,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     ? undefined
     : await startSandbox({ dataDir: join(options.dataDir, 'sandbox') });
   const sandbox = options.sandboxEmulator ?? embedded!.tencentIm;
+  redactor.register(sandbox.credentials.userSig);
   accounts.ensure({
     id: sandboxAccountId,
     providerId: 'tencent-im',
@@ -131,7 +166,8 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     return {
       id: account.id,
       providerId: account.providerId,
-      provider,
+      // Whatever the provider throws or returns passes the redactor before the engine journals it.
+      provider: secretScrubbingProvider(provider, redactor),
       config: provider.parseConfig(effectiveFields(account)),
       secrets,
     };
@@ -151,22 +187,62 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     concurrency: options.concurrency ?? 3,
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
-    onTasksChanged: (tasks) => emit({ name: 'tasks.changed', payload: { tasks } }),
-    onHistoryAdded: (entry) => emit({ name: 'history.added', payload: { entry } }),
+    onTasksChanged: (tasks) => {
+      for (const task of tasks) {
+        // One line per failure (a task is reported again while other tasks progress).
+        if (task.state !== 'failed' || loggedFailures.get(task.id) === task.updatedAt) continue;
+        loggedFailures.set(task.id, task.updatedAt);
+        logger.warn('upload failed', {
+          taskId: task.id,
+          accountId: task.accountId,
+          name: task.name,
+          size: task.size,
+          error: task.error,
+        });
+      }
+      emit({ name: 'tasks.changed', payload: { tasks } });
+    },
+    onHistoryAdded: (entry) => {
+      logger.info('upload finished', {
+        historyId: entry.id,
+        accountId: entry.accountId,
+        providerId: entry.providerId,
+        name: entry.name,
+        size: entry.size,
+        remoteId: entry.remoteId,
+      });
+      emit({ name: 'history.added', payload: { entry } });
+    },
     onTaskDone: (task) => {
       // Bytes staged by the web shell were a copy made for this upload; the history keeps the links.
       if (isInside(stagingDir, task.path)) void rm(dirname(task.path), { recursive: true, force: true });
     },
   });
 
-  const toAccountView = (account: AccountRecord): AccountView => ({
-    id: account.id,
-    providerId: account.providerId,
-    name: account.name,
-    isSandbox: account.isSandbox,
-    fields: account.fields,
-    secretsSet: secretsSetFor(account),
-  });
+  const loggedFailures = new Map<string, number>();
+  const loggedUnreadable = new Set<string>();
+
+  const toAccountView = (account: AccountRecord): AccountView => {
+    const unreadable = account.isSandbox ? [] : vault.unreadableKeys(account.id);
+    if (unreadable.length > 0 && !loggedUnreadable.has(account.id)) {
+      loggedUnreadable.add(account.id);
+      logger.warn('account needs its secrets entered again', {
+        accountId: account.id,
+        name: account.name,
+        unreadable,
+      });
+    }
+    if (unreadable.length === 0) loggedUnreadable.delete(account.id);
+    return {
+      id: account.id,
+      providerId: account.providerId,
+      name: account.name,
+      isSandbox: account.isSandbox,
+      fields: account.fields,
+      secretsSet: secretsSetFor(account),
+      needsReentry: unreadable.length > 0,
+    };
+  };
 
   function secretsSetFor(account: AccountRecord): Record<string, boolean> {
     const entry = providerCatalog.find((provider) => provider.id === account.providerId);
@@ -216,12 +292,155 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       vault.set(added.id, request.secrets);
       return added;
     })();
+    logger.info('account added', {
+      accountId: account.id,
+      providerId: account.providerId,
+      name: account.name,
+    });
     return toAccountView(account);
+  }
+
+  const invalid = (message: string): never => {
+    throw new CommandError({ code: 'account-invalid', message });
+  };
+
+  /** A stored, editable account with its catalog entry; the Sandbox is built in and refused. */
+  function editableAccount(id: string, verb: string) {
+    const account = accounts.get(id);
+    if (!account)
+      throw new CommandError({ code: 'account-not-found', message: `No account with id "${id}".` });
+    if (account.isSandbox)
+      return invalid(
+        `The Sandbox account is built in: it cannot be ${verb}. Add an account of your own instead.`,
+      );
+    const entry = providerCatalog.find((provider) => provider.id === account.providerId);
+    const provider = providerRegistry[account.providerId] as Provider<unknown, unknown> | undefined;
+    if (!entry || !provider) return invalid(`This Ferry has no provider "${account.providerId}".`);
+    return { account, entry, provider };
+  }
+
+  /**
+   * Rename, patch settings, replace or clear secrets, checked like a new account. Replacing the
+   * secrets that no longer decrypt is how an account leaves "needs re-entry".
+   */
+  function updateAccount(request: {
+    id: string;
+    name?: string | undefined;
+    fields?: Record<string, string> | undefined;
+    secrets?: Record<string, string | null> | undefined;
+  }): AccountView {
+    const { account, entry, provider } = editableAccount(request.id, 'edited');
+    const name = request.name ?? account.name;
+    if (name !== account.name && accounts.byName(name)) invalid(`An account named "${name}" exists already.`);
+    const known = new Map<string, boolean>(entry.fields.map((field) => [field.key, field.secret]));
+
+    const fields = { ...account.fields };
+    for (const [key, value] of Object.entries(request.fields ?? {})) {
+      if (known.get(key) !== false) invalid(`"${key}" is not a setting of ${entry.name}.`);
+      if (value === '') delete fields[key];
+      else fields[key] = value;
+    }
+    const toSet: Record<string, string> = {};
+    const toClear: string[] = [];
+    for (const [key, value] of Object.entries(request.secrets ?? {})) {
+      if (known.get(key) !== true) invalid(`"${key}" is not a secret of ${entry.name}.`);
+      if (value === null || value === '') toClear.push(key);
+      else toSet[key] = value;
+    }
+    const secretsAfter = new Set(vault.keys(account.id));
+    for (const key of toClear) secretsAfter.delete(key);
+    for (const key of Object.keys(toSet)) secretsAfter.add(key);
+    for (const field of entry.fields) {
+      const present = field.secret ? secretsAfter.has(field.key) : Boolean(fields[field.key]);
+      if (field.required && !present) invalid(`${field.label} is required.`);
+    }
+    try {
+      provider.parseConfig(fields);
+    } catch (error) {
+      invalid(error instanceof UploadError ? error.view.message : String(error));
+    }
+    db.transaction(() => {
+      accounts.update(account.id, { name, fields });
+      vault.clear(account.id, toClear);
+      vault.set(account.id, toSet);
+    })();
+    logger.info('account updated', {
+      accountId: account.id,
+      renamed: name !== account.name,
+      fieldsChanged: Object.keys(request.fields ?? {}),
+      // Which secrets changed, by key: never their values.
+      secretsReplaced: Object.keys(toSet),
+      secretsCleared: toClear,
+    });
+    return toAccountView(accounts.get(account.id)!);
+  }
+
+  function removeAccount(id: string): { id: string } {
+    const { account } = editableAccount(id, 'removed');
+    const unfinished = engine
+      .list()
+      .filter((task) => task.accountId === id && unfinishedStates.includes(task.state));
+    if (unfinished.length > 0) {
+      invalid(
+        `"${account.name}" has ${unfinished.length} unfinished upload${unfinished.length === 1 ? '' : 's'}; ` +
+          'cancel them (or let them finish) before removing the account.',
+      );
+    }
+    db.transaction(() => {
+      vault.clear(id, vault.keys(id));
+      accounts.remove(id);
+    })();
+    logger.info('account removed', { accountId: id, name: account.name });
+    return { id };
+  }
+
+  async function testAccount(id: string): Promise<CommandResponse<'accounts.test'>> {
+    const account = accounts.get(id);
+    if (!account)
+      throw new CommandError({ code: 'account-not-found', message: `No account with id "${id}".` });
+    const failed = (error: ErrorView, unsupported = false): CommandResponse<'accounts.test'> => {
+      const view = scrubErrorView(error, redactor);
+      logger.warn('account test failed', { accountId: id, name: account.name, unsupported, error: view });
+      return { ok: false, error: view, unsupported };
+    };
+    let resolved: ResolvedAccount;
+    try {
+      resolved = resolveAccount(id);
+    } catch (error) {
+      if (error instanceof UploadError) return failed(error.view);
+      throw error;
+    }
+    const { testConnection } = resolved.provider;
+    if (!testConnection) {
+      const name = providerCatalog.find((provider) => provider.id === account.providerId)?.name;
+      return failed(
+        {
+          code: 'invalid-request',
+          message: `${name ?? account.providerId} has no way to test a connection without uploading a file; upload a small file to check the account.`,
+        },
+        true,
+      );
+    }
+    const signal = AbortSignal.timeout(testConnectionTimeoutMs);
+    try {
+      await testConnection({ config: resolved.config, secrets: resolved.secrets, http, signal });
+    } catch (error) {
+      if (error instanceof UploadError) return failed(error.view);
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error('account test crashed', { accountId: id, err: error });
+      return failed({ code: 'internal', message: `Unexpected error: ${message}` });
+    }
+    logger.info('account test succeeded', { accountId: id, name: account.name });
+    return { ok: true };
   }
 
   const handlers: CommandHandlers = {
     'accounts.list': async () => accounts.list().map(toAccountView),
     'accounts.add': async (request) => addAccount(request),
+    'accounts.update': async (request) => updateAccount(request),
+    'accounts.remove': async ({ id }) => removeAccount(id),
+    'accounts.test': async ({ id }) => testAccount(id),
+    'vault.status': async () => vault.describe(),
     'uploads.add': async ({ paths, accountId }) => {
       try {
         return { taskIds: await engine.add(paths, accountId) };
@@ -241,10 +460,21 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   };
 
   engine.resumeUnfinished();
+  const vaultStatus = vault.describe();
+  logger.info('service started', { vault: { kind: vaultStatus.kind, secure: vaultStatus.secure } });
 
   return {
     stagingDir,
-    dispatch: (name, request) => dispatchCommand(handlers, name, request),
+    async dispatch(name, request) {
+      try {
+        return await dispatchCommand(handlers, name, request);
+      } catch (error) {
+        if (error instanceof CommandError) throw new CommandError(scrubErrorView(error.view, redactor));
+        // Not the caller's fault: the contract says "internal", the log keeps the (redacted) details.
+        logger.error('command failed', { command: String(name).slice(0, 100), err: error });
+        throw error;
+      }
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -255,6 +485,9 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       listeners.clear();
       await embedded?.close();
       db.close();
+      logger.info('service closed');
+      if (ownsLogger) await logger.close();
+      else await logger.flush();
       lock.release();
     },
   };

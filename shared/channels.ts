@@ -5,6 +5,10 @@
 export const commandNames = [
   'accounts.list',
   'accounts.add',
+  'accounts.update',
+  'accounts.remove',
+  'accounts.test',
+  'vault.status',
   'uploads.add',
   'uploads.list',
   'uploads.pause',

@@ -1,9 +1,19 @@
 import { z } from 'zod';
-import { accountViewSchema, historyEntryViewSchema, taskViewSchema, errorViewSchema } from './models.ts';
+import {
+  accountViewSchema,
+  errorViewSchema,
+  historyEntryViewSchema,
+  taskViewSchema,
+  vaultStatusSchema,
+} from './models.ts';
 import type { CommandName, EventName } from './channels.ts';
 
 /** Paths come from drops and pickers; bound them so a hostile or broken caller cannot flood the main side. */
 const pathSchema = z.string().min(1).max(4096);
+
+const accountIdSchema = z.string().min(1).max(200);
+const fieldKeySchema = z.string().max(100);
+const secretValueSchema = z.string().max(16_384);
 
 const taskIdsRequest = z.object({ taskIds: z.array(z.string().min(1).max(100)).min(1).max(10_000) }).strict();
 /** The tasks whose state the command changed; ids that were unknown or not in a fitting state are left out. */
@@ -23,18 +33,60 @@ export const commandSchemas = {
       .object({
         providerId: z.string().min(1).max(100),
         name: z.string().trim().min(1).max(200),
-        fields: z.record(z.string().max(100), z.string().max(4096)),
+        fields: z.record(fieldKeySchema, z.string().max(4096)),
         /** Write-only: encrypted in the main process, never sent back. */
-        secrets: z.record(z.string().max(100), z.string().max(16_384)),
+        secrets: z.record(fieldKeySchema, secretValueSchema),
       })
       .strict(),
     response: accountViewSchema,
+  },
+  /** Rename, change settings, replace or clear secrets. The Sandbox account cannot be edited. */
+  'accounts.update': {
+    request: z
+      .object({
+        id: accountIdSchema,
+        name: z.string().trim().min(1).max(200).optional(),
+        /** A patch: each given setting is replaced; an empty string removes an optional one. */
+        fields: z.record(fieldKeySchema, z.string().max(4096)).optional(),
+        /**
+         * Write-only patch: a string replaces the secret (and clears `needsReentry` once every
+         * unreadable secret is replaced); null removes an optional one. Absent keys are kept as they are.
+         */
+        secrets: z.record(fieldKeySchema, secretValueSchema.nullable()).optional(),
+      })
+      .strict(),
+    response: accountViewSchema,
+  },
+  /** Refused while the account has queued, running or paused uploads; history entries are kept. */
+  'accounts.remove': {
+    request: z.object({ id: accountIdSchema }).strict(),
+    response: z.object({ id: z.string() }),
+  },
+  /**
+   * "Test connection": the provider's cheapest authenticated request with the saved secrets. A failure
+   * is an answer (with the provider's own reason), not a refused call; so is a provider with no test.
+   */
+  'accounts.test': {
+    request: z.object({ id: accountIdSchema }).strict(),
+    response: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true) }),
+      z.object({
+        ok: z.literal(false),
+        error: errorViewSchema,
+        /** True when the provider has no way to test without uploading: nothing was sent. */
+        unsupported: z.boolean(),
+      }),
+    ]),
+  },
+  'vault.status': {
+    request: z.object({}).strict(),
+    response: vaultStatusSchema,
   },
   'uploads.add': {
     request: z
       .object({
         paths: z.array(pathSchema).min(1).max(10_000),
-        accountId: z.string().min(1).max(200),
+        accountId: accountIdSchema,
       })
       .strict(),
     response: z.object({ taskIds: z.array(z.string()) }),

@@ -1,9 +1,10 @@
 import { providerCatalog, type ProviderCatalogEntry } from '../../shared/catalog.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { AccountView } from '../../shared/models.ts';
+import { CommandError } from '../contract-dispatch.ts';
 import type { FerryService } from '../service.ts';
-import { UsageError, type CliCommand } from './args.ts';
-import type { CliIo } from './cli-io.ts';
+import { UsageError, type CliCommand, type HelpTopic } from './args.ts';
+import { CliFailure, exitCodes, type CliIo } from './cli-io.ts';
 import { collectAccountInput, promptHidden, secretEnvName, type AccountInput } from './secrets.ts';
 
 type AddCommand = Extract<CliCommand, { kind: 'accounts add' }>;
@@ -66,6 +67,7 @@ export async function addAccount(
 
 function secretsSummary(account: AccountView): string {
   if (account.isSandbox) return 'built in; links work only while Ferry runs';
+  if (account.needsReentry) return 'NEEDS RE-ENTRY: saved secrets cannot be decrypted';
   const entries = Object.entries(account.secretsSet);
   if (entries.length === 0) return '-';
   return entries.map(([key, set]) => `${key} ${set ? 'set' : 'MISSING'}`).join(', ');
@@ -89,7 +91,11 @@ export async function listAccounts(service: FerryService, io: CliIo, json: boole
 }
 
 /** `--account` takes a name (exact, then case-insensitive if that is unambiguous) or an id. */
-export async function resolveAccount(service: FerryService, nameOrId: string): Promise<AccountView> {
+export async function resolveAccount(
+  service: FerryService,
+  nameOrId: string,
+  topic: HelpTopic = 'upload',
+): Promise<AccountView> {
   const accounts = (await service.dispatch('accounts.list', {})) as CommandResponse<'accounts.list'>;
   const exact = accounts.find((a) => a.name === nameOrId || a.id === nameOrId);
   if (exact) return exact;
@@ -98,6 +104,55 @@ export async function resolveAccount(service: FerryService, nameOrId: string): P
   const names = accounts.map((a) => `"${a.name}"`).join(', ');
   throw new UsageError(
     `Unknown account "${nameOrId}". Accounts: ${names || 'none'} (see \`ferry accounts list\`, or add one with \`ferry accounts add\`).`,
-    'upload',
+    topic,
   );
+}
+
+type AccountCommand = Extract<CliCommand, { kind: 'accounts test' | 'accounts remove' }>;
+
+/** `ferry accounts test <name>`: exit 0 when the provider accepted the saved credentials, 1 otherwise. */
+export async function testAccount(
+  command: AccountCommand,
+  service: FerryService,
+  io: CliIo,
+): Promise<number> {
+  const account = await resolveAccount(service, command.account, 'accounts test');
+  const answer = (await service.dispatch('accounts.test', {
+    id: account.id,
+  })) as CommandResponse<'accounts.test'>;
+  if (command.json) {
+    io.stdout.write(`${JSON.stringify({ account: account.name, ...answer })}\n`);
+  } else if (answer.ok) {
+    io.stdout.write(`Account "${account.name}": connection OK.\n`);
+  } else {
+    const { error } = answer;
+    const heading = answer.unsupported ? 'cannot be tested' : 'connection test failed';
+    io.stdout.write(`Account "${account.name}": ${heading} (${error.code}): ${error.message}\n`);
+    // The provider's own words, when the message does not quote them already.
+    if (error.providerMessage && !error.message.includes(error.providerMessage)) {
+      const code = error.providerCode ? ` (code ${error.providerCode})` : '';
+      io.stdout.write(`  provider said${code}: ${error.providerMessage}\n`);
+    }
+  }
+  return answer.ok ? exitCodes.ok : exitCodes.failed;
+}
+
+/** `ferry accounts remove <name>`: refused (exit 1) while the account has unfinished uploads. */
+export async function removeAccount(
+  command: AccountCommand,
+  service: FerryService,
+  io: CliIo,
+): Promise<number> {
+  const account = await resolveAccount(service, command.account, 'accounts remove');
+  try {
+    await service.dispatch('accounts.remove', { id: account.id });
+  } catch (error) {
+    // Not a usage mistake: the account is built in or busy, which the message explains.
+    if (error instanceof CommandError && error.view.code === 'account-invalid')
+      throw new CliFailure(error.view.message);
+    throw error;
+  }
+  if (command.json) io.stdout.write(`${JSON.stringify({ removed: account.id, name: account.name })}\n`);
+  else io.stdout.write(`Removed account "${account.name}" (id ${account.id}); its history is kept.\n`);
+  return exitCodes.ok;
 }

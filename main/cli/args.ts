@@ -3,7 +3,15 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app-paths.ts';
 
 export type HelpTopic =
-  'main' | 'accounts' | 'accounts add' | 'accounts list' | 'upload' | 'resume' | 'history';
+  | 'main'
+  | 'accounts'
+  | 'accounts add'
+  | 'accounts list'
+  | 'accounts test'
+  | 'accounts remove'
+  | 'upload'
+  | 'resume'
+  | 'history';
 
 export type CliCommand =
   | { kind: 'help'; topic: HelpTopic }
@@ -18,6 +26,7 @@ export type CliCommand =
       json: boolean;
     }
   | { kind: 'accounts list'; dataDir: string; json: boolean }
+  | { kind: 'accounts test' | 'accounts remove'; dataDir: string; account: string; json: boolean }
   | { kind: 'upload'; dataDir: string; paths: string[]; account: string; json: boolean; concurrency?: number }
   | { kind: 'resume'; dataDir: string; json: boolean }
   | { kind: 'history'; dataDir: string; search?: string; limit: number; json: boolean };
@@ -112,6 +121,20 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
         if (positionals.length > 0)
           throw new UsageError(`Unexpected argument "${positionals[0]}".`, 'accounts list');
         return { kind: 'accounts list', dataDir: dataDirOf(values['data-dir']), json: values.json ?? false };
+      }
+      if (sub === 'test' || sub === 'remove') {
+        const topic = sub === 'test' ? 'accounts test' : 'accounts remove';
+        const { values, positionals } = parse(args, { json: { type: 'boolean' } }, topic);
+        if (values.help) return { kind: 'help', topic };
+        if (positionals.length !== 1) {
+          throw new UsageError(`Give exactly one account name or id, e.g. \`ferry ${topic} prod\`.`, topic);
+        }
+        return {
+          kind: topic,
+          dataDir: dataDirOf(values['data-dir']),
+          account: positionals[0]!,
+          json: values.json ?? false,
+        };
       }
       throw new UsageError(`Unknown accounts command "${sub}".`, 'accounts');
     }

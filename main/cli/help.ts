@@ -28,6 +28,8 @@ export function helpText(topic: HelpTopic): string {
 Usage:
   ferry accounts add <provider> --name <name> --field key=value ...
   ferry accounts list [--json]
+  ferry accounts test <name|id> [--json]
+  ferry accounts remove <name|id> [--json]
   ferry upload <paths...> --account <name|id> [--json] [--concurrency N]
   ferry resume [--json]
   ferry history [--search q] [--limit N] [--json]
@@ -44,6 +46,8 @@ ${sandboxNote}
       return `Usage:
   ferry accounts add <provider> --name <name> --field key=value ...
   ferry accounts list [--json]
+  ferry accounts test <name|id> [--json]
+  ferry accounts remove <name|id> [--json]
 
 Run \`ferry accounts add --help\` for the providers and their fields.
 `;
@@ -76,6 +80,30 @@ ${sandboxNote}
 
 Options:
   --json               One JSON array of accounts
+${dataDirLine}
+`;
+    case 'accounts test':
+      return `Usage: ferry accounts test <name|id> [--json]
+
+Test an account's saved credentials with the provider's cheapest authenticated request (nothing is
+uploaded). Prints "connection OK", or the reason with the provider's own error code and message.
+
+Options:
+  --json               One JSON object: {"account","ok":true} or
+                       {"account","ok":false,"unsupported","error":{"code","message",...}}
+${dataDirLine}
+
+Exit code 0 if the connection works, 1 if not (or the provider has no connection test).
+`;
+    case 'accounts remove':
+      return `Usage: ferry accounts remove <name|id> [--json]
+
+Remove an account and its encrypted secrets. Its history entries are kept. Refused while the account
+has queued, running or paused uploads (cancel them, or let them finish, first); the built-in Sandbox
+account cannot be removed.
+
+Options:
+  --json               One JSON object: {"removed","name"}
 ${dataDirLine}
 `;
     case 'upload':

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { CommandError } from '../contract-dispatch.ts';
 import { createService, type FerryService } from '../service.ts';
 import { DataDirLockedError } from '../store/data-dir-lock.ts';
-import { addAccount, gatherAccountInput, listAccounts } from './accounts-command.ts';
+import {
+  addAccount,
+  gatherAccountInput,
+  listAccounts,
+  removeAccount,
+  testAccount,
+} from './accounts-command.ts';
 import { parseCommand, UsageError, type CliCommand } from './args.ts';
 import { CliFailure, exitCodes, type CliIo } from './cli-io.ts';
 import { helpText } from './help.ts';
@@ -57,6 +63,10 @@ async function execute(command: CliCommand, io: CliIo): Promise<number> {
     }
     case 'accounts list':
       return withService(command.dataDir, (service) => listAccounts(service, io, command.json));
+    case 'accounts test':
+      return withService(command.dataDir, (service) => testAccount(command, service, io));
+    case 'accounts remove':
+      return withService(command.dataDir, (service) => removeAccount(command, service, io));
     case 'upload':
       return withService(command.dataDir, (service) => upload(service, io, command), command.concurrency);
     case 'resume':

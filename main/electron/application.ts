@@ -1,9 +1,11 @@
 import type { App, BrowserWindow, Dialog, IpcMain, Protocol, Session, Shell, WebContents } from 'electron';
+import { join } from 'node:path';
 import type { FerryService, ServiceOptions } from '../service.ts';
 import { appScheme } from './app-origin.ts';
 import { appSchemePrivileges, createAppProtocolHandler } from './app-protocol.ts';
 import { wireIpc } from './ipc.ts';
 import { createMainWindow, type BrowserWindowConstructor } from './main-window.ts';
+import { createElectronCipher, type SafeStorageLike } from './safe-storage-cipher.ts';
 import { installPermissionPolicy } from './permissions.ts';
 import { createSenderCheck } from './trusted-sender.ts';
 import { guardWebContents } from './web-contents-guard.ts';
@@ -18,6 +20,8 @@ export interface ElectronModules {
   BrowserWindow: BrowserWindowConstructor;
   dialog: Pick<Dialog, 'showErrorBox'>;
   shell: Pick<Shell, 'openExternal'>;
+  /** Encrypts the vault's secrets with the OS keychain; usable only after `ready`. */
+  safeStorage: SafeStorageLike;
 }
 
 export interface ApplicationOptions {
@@ -100,7 +104,13 @@ export class Application {
     try {
       installPermissionPolicy(session.defaultSession);
       protocol.handle(appScheme, createAppProtocolHandler(this.#options.rendererDir));
-      const service = await this.#options.createService({ dataDir: app.getPath('userData') });
+      const dataDir = app.getPath('userData');
+      const cipher = createElectronCipher({
+        safeStorage: this.#options.electron.safeStorage,
+        platform: this.#options.platform ?? process.platform,
+        keyFile: join(dataDir, 'vault.key'),
+      });
+      const service = await this.#options.createService({ dataDir, cipher });
       this.#service = service;
       // The user quit while the service was starting: #close will close it; open no window.
       if (this.#shutdown !== 'running') return;

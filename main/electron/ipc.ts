@@ -66,8 +66,10 @@ export function wireIpc(options: WireIpcOptions): () => void {
         return { ok: true, response };
       } catch (error) {
         const view = toErrorView(error);
-        // A refused call is the caller's business; anything else is a bug worth a log line.
-        if (view.code === 'internal') log.error(`IPC command ${name} failed`, error);
+        // A refused call is the caller's business; anything else is a bug worth a line. The service
+        // logged the error itself, redacted: printing it raw here could put a secret on the console.
+        if (view.code === 'internal')
+          log.error(`IPC command ${name} failed with an internal error (details in Ferry's log).`);
         return { ok: false, error: view };
       }
     };

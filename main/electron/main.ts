@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { createService } from '../service.ts';
 import { Application } from './application.ts';
 
@@ -7,7 +7,7 @@ import { Application } from './application.ts';
 const outDir = join(import.meta.dirname, '..');
 
 new Application({
-  electron: { app, protocol, session, ipcMain, BrowserWindow, dialog, shell },
+  electron: { app, protocol, session, ipcMain, BrowserWindow, dialog, shell, safeStorage },
   createService,
   rendererDir: join(outDir, 'renderer'),
   preloadPath: join(outDir, 'preload', 'index.cjs'),

@@ -36,6 +36,8 @@ export class AccountStore {
   readonly #insertIfMissing;
   readonly #insert;
   readonly #byName;
+  readonly #update;
+  readonly #remove;
 
   constructor(db: SqliteDatabase) {
     this.#list = db.prepare<[], AccountRow>(
@@ -52,6 +54,23 @@ export class AccountStore {
        VALUES (@id, @providerId, @name, @fieldsJson, 0, @createdAt)`,
     );
     this.#byName = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE name = ?');
+    // The sandbox row is built in: no statement here can change or delete it.
+    this.#update = db.prepare<[{ id: string; name: string; fieldsJson: string }]>(
+      'UPDATE accounts SET name = @name, fields_json = @fieldsJson WHERE id = @id AND is_sandbox = 0',
+    );
+    this.#remove = db.prepare<[string]>('DELETE FROM accounts WHERE id = ? AND is_sandbox = 0');
+  }
+
+  /** Rename and/or replace the non-secret fields; false if there is no such (non-sandbox) account. */
+  update(id: string, change: Pick<AccountRecord, 'name' | 'fields'>): boolean {
+    return (
+      this.#update.run({ id, name: change.name, fieldsJson: JSON.stringify(change.fields) }).changes === 1
+    );
+  }
+
+  /** Delete the account; its vault rows go with it (ON DELETE CASCADE). */
+  remove(id: string): boolean {
+    return this.#remove.run(id).changes === 1;
   }
 
   byName(name: string): AccountRecord | undefined {

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import type { SecretCipher } from './secret-cipher.ts';
 
 const keyBytes = 32;
@@ -8,11 +8,23 @@ const tagBytes = 16;
 /** Format byte, so a later scheme can be told apart from this one. */
 const version = 1;
 
+export const keyFileNote =
+  'Secrets are encrypted with a key kept in a file readable only by your user (vault.key, mode 0600) ' +
+  'beside the data. This protects copies of the database, not against someone who can read your files.';
+
 /**
  * Load the key from `keyFile`, creating it (mode 0600, exclusive create so two processes cannot write
- * different keys) on first use.
+ * different keys) on first use. A damaged key file (wrong length) is set aside, not deleted, and a new
+ * key begins: the secrets it protected are lost either way, and their accounts ask for re-entry.
  */
 function loadOrCreateKey(keyFile: string): Buffer {
+  const key = readOrCreateKey(keyFile);
+  if (key.length === keyBytes) return key;
+  renameSync(keyFile, `${keyFile}.damaged-${Date.now()}`);
+  return readOrCreateKey(keyFile);
+}
+
+function readOrCreateKey(keyFile: string): Buffer {
   try {
     const fd = openSync(keyFile, 'wx', 0o600);
     try {
@@ -25,21 +37,18 @@ function loadOrCreateKey(keyFile: string): Buffer {
   }
   // A key readable by others is no key: tighten it rather than trust it (umask or a copy may widen it).
   if ((statSync(keyFile).mode & 0o077) !== 0 && process.platform !== 'win32') chmodSync(keyFile, 0o600);
-  const key = readFileSync(keyFile);
-  if (key.length !== keyBytes) throw new Error(`The vault key file ${keyFile} is damaged (wrong length).`);
-  return key;
+  return readFileSync(keyFile);
 }
 
 /**
  * AES-256-GCM with a random key in a 0600 file. Weaker than the OS keychain — anyone who can read the
- * user's files can read the key — which is why `isStrong` is false and the docs say so. Used by the web
+ * user's files can read the key — which is why `describe()` says it is not secure, and the docs say so. Used by the web
  * shell and the CLI, where no Electron `safeStorage` exists.
  */
 export function createKeyFileCipher(keyFile: string): SecretCipher {
   const key = loadOrCreateKey(keyFile);
   return {
-    kind: 'key-file',
-    isStrong: false,
+    describe: () => ({ secure: false, kind: 'key-file', note: keyFileNote }),
     encrypt(plaintext) {
       const iv = randomBytes(ivBytes);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -1,6 +1,9 @@
-import { rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Provider } from '../../main/providers/provider.ts';
+import { providerRegistry } from '../../main/providers/registry.ts';
 import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
 import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
@@ -107,5 +110,204 @@ describe('accounts', () => {
     expect(tasks).toEqual([]);
     const page = (await service.dispatch('history.list', {})) as CommandResponse<'history.list'>;
     expect(page.entries.map((e) => e.accountId)).toEqual([sandboxAccountId]);
+  });
+});
+
+describe('accounts.update', () => {
+  it('renames, patches settings and replaces the secret, which stays write-only', async () => {
+    const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
+    const updated = (await service.dispatch('accounts.update', {
+      id: added.id,
+      name: 'Renamed',
+      fields: { toAccount: 'group-2' },
+      secrets: { userSig: 'a-replaced-user-sig' },
+    })) as AccountView;
+    expect(updated).toMatchObject({
+      id: added.id,
+      name: 'Renamed',
+      fields: { ...tencentAccount().fields, toAccount: 'group-2' },
+      secretsSet: { userSig: true },
+      needsReentry: false,
+    });
+    expect(JSON.stringify(updated)).not.toContain('a-replaced-user-sig');
+    // The replaced secret is the one used now: the emulator refuses it.
+    const test = (await service.dispatch('accounts.test', {
+      id: added.id,
+    })) as CommandResponse<'accounts.test'>;
+    expect(test).toMatchObject({ ok: false, error: { code: 'credentials-rejected', providerCode: '70003' } });
+  });
+
+  it.each([
+    ['a taken name', { name: 'Sandbox' }, /named "Sandbox" exists already/],
+    ['an unknown setting', { fields: { colour: 'red' } }, /"colour" is not a setting/],
+    ['a secret as a setting', { fields: { userSig: 'x' } }, /"userSig" is not a setting/],
+    ['an unknown secret', { secrets: { password: 'x' } }, /"password" is not a secret/],
+    ['clearing a required secret', { secrets: { userSig: null } }, /UserSig is required/],
+    ['clearing a required setting', { fields: { sdkAppId: '' } }, /is required/],
+    ['a bad base URL', { fields: { baseUrl: 'ftp://x' } }, /baseUrl/],
+  ])('refuses %s and changes nothing', async (_label, change, message) => {
+    const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
+    await expect(service.dispatch('accounts.update', { id: added.id, ...change })).rejects.toMatchObject({
+      view: { code: 'account-invalid', message: expect.stringMatching(message) },
+    });
+    const listed = (await service.dispatch('accounts.list', {})) as AccountView[];
+    expect(listed.find((a) => a.id === added.id)).toEqual(added);
+  });
+
+  it('refuses to edit or remove the Sandbox account, and unknown ids', async () => {
+    for (const [name, request] of [
+      ['accounts.update', { id: sandboxAccountId, name: 'Mine' }],
+      ['accounts.remove', { id: sandboxAccountId }],
+    ] as const) {
+      await expect(service.dispatch(name, request)).rejects.toMatchObject({
+        view: { code: 'account-invalid', message: expect.stringMatching(/Sandbox account is built in/) },
+      });
+      await expect(service.dispatch(name, { id: 'nope' })).rejects.toMatchObject({
+        view: { code: 'account-not-found' },
+      });
+    }
+    await expect(service.dispatch('accounts.update', { id: 'x', extra: 1 })).rejects.toMatchObject({
+      view: { code: 'invalid-request' },
+    });
+  });
+});
+
+describe('accounts.remove', () => {
+  it('refuses while the account has unfinished uploads, then removes it with its secrets and keeps its history', async () => {
+    const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
+    const done = randomFile(tempDir(), 'done.bin', 10_000);
+    await service.dispatch('uploads.add', { paths: [done.path], accountId: added.id });
+    await service.idle();
+
+    emulator.injectFault({ kind: 'stall', ms: 60_000 });
+    const pending = randomFile(tempDir(), 'pending.bin', 10_000);
+    const { taskIds } = (await service.dispatch('uploads.add', {
+      paths: [pending.path],
+      accountId: added.id,
+    })) as CommandResponse<'uploads.add'>;
+    await service.dispatch('uploads.pause', { taskIds });
+    await expect(service.dispatch('accounts.remove', { id: added.id })).rejects.toMatchObject({
+      view: { code: 'account-invalid', message: expect.stringMatching(/1 unfinished upload; cancel them/) },
+    });
+
+    await service.dispatch('uploads.cancel', { taskIds });
+    await service.idle(); // a running attempt stops asynchronously
+    emulator.clearFaults();
+    await expect(service.dispatch('accounts.remove', { id: added.id })).resolves.toEqual({ id: added.id });
+    const listed = (await service.dispatch('accounts.list', {})) as AccountView[];
+    expect(listed.map((a) => a.id)).toEqual([sandboxAccountId]);
+    const page = (await service.dispatch('history.list', {})) as CommandResponse<'history.list'>;
+    expect(page.entries.map((e) => e.accountId)).toEqual([added.id]);
+    // The name is free again, and the new account starts without the old secrets.
+    const again = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
+    expect(again.id).not.toBe(added.id);
+  });
+});
+
+describe('accounts.test and vault.status', () => {
+  it('answers ok for working credentials (a real account and the Sandbox)', async () => {
+    const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
+    await expect(service.dispatch('accounts.test', { id: added.id })).resolves.toEqual({ ok: true });
+    await expect(service.dispatch('accounts.test', { id: sandboxAccountId })).resolves.toEqual({ ok: true });
+  });
+
+  it("answers a failure with the provider's own reason instead of throwing", async () => {
+    const wrong = (await service.dispatch(
+      'accounts.add',
+      tencentAccount({ name: 'wrong', secrets: { userSig: 'not-the-right-sig' } }),
+    )) as AccountView;
+    await expect(service.dispatch('accounts.test', { id: wrong.id })).resolves.toEqual({
+      ok: false,
+      unsupported: false,
+      error: {
+        code: 'credentials-rejected',
+        message: 'Tencent IM refused the credentials (code 70003): UserSig is invalid',
+        providerMessage: 'UserSig is invalid',
+        providerCode: '70003',
+      },
+    });
+
+    const unreachable = (await service.dispatch(
+      'accounts.add',
+      tencentAccount({ name: 'down', fields: { ...tencentAccount().fields, baseUrl: 'http://127.0.0.1:9' } }),
+    )) as AccountView;
+    const down = (await service.dispatch('accounts.test', {
+      id: unreachable.id,
+    })) as CommandResponse<'accounts.test'>;
+    expect(down).toMatchObject({
+      ok: false,
+      error: { code: 'network', message: expect.stringMatching(/ECONNREFUSED/) },
+    });
+
+    await expect(service.dispatch('accounts.test', { id: 'nope' })).rejects.toMatchObject({
+      view: { code: 'account-not-found' },
+    });
+  });
+
+  it('says clearly when a provider has no connection test', async () => {
+    const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
+    const registry = providerRegistry as Record<string, Provider<never, never>>;
+    const original = registry['tencent-im']!;
+    registry['tencent-im'] = { ...original, testConnection: undefined };
+    try {
+      const answer = (await service.dispatch('accounts.test', {
+        id: added.id,
+      })) as CommandResponse<'accounts.test'>;
+      expect(answer).toMatchObject({
+        ok: false,
+        unsupported: true,
+        error: { message: expect.stringMatching(/Tencent Cloud IM has no way to test a connection/) },
+      });
+    } finally {
+      registry['tencent-im'] = original;
+    }
+  });
+
+  it('reports the key file as the weaker, not secure, protection', async () => {
+    const status = (await service.dispatch('vault.status', {})) as CommandResponse<'vault.status'>;
+    expect(status).toMatchObject({ secure: false, kind: 'key-file', note: expect.stringMatching(/0600/) });
+  });
+});
+
+describe('needs re-entry', () => {
+  it('marks an account whose key was replaced, fails its uploads and tests, and clears when re-entered', async () => {
+    const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
+    await service.close();
+    writeFileSync(join(dataDir, 'vault.key'), randomBytes(32)); // another valid key: a restored backup, say
+    service = await createService({ dataDir, sandboxEmulator: emulator });
+
+    const listed = (await service.dispatch('accounts.list', {})) as AccountView[];
+    expect(listed.map((a) => [a.name, a.needsReentry, a.secretsSet])).toEqual([
+      ['Sandbox', false, { userSig: true }],
+      ['Production IM', true, { userSig: true }],
+    ]);
+    await expect(service.dispatch('accounts.test', { id: added.id })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'credentials-unreadable' },
+    });
+    const before = randomFile(tempDir(), 'before-reentry.bin', 5000);
+    await expect(
+      service.dispatch('uploads.add', { paths: [before.path], accountId: added.id }),
+    ).rejects.toMatchObject({ view: { code: 'credentials-unreadable' } });
+
+    const updated = (await service.dispatch('accounts.update', {
+      id: added.id,
+      secrets: { userSig: emulator.credentials.userSig },
+    })) as AccountView;
+    expect(updated.needsReentry).toBe(false);
+    const file = randomFile(tempDir(), 'after-reentry.bin', 5000);
+    await service.dispatch('uploads.add', { paths: [file.path], accountId: added.id });
+    await service.idle();
+    const page = (await service.dispatch('history.list', {})) as CommandResponse<'history.list'>;
+    expect(page.entries[0]).toMatchObject({ accountId: added.id, sha256: file.sha256 });
+  });
+
+  it('a damaged key file does not stop the service: it is set aside and the account needs re-entry', async () => {
+    await service.dispatch('accounts.add', tencentAccount());
+    await service.close();
+    writeFileSync(join(dataDir, 'vault.key'), 'truncated');
+    service = await createService({ dataDir, sandboxEmulator: emulator });
+    const listed = (await service.dispatch('accounts.list', {})) as AccountView[];
+    expect(listed.map((a) => a.needsReentry)).toEqual([false, true]);
   });
 });

@@ -75,6 +75,8 @@ export interface PicUpEmulator {
 }
 
 export const PIC_UP_PATH = '/v4/openpic/pic_up';
+/** Tencent IM's REST "query accounts", which clients use as an authenticated "test connection". */
+export const ACCOUNT_CHECK_PATH = '/v4/im_open_login_svc/account_check';
 const DOWNLOAD_PREFIX = '/download/';
 const defaultMaxBodyBytes = 16 * 1024 * 1024;
 
@@ -170,6 +172,10 @@ async function handle(
   if (url.pathname === PIC_UP_PATH) {
     if (request.method !== 'POST') return methodNotAllowed(request, response, 'POST');
     return handlePicUp(context, url, request, response);
+  }
+  if (url.pathname === ACCOUNT_CHECK_PATH) {
+    if (request.method !== 'POST') return methodNotAllowed(request, response, 'POST');
+    return handleAccountCheck(context, url, request, response);
   }
   if (url.pathname.startsWith(DOWNLOAD_PREFIX)) {
     if (request.method !== 'GET' && request.method !== 'HEAD')
@@ -276,6 +282,59 @@ async function handlePicUp(
       });
       return;
   }
+}
+
+/**
+ * `account_check` with the same credential check as pic_up; every UserID asked about is reported as
+ * imported (the emulator keeps no account list). Not counted in `stats().requests`, which is pic_up's.
+ */
+async function handleAccountCheck(
+  context: HandlerContext,
+  url: URL,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const body = await readBody(request, 64 * 1024);
+  const authFailure = checkCredentials(context.credentials, url.searchParams);
+  if (authFailure !== undefined) {
+    sendJson(response, {
+      ActionStatus: 'FAIL',
+      ErrorCode: authFailure.errorCode,
+      ErrorInfo: authFailure.errorInfo,
+    });
+    return;
+  }
+  let items: unknown;
+  try {
+    items =
+      body === 'too-large'
+        ? undefined
+        : (JSON.parse(body.toString('utf8')) as { CheckItem?: unknown }).CheckItem;
+  } catch {
+    items = undefined;
+  }
+  const userIds = Array.isArray(items)
+    ? items.map((item: unknown) => (item as { UserID?: unknown } | null)?.UserID)
+    : [];
+  if (userIds.length === 0 || userIds.some((id) => typeof id !== 'string' || id === '')) {
+    sendJson(response, {
+      ActionStatus: 'FAIL',
+      ErrorCode: 70402,
+      ErrorInfo: 'CheckItem is missing or invalid',
+    });
+    return;
+  }
+  sendJson(response, {
+    ActionStatus: 'OK',
+    ErrorCode: 0,
+    ErrorInfo: '',
+    ResultItem: userIds.map((id) => ({
+      UserID: id,
+      ResultCode: 0,
+      ResultInfo: '',
+      AccountStatus: 'Imported',
+    })),
+  });
 }
 
 async function handleDownload(

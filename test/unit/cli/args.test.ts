@@ -57,6 +57,25 @@ describe('parseCommand', () => {
     expect(parseCommand(['--version'], env)).toEqual({ kind: 'version' });
   });
 
+  it('parses accounts test and remove with one account name', () => {
+    expect(parseCommand(['accounts', 'test', 'prod', '--data-dir', '/d'], env)).toEqual({
+      kind: 'accounts test',
+      dataDir: '/d',
+      account: 'prod',
+      json: false,
+    });
+    expect(parseCommand(['accounts', 'remove', 'My IM', '--json', '--data-dir', '/d'], env)).toEqual({
+      kind: 'accounts remove',
+      dataDir: '/d',
+      account: 'My IM',
+      json: true,
+    });
+    expect(parseCommand(['accounts', 'test', '--help'], env)).toEqual({
+      kind: 'help',
+      topic: 'accounts test',
+    });
+  });
+
   it('defaults the history limit and checks numbers', () => {
     expect(parseCommand(['history', '-s', 'cat'], env)).toMatchObject({ search: 'cat', limit: 20 });
     expect(usageError(['history', '--limit', '0']).message).toContain('--limit must be a whole number');
@@ -71,7 +90,9 @@ describe('parseCommand', () => {
     expect(usageError(['accounts', 'add', 'p', '--name', 'n', '--field', 'novalue']).message).toContain(
       'key=value',
     );
-    expect(usageError(['accounts', 'remove']).topic).toBe('accounts');
+    expect(usageError(['accounts', 'frobnicate']).topic).toBe('accounts');
+    expect(usageError(['accounts', 'remove']).topic).toBe('accounts remove');
+    expect(usageError(['accounts', 'test', 'a', 'b']).topic).toBe('accounts test');
     expect(usageError(['resume', 'extra']).topic).toBe('resume');
     expect(usageError(['frobnicate']).topic).toBe('main');
   });

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { commandChannel, commandNames } from '../../../shared/channels.ts';
 import type { FerryService, ServiceOptions } from '../../../main/service.ts';
 import { Application, type ElectronModules } from '../../../main/electron/application.ts';
-import { FakeIpcMain, FakeWebContents, fakeInvokeEvent, silentLog } from './fakes.ts';
+import { FakeIpcMain, FakeSafeStorage, FakeWebContents, fakeInvokeEvent, silentLog } from './fakes.ts';
 
 /** Everything the Application touches, faked and recording one shared call log for order checks. */
 function fakeElectron(options: { gotLock?: boolean } = {}) {
@@ -90,6 +90,7 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
     BrowserWindow: FakeWindow,
     dialog,
     shell,
+    safeStorage: new FakeSafeStorage(),
   } as unknown as ElectronModules;
   return { modules, app, protocol, session, ipcMain, dialog, windows, calls, resolveReady };
 }
@@ -156,6 +157,16 @@ describe('Application (fake Electron modules: Electron binary unavailable)', () 
       'new BrowserWindow',
       'window.loadURL:app://ferry/index.html',
     ]);
+  });
+
+  it('gives the service a vault cipher backed by the OS keychain (mocked safeStorage), not the key file', async () => {
+    const { createService, modules } = await startReady();
+    const options = vi.mocked(createService).mock.calls[0]![0];
+    expect(options.cipher?.describe()).toMatchObject({ secure: true, kind: 'os-keychain' });
+    const safeStorage = modules.safeStorage as FakeSafeStorage;
+    const blob = options.cipher!.encrypt('a-user-sig');
+    expect(safeStorage.encryptCalls).toBe(1);
+    expect(safeStorage.decryptString(blob)).toBe('a-user-sig');
   });
 
   it('quits at once when another instance holds the lock', () => {

@@ -1,4 +1,6 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { SafeStorageLike } from '../../../main/electron/safe-storage-cipher.ts';
 import type { SenderEvent, SenderFrame } from '../../../main/electron/trusted-sender.ts';
 
 // Stand-ins for Electron objects: the Electron binary cannot be downloaded on the team's machines, so
@@ -80,3 +82,52 @@ export class FakeIpcMain {
 }
 
 export const silentLog = { warn: () => undefined, error: () => undefined };
+
+type StorageBackend = ReturnType<SafeStorageLike['getSelectedStorageBackend']>;
+
+/**
+ * Electron's `safeStorage` mocked (the binary cannot run here): AES-GCM under a key of its own, as
+ * the OS keychain would hold one, so a second instance plays a changed keyring and cannot decrypt
+ * the first one's blobs. Blobs start with "v11" like Chromium's keyring-backed ones on Linux.
+ */
+export class FakeSafeStorage implements SafeStorageLike {
+  readonly #key = randomBytes(32);
+  available: boolean;
+  backend: StorageBackend;
+  encryptCalls = 0;
+
+  constructor(options: { available?: boolean; backend?: StorageBackend } = {}) {
+    this.available = options.available ?? true;
+    this.backend = options.backend ?? 'gnome_libsecret';
+  }
+
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+
+  getSelectedStorageBackend(): StorageBackend {
+    return this.backend;
+  }
+
+  encryptString(plainText: string): Buffer {
+    if (!this.available)
+      throw new Error('Error while encrypting the text provided to safeStorage.encryptString.');
+    this.encryptCalls++;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from('v11'), iv, cipher.getAuthTag(), body]);
+  }
+
+  decryptString(encrypted: Buffer): string {
+    if (encrypted.subarray(0, 3).toString() !== 'v11' || encrypted.length < 31)
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, encrypted.subarray(3, 15));
+    decipher.setAuthTag(encrypted.subarray(15, 31));
+    try {
+      return Buffer.concat([decipher.update(encrypted.subarray(31)), decipher.final()]).toString('utf8');
+    } catch {
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    }
+  }
+}

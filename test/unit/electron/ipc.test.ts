@@ -26,6 +26,12 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'uploads.retry': async ({ taskIds }) => ({ taskIds }),
     'uploads.pauseAll': async () => ({ taskIds: [] }),
     'uploads.resumeAll': async () => ({ taskIds: [] }),
+    'accounts.update': async () => {
+      throw new CommandError({ code: 'account-invalid', message: 'not in this test' });
+    },
+    'accounts.remove': async ({ id }) => ({ id }),
+    'accounts.test': async () => ({ ok: true }),
+    'vault.status': async () => ({ secure: true, kind: 'os-keychain', note: 'fake' }),
     ...overrides,
   };
   const listeners = new Set<(event: FerryEvent) => void>();

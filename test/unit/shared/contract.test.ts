@@ -37,6 +37,12 @@ describe('contract validation', () => {
     expect(calls).toEqual([['uploads.add', { paths: ['/tmp/a.png'], accountId: 'sandbox' }]]);
   });
 
+  it('passes an accounts.update patch with a secret to clear (null) to its handler', async () => {
+    const { handlers, calls } = recordingHandlers();
+    await dispatchCommand(handlers, 'accounts.update', { id: 'a', secrets: { userSig: null, other: 'v' } });
+    expect(calls).toEqual([['accounts.update', { id: 'a', secrets: { userSig: null, other: 'v' } }]]);
+  });
+
   it('applies defaults (history.list limit)', async () => {
     const { handlers, calls } = recordingHandlers();
     await dispatchCommand(handlers, 'history.list', {});
@@ -55,6 +61,13 @@ describe('contract validation', () => {
     ['history.list', { limit: 1e9 }, /limit/],
     ['history.list', { cursor: 5 }, /cursor/],
     ['accounts.list', { anything: 1 }, /anything/],
+    ['accounts.update', { id: 'a', extra: 1 }, /extra/],
+    ['accounts.update', { id: 'a', secrets: { userSig: 5 } }, /secrets/],
+    ['accounts.update', { id: 'a', name: '   ' }, /name/],
+    ['accounts.update', { name: 'x' }, /id/],
+    ['accounts.remove', {}, /id/],
+    ['accounts.test', { id: '' }, /id/],
+    ['vault.status', { secure: true }, /secure/],
     ['uploads.add', 'a string', /expected object/i],
   ];
 

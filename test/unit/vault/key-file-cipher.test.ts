@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/store/database.ts';
@@ -18,7 +18,9 @@ describe('key-file cipher', () => {
     expect(a.includes(Buffer.from('s3cr3t-usersig'))).toBe(false);
     expect(cipher.decrypt(a)).toBe('s3cr3t-usersig');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect(cipher.isStrong).toBe(false);
+    // The key file is documented as the weaker protection, and says so to the account screen.
+    expect(cipher.describe()).toMatchObject({ secure: false, kind: 'key-file' });
+    expect(cipher.describe().note).toMatch(/0600.*not against someone who can read your files/s);
     // A second cipher on the same file reads the same key.
     expect(createKeyFileCipher(keyFile).decrypt(a)).toBe('s3cr3t-usersig');
   });
@@ -42,10 +44,17 @@ describe('key-file cipher', () => {
     expect(() => one.decrypt(Buffer.from('short'))).toThrow(/format/);
   });
 
-  it('refuses a damaged key file instead of using it', () => {
-    const keyFile = join(tempDir(), 'vault.key');
+  it('sets a damaged key file aside (kept, not used) and starts a new key instead of crashing', () => {
+    const dir = tempDir();
+    const keyFile = join(dir, 'vault.key');
     writeFileSync(keyFile, 'too short', { mode: 0o600 });
-    expect(() => createKeyFileCipher(keyFile)).toThrow(/damaged/);
+    const cipher = createKeyFileCipher(keyFile);
+    expect(cipher.decrypt(cipher.encrypt('after'))).toBe('after');
+    expect(readFileSync(keyFile)).toHaveLength(32);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const aside = readdirSync(dir).filter((name) => name.startsWith('vault.key.damaged-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0]!), 'utf8')).toBe('too short');
   });
 });
 
@@ -56,15 +65,27 @@ describe('vault', () => {
     const db = openDatabase(dbFile);
     const accounts = new AccountStore(db);
     accounts.add({ id: 'acc', providerId: 'tencent-im', name: 'Mine', fields: {} });
-    const vault = new Vault(db, createKeyFileCipher(join(dir, 'vault.key')));
+    const seen: string[] = [];
+    const vault = new Vault(db, createKeyFileCipher(join(dir, 'vault.key')), {
+      onSecret: (value) => seen.push(value),
+    });
     vault.set('acc', { userSig: 'plain-secret-value-123' });
+    expect(seen).toEqual(['plain-secret-value-123']); // received: registered with the redactor
     expect(vault.read('acc')).toEqual({ userSig: 'plain-secret-value-123' });
+    expect(seen).toEqual(['plain-secret-value-123', 'plain-secret-value-123']); // decrypted: again
     expect(vault.keys('acc')).toEqual(['userSig']);
+    expect(vault.unreadableKeys('acc')).toEqual([]);
     db.pragma('wal_checkpoint(TRUNCATE)');
     expect(readFileSync(dbFile).includes(Buffer.from('plain-secret-value-123'))).toBe(false);
 
     const withLostKey = new Vault(db, createKeyFileCipher(join(dir, 'another.key')));
     expect(() => withLostKey.read('acc')).toThrow(VaultUnreadableError);
+    expect(withLostKey.unreadableKeys('acc')).toEqual(['userSig']);
+    // Re-entering the secret under the current key makes the account whole again.
+    withLostKey.set('acc', { userSig: 'new-secret-value' });
+    expect(withLostKey.unreadableKeys('acc')).toEqual([]);
+    withLostKey.clear('acc', ['userSig']);
+    expect(withLostKey.keys('acc')).toEqual([]);
     db.close();
   });
 });
