@@ -1,8 +1,20 @@
+import { easemobCatalog } from './catalog/easemob.ts';
+import { imFileApiCatalog } from './catalog/im-file-api.ts';
+import { oppoPushCatalog } from './catalog/oppo-push.ts';
 import { tencentImCatalog } from './catalog/tencent-im.ts';
+import { s3Catalog } from './catalog/s3.ts';
+import { tusCatalog } from './catalog/tus.ts';
 
 export type { CredentialField, ProviderCatalogEntry } from './catalog-types.ts';
 
 /** Every provider a user can add an account for; one file per provider in shared/catalog/. */
-export const providerCatalog = [tencentImCatalog] as const;
+export const providerCatalog = [
+  tencentImCatalog,
+  easemobCatalog,
+  s3Catalog,
+  tusCatalog,
+  imFileApiCatalog,
+  oppoPushCatalog,
+] as const;
 
 export type ProviderId = (typeof providerCatalog)[number]['id'];

@@ -403,6 +403,7 @@ export class UploadEngine {
     account: ResolvedAccount,
     signal: AbortSignal,
     onBytesSent: (bytes: number) => void,
+    uploadVia?: StepContext<unknown>['uploadVia'],
   ): StepContext<unknown> {
     return {
       config: account.config,
@@ -410,6 +411,7 @@ export class UploadEngine {
       http: this.#options.http,
       signal,
       onBytesSent,
+      ...(uploadVia ? { uploadVia } : {}),
     };
   }
 
@@ -426,16 +428,19 @@ export class UploadEngine {
       );
     }
 
-    let { md5, sha256 } = record;
-    if (md5 === null || sha256 === null) {
+    const { md5, sha256 } = record;
+    let digests: Promise<{ md5: string; sha256: string }>;
+    if (md5 !== null && sha256 !== null) {
+      digests = Promise.resolve({ md5, sha256 });
+    } else if (account.provider.capabilities.needsDigestsFirst) {
       journal.setState(record.id, 'hashing');
       this.#batcher.mark(record.id);
       await this.#assertUnchanged(record);
-      const digests = await hashFile(record.path, signal);
-      if (digests.bytes !== size)
-        throw UploadError.of('file-changed', 'The file changed while it was being read.');
-      ({ md5, sha256 } = digests);
-      journal.saveHashes(record.id, md5, sha256);
+      digests = Promise.resolve(await this.#hash(record, signal));
+    } else {
+      digests = this.#hash(record, signal);
+      // Awaited at completion; until then a failure must not count as unhandled.
+      digests.catch(() => {});
     }
 
     const file: LocalFile = {
@@ -444,8 +449,7 @@ export class UploadEngine {
       size,
       mtimeMs: record.mtimeMs!,
       mimeType: mimeTypeOf(record.path),
-      md5,
-      sha256,
+      digests: () => digests,
       openRange: (start, end) => openRange(record.path, start, end),
       readRange: (start, end) => readRange(record.path, start, end),
       readChunks: (start, end, chunkSize) => readChunks(record.path, start, end, chunkSize),
@@ -469,28 +473,105 @@ export class UploadEngine {
       journal.saveSession(record.id, session, committed);
     }
 
+    const result = await this.#stepUntilDone(account, file, { session, committed }, signal, {
+      beforeAttempt: () => {
+        live.inFlightBytes = 0;
+        return this.#assertUnchanged(record);
+      },
+      onBytesSent: (bytes) => {
+        live.inFlightBytes = bytes;
+        this.#showProgress(record.id, live, committed, size);
+      },
+      onStep: (step) => {
+        live.inFlightBytes = 0;
+        committed = step.committedBytes;
+        journal.saveSession(record.id, step.session, committed);
+        this.#showProgress(record.id, live, committed, size);
+      },
+    });
+    live.inFlightBytes = 0;
+    // The digests were read alongside the upload; a file that changed meanwhile shows here too.
+    const { sha256: contentSha256 } = await digests;
+    this.#complete(record, account, file, contentSha256, result);
+  }
+
+  /** Both digests in one pass, journaled; a size that differs from the task's means the file changed. */
+  async #hash(record: TaskRecord, signal: AbortSignal): Promise<{ md5: string; sha256: string }> {
+    const digests = await hashFile(record.path, signal);
+    if (digests.bytes !== record.size)
+      throw UploadError.of('file-changed', 'The file changed while it was being read.');
+    this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
+    return digests;
+  }
+
+  /**
+   * StepContext.uploadVia: a whole upload of a small file a step made (a derivative) through another
+   * account. It shares the rate limit, retries and stall watchdog of ordinary uploads but not the
+   * journal or the history: the calling step journals the result it needs, and a crash before that
+   * only costs regenerating and re-sending a small file.
+   */
+  async #uploadVia(accountId: string, path: string, signal: AbortSignal): Promise<RemoteResult> {
+    const account = this.#options.resolveAccount(accountId);
+    const { mtimeMs } = await stat(path);
+    const digests = await hashFile(path, signal);
+    const maxSize = account.provider.capabilities.maxFileSize;
+    if (maxSize !== undefined && digests.bytes > maxSize) {
+      throw UploadError.of(
+        'file-too-large',
+        `${basename(path)} is over ${maxSize} bytes, the limit of ${accountId}.`,
+      );
+    }
+    const file: LocalFile = {
+      path,
+      name: basename(path),
+      size: digests.bytes,
+      mtimeMs,
+      mimeType: mimeTypeOf(path),
+      digests: async () => digests,
+      openRange: (start, end) => openRange(path, start, end),
+      readRange: (start, end) => readRange(path, start, end),
+      readChunks: (start, end, chunkSize) => readChunks(path, start, end, chunkSize),
+    };
+    const session = await account.provider.startSession(
+      this.#context(account, signal, () => {}),
+      file,
+    );
+    return this.#stepUntilDone(account, file, { session, committed: 0 }, signal, { nested: true });
+  }
+
+  /**
+   * The step loop: the account's rate limit, one step per attempt, engine-owned retries with backoff
+   * (Retry-After honoured), and a fresh set of attempts whenever the committed offset advances.
+   */
+  async #stepUntilDone(
+    account: ResolvedAccount,
+    file: LocalFile,
+    start: { session: unknown; committed: number },
+    signal: AbortSignal,
+    hooks: {
+      beforeAttempt?: () => Promise<void>;
+      onBytesSent?: (bytes: number) => void;
+      onStep?: (step: { session: unknown; committedBytes: number }) => void;
+      /** An upload inside another task's step (uploadVia): it cannot nest another. */
+      nested?: boolean;
+    },
+  ): Promise<RemoteResult> {
     const bucket = this.#bucketFor(account);
+    let { session, committed } = start;
     let attempt = 0;
     for (;;) {
-      await this.#assertUnchanged(record);
+      await hooks.beforeAttempt?.();
       await bucket?.take(signal);
       attempt++;
-      live.inFlightBytes = 0;
       try {
-        const result = await this.#attempt(account, file, session, signal, (bytes) => {
-          live.inFlightBytes = bytes;
-          this.#showProgress(record.id, live, committed, size);
+        const result = await this.#attempt(account, file, session, signal, hooks.onBytesSent ?? (() => {}), {
+          allowUploadVia: !hooks.nested,
         });
-        live.inFlightBytes = 0;
-        if (result.kind === 'done') {
-          this.#complete(record, account, file, result.result);
-          return;
-        }
+        if (result.kind === 'done') return result.result;
         if (result.committedBytes > committed) attempt = 0; // progress earns a fresh set of attempts
         committed = result.committedBytes;
         session = result.session;
-        journal.saveSession(record.id, session, committed);
-        this.#showProgress(record.id, live, committed, size);
+        hooks.onStep?.(result);
       } catch (error) {
         if (signal.aborted) throw error;
         if (!(error instanceof UploadError) || !error.retryable || attempt >= this.#retryPolicy.maxAttempts)
@@ -503,7 +584,8 @@ export class UploadEngine {
   /**
    * One provider step under a stall watchdog: if no byte moves for `stallTimeoutMs` (a server that
    * accepts the connection and then says nothing), the attempt is aborted and counts as a retryable
-   * network failure.
+   * network failure. While the step runs an upload through another account, that upload's own
+   * attempts are watched instead.
    */
   async #attempt(
     account: ResolvedAccount,
@@ -511,26 +593,42 @@ export class UploadEngine {
     session: unknown,
     taskSignal: AbortSignal,
     onBytesSent: (bytes: number) => void,
+    options: { allowUploadVia: boolean },
   ) {
     const attempt = new AbortController();
     const stopWithTask = (): void => attempt.abort();
     taskSignal.addEventListener('abort', stopWithTask, { once: true });
     let lastActivity = Date.now();
     let stalled = false;
+    let nestedUploads = 0;
     const watchdog = setInterval(
       () => {
-        if (Date.now() - lastActivity >= this.#stallTimeoutMs) {
+        if (nestedUploads === 0 && Date.now() - lastActivity >= this.#stallTimeoutMs) {
           stalled = true;
           attempt.abort();
         }
       },
       Math.max(50, Math.min(1000, this.#stallTimeoutMs / 4)),
     );
-    try {
-      const ctx = this.#context(account, attempt.signal, (bytes) => {
+    const uploadVia = async (accountId: string, path: string, signal: AbortSignal) => {
+      nestedUploads++;
+      try {
+        return await this.#uploadVia(accountId, path, signal);
+      } finally {
+        nestedUploads--;
         lastActivity = Date.now();
-        onBytesSent(bytes);
-      });
+      }
+    };
+    try {
+      const ctx = this.#context(
+        account,
+        attempt.signal,
+        (bytes) => {
+          lastActivity = Date.now();
+          onBytesSent(bytes);
+        },
+        options.allowUploadVia ? uploadVia : undefined,
+      );
       return await account.provider.step(ctx, file, session);
     } catch (error) {
       if (stalled && !taskSignal.aborted) {
@@ -560,7 +658,13 @@ export class UploadEngine {
     }
   }
 
-  #complete(record: TaskRecord, account: ResolvedAccount, file: LocalFile, result: RemoteResult): void {
+  #complete(
+    record: TaskRecord,
+    account: ResolvedAccount,
+    file: LocalFile,
+    sha256: string,
+    result: RemoteResult,
+  ): void {
     const entry: HistoryEntryView = {
       id: randomUUID(),
       accountId: account.id,
@@ -568,7 +672,7 @@ export class UploadEngine {
       name: file.name,
       size: file.size,
       mimeType: file.mimeType,
-      sha256: file.sha256,
+      sha256,
       remoteId: result.remoteId,
       links: result.links,
       details: result.details ?? {},

@@ -9,9 +9,12 @@ export interface LocalFile {
   size: number;
   mtimeMs: number;
   mimeType: string;
-  /** Hex digests, computed by the engine in a streamed pass before the first network step. */
-  md5: string;
-  sha256: string;
+  /**
+   * Hex MD5 and SHA-256 of the whole file. Already settled before the first step for providers whose
+   * capabilities say `needsDigestsFirst`; for the others the engine computes them while the upload
+   * runs, so awaiting them early makes the upload wait for a full read of the file.
+   */
+  digests(): Promise<{ md5: string; sha256: string }>;
   /** A fresh stream over bytes [start, endExclusive): one per attempt, never the whole file in memory. */
   openRange(start: number, endExclusive: number): Readable;
   /** The same range as one buffer, for protocols that encode a part whole (bounded by the part size). */
@@ -30,6 +33,12 @@ export interface ProviderCapabilities {
   maxFileSize?: number;
   /** Documented request rate limit per account (e.g. Easemob: 100/s per app key); the engine keeps under it. */
   requestsPerSecond?: number;
+  /**
+   * The protocol needs the whole file's digest before the first byte (Tencent puts File_Str_Md5 in
+   * every slice). Everyone else gets the digests computed alongside the upload: raw-body protocols
+   * then run at the speed of the wire instead of waiting for a hashing pass.
+   */
+  needsDigestsFirst?: boolean;
 }
 
 export interface StepContext<TConfig> {
@@ -40,6 +49,14 @@ export interface StepContext<TConfig> {
   signal: AbortSignal;
   /** Report bytes of the current attempt as they go out; the engine adds them to committed bytes. */
   onBytesSent(inFlightBytes: number): void;
+  /**
+   * Upload a small local file (a derivative the step made) through another account, e.g. one whose
+   * links are public, for protocols that take a URL instead of bytes (OPPO push pictures). The engine
+   * runs that account's provider to the end with its retries, stall watchdog and rate limit, under
+   * `signal`; it journals nothing and adds no history entry for it: the caller keeps what it needs
+   * (the link) in its own session. Present only in `step`, and not inside such an upload itself.
+   */
+  uploadVia?(accountId: string, path: string, signal: AbortSignal): Promise<RemoteResult>;
 }
 
 /** What a finished upload is in the provider's terms. */

@@ -53,6 +53,19 @@ function rejected(response: PicUpResponse, retryable: boolean): UploadError {
   );
 }
 
+/**
+ * Tencent IM's UserSig/identity errors (REST API error code table): the account's credentials, not the
+ * request, are what is wrong.
+ */
+const credentialErrorCodes = new Set([70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70052]);
+
+/** `account_check`'s answer; only the status matters to a connection test. */
+const accountCheckResponseSchema = z.object({
+  ActionStatus: z.string(),
+  ErrorCode: z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number),
+  ErrorInfo: z.string().optional().default(''),
+});
+
 function malformed(detail: string): UploadError {
   return new UploadError(
     { code: 'malformed-response', message: `Tencent IM sent an answer Ferry cannot read: ${detail}` },
@@ -66,7 +79,7 @@ function malformed(detail: string): UploadError {
  */
 export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
   id: 'tencent-im',
-  capabilities: { resumable: true },
+  capabilities: { resumable: true, needsDigestsFirst: true },
 
   parseConfig(fields) {
     const parsed = picUpConfigSchema.safeParse(fields);
@@ -81,6 +94,54 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
 
   parseSession(value) {
     return picUpSessionSchema.parse(value);
+  },
+
+  /**
+   * `POST v4/im_open_login_svc/account_check` (Tencent IM REST API "query accounts") for From_Account:
+   * the cheapest authenticated call on the same host and credentials as pic_up, and it uploads nothing.
+   * A base URL that serves only pic_up (the web SDK's pic.tim.qq.com) fails this test but may upload.
+   */
+  async testConnection(ctx) {
+    const { config } = ctx;
+    let response;
+    try {
+      response = await ctx.http.post(
+        new URL('v4/im_open_login_svc/account_check', withTrailingSlash(config.baseUrl)),
+        {
+          searchParams: {
+            sdkappid: config.sdkAppId,
+            identifier: config.identifier,
+            usersig: ctx.secrets.userSig ?? '',
+            random: randomInt(0, 2 ** 32 - 1),
+            contenttype: 'json',
+          },
+          json: { CheckItem: [{ UserID: config.fromAccount }] },
+          signal: ctx.signal,
+          throwHttpErrors: false,
+          responseType: 'text',
+        },
+      );
+    } catch (error) {
+      throw requestFailure(error, ctx.signal);
+    }
+    if (response.statusCode !== 200) throw httpStatusFailure(response.statusCode, response.body);
+    let json: unknown;
+    try {
+      json = JSON.parse(response.body);
+    } catch {
+      throw malformed('the body is not JSON');
+    }
+    const parsed = accountCheckResponseSchema.safeParse(json);
+    if (!parsed.success) throw malformed(z.prettifyError(parsed.error));
+    const answer = parsed.data;
+    if (answer.ActionStatus === 'OK' && answer.ErrorCode === 0) return;
+    const credentials = credentialErrorCodes.has(answer.ErrorCode);
+    throw new UploadError({
+      code: credentials ? 'credentials-rejected' : 'provider-rejected',
+      message: `Tencent IM refused the ${credentials ? 'credentials' : 'request'} (code ${answer.ErrorCode})${answer.ErrorInfo ? `: ${answer.ErrorInfo}` : ''}`,
+      providerMessage: answer.ErrorInfo || undefined,
+      providerCode: String(answer.ErrorCode),
+    });
   },
 
   async startSession() {
@@ -112,6 +173,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
         { retryable: false },
       );
     }
+    const { md5 } = await file.digests(); // settled before the first step (needsDigestsFirst)
     // Slice_Data is last, so the JSON splits into a head, the base64 of the slice, and `"}`. The
     // base64 is produced while the request is being written, from one reused read buffer: no
     // slice-sized buffer or string exists, and memory stays flat however large the file.
@@ -122,7 +184,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
       Seq: session.seq,
       Timestamp: session.timestamp,
       Random: session.random,
-      File_Str_Md5: file.md5,
+      File_Str_Md5: md5,
       File_Size: file.size,
       File_Type: fileTypeFor(file.mimeType),
       Busi_Id: config.busiId,

@@ -1,0 +1,21 @@
+/**
+ * Width and height of an image file from its header (sharp reads metadata without decoding pixels),
+ * or undefined when sharp cannot read it: a message body without `size` is still a valid Easemob
+ * image message, so a picture sharp does not understand must never fail its upload.
+ *
+ * sharp is imported lazily: DESIGN.md wants it kept out of Electron's process on Linux (GLib clash),
+ * and a lazy import keeps it unloaded until an image is actually measured.
+ */
+export async function imageDimensions(path: string): Promise<{ width: number; height: number } | undefined> {
+  try {
+    const { default: sharp } = await import('sharp');
+    const metadata = await sharp(path, { failOn: 'none' }).metadata();
+    const { width, height } = metadata;
+    if (!width || !height) return undefined;
+    // EXIF orientations 5–8 rotate by 90°: the picture people see is the other way round.
+    const rotated = (metadata.orientation ?? 1) >= 5;
+    return rotated ? { width: height, height: width } : { width, height };
+  } catch {
+    return undefined;
+  }
+}

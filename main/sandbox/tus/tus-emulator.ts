@@ -1,0 +1,417 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { FileStore } from '@tus/file-store';
+import { EVENTS, Server as TusServer } from '@tus/server';
+
+// The real tus server (@tus/server with its FileStore) does the protocol; this file only wraps it in a
+// node:http server of our own for what a test needs around it: an auth check, injected faults, and
+// counts of what arrived. @tus/server is a devDependency and is imported nowhere else.
+
+export interface TusCredentials {
+  headerName: string;
+  headerValue: string;
+}
+
+export interface TusEmulatorOptions {
+  storageDir: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The header every tus request but OPTIONS must carry; random by default, `null` for an open server. */
+  credentials?: TusCredentials | null;
+  /** Tus-Max-Size: announced on OPTIONS, enforced on creation (413). None by default. */
+  maxSize?: number;
+  /** Unfinished uploads expire this long after creation (expiration extension); 24 h by default. */
+  expirationMs?: number;
+  /** Where uploads are created; `${baseUrl}${path}` is the creation URL. */
+  path?: string;
+  /** Answer creation with a relative Location (`/files/<id>`), as tus allows; true by default. */
+  relativeLocation?: boolean;
+}
+
+export type TusMethod = 'OPTIONS' | 'POST' | 'HEAD' | 'PATCH' | 'DELETE' | 'GET';
+
+export type TusFault =
+  /** The connection is reset once `afterBytes` of the body arrived (half of it by default); what arrived is stored. */
+  | { kind: 'reset'; afterBytes?: number }
+  /** That status (and body, Retry-After) instead of the tus server's answer; nothing is stored. */
+  | { kind: 'http-status'; status: number; body?: string; retryAfterSeconds?: number }
+  /** The request is left unread and unanswered for `ms`; then handled normally if the client is still there. */
+  | { kind: 'stall'; ms: number }
+  /** The tus server applies the PATCH, then the connection is reset instead of its answer (the ack is lost). */
+  | { kind: 'ack-lost' }
+  /**
+   * The upload's expiration is moved into the past before the tus server sees the request, which then
+   * answers 410 Gone itself. Stands in for an "offset rewind": a tus server never reports less than it
+   * acknowledged (a 204's Upload-Offset is a promise the bytes are stored), so losing an upload's bytes
+   * shows up in tus as the upload being gone (404/410), never as a smaller offset.
+   */
+  | { kind: 'expire' };
+
+export interface TusEmulatorStats {
+  requests: Record<TusMethod, number>;
+  /** Body bytes of every PATCH as they arrived off the wire: stored, refused or cut off. */
+  patchBodyBytes: number;
+  uploadsCreated: number;
+  uploadsFinished: number;
+  uploadsTerminated: number;
+}
+
+export interface TusUploadInfo {
+  id: string;
+  size: number | undefined;
+  offset: number;
+  filename: string | undefined;
+  filetype: string | undefined;
+  createdAt: string | undefined;
+  /** Past its expiration: the tus server answers 410 for it and its cleanup removes it. */
+  expired: boolean;
+}
+
+export interface TusEmulator {
+  readonly baseUrl: string;
+  /** The creation URL, e.g. http://127.0.0.1:41234/files */
+  readonly endpoint: string;
+  readonly credentials: TusCredentials | null;
+  /**
+   * Queue a fault for the next request of `method` (PATCH by default), FIFO, one request each;
+   * `afterRequests` lets that many such requests through first. Faults never hit unauthenticated requests.
+   */
+  injectFault(fault: TusFault, options?: { method?: TusMethod; afterRequests?: number }): void;
+  clearFaults(): number;
+  stats(): TusEmulatorStats;
+  /** Every upload the file store holds, finished or not. */
+  uploads(): Promise<TusUploadInfo[]>;
+  /** The tus server's own expired-upload cleanup; returns how many it removed. */
+  cleanUpExpired(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const defaultExpirationMs = 24 * 60 * 60 * 1000;
+const tusMethods: readonly TusMethod[] = ['OPTIONS', 'POST', 'HEAD', 'PATCH', 'DELETE', 'GET'];
+
+interface QueuedFault {
+  fault: TusFault;
+  method: TusMethod;
+  skip: number;
+}
+
+/** A loopback tus 1.0 server (creation, termination, expiration, GET of finished uploads) with faults. */
+export async function startTusEmulator(options: TusEmulatorOptions): Promise<TusEmulator> {
+  const path = options.path ?? '/files';
+  const credentials =
+    options.credentials === undefined
+      ? { headerName: 'Authorization', headerValue: `Bearer ${randomBytes(18).toString('base64url')}` }
+      : options.credentials;
+  const store = new FileStore({
+    directory: options.storageDir,
+    expirationPeriodInMilliseconds: options.expirationMs ?? defaultExpirationMs,
+  });
+  const tus = new TusServer({
+    path,
+    datastore: store,
+    relativeLocation: options.relativeLocation ?? true,
+    ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}),
+  });
+
+  const counters: TusEmulatorStats = {
+    requests: Object.fromEntries(tusMethods.map((method) => [method, 0])) as Record<TusMethod, number>,
+    patchBodyBytes: 0,
+    uploadsCreated: 0,
+    uploadsFinished: 0,
+    uploadsTerminated: 0,
+  };
+  tus.on(EVENTS.POST_CREATE, () => counters.uploadsCreated++);
+  tus.on(EVENTS.POST_FINISH, () => counters.uploadsFinished++);
+  tus.on(EVENTS.POST_TERMINATE, () => counters.uploadsTerminated++);
+
+  const faults: QueuedFault[] = [];
+  const handlers = new Set<Promise<void>>();
+  const closing = new AbortController();
+
+  const nextFault = (method: TusMethod): TusFault | undefined => {
+    const index = faults.findIndex((queued) => queued.method === method);
+    if (index === -1) return undefined;
+    const queued = faults[index]!;
+    if (queued.skip > 0) {
+      queued.skip--;
+      return undefined;
+    }
+    faults.splice(index, 1);
+    return queued.fault;
+  };
+
+  const expire = async (id: string): Promise<void> => {
+    const upload = await store.configstore.get(id);
+    if (!upload) return;
+    upload.creation_date = new Date(0).toISOString();
+    await store.configstore.set(id, upload);
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = (request.method ?? 'GET').toUpperCase() as TusMethod;
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (!tusMethods.includes(method) || !(url.pathname === path || url.pathname.startsWith(`${path}/`))) {
+      await drain(request);
+      sendText(response, 404, 'Not found\n');
+      return;
+    }
+    counters.requests[method]++;
+    if (method === 'PATCH') countBodyBytes(request, (bytes) => (counters.patchBodyBytes += bytes));
+
+    // OPTIONS stays open (browsers send it as a CORS preflight, without credentials); GET is the
+    // download link users share.
+    if (credentials !== null && method !== 'OPTIONS' && method !== 'GET') {
+      const given = request.headers[credentials.headerName.toLowerCase()];
+      if (given !== credentials.headerValue) {
+        await drain(request);
+        sendText(
+          response,
+          given === undefined ? 401 : 403,
+          given === undefined ? 'Unauthorized\n' : 'Forbidden\n',
+        );
+        return;
+      }
+    }
+
+    if (method === 'GET' && (await serveNonAsciiName(store, uploadIdOf(url.pathname, path), response)))
+      return;
+
+    const fault = nextFault(method);
+    switch (fault?.kind) {
+      case 'http-status':
+        await drain(request);
+        if (fault.retryAfterSeconds !== undefined)
+          response.setHeader('Retry-After', String(fault.retryAfterSeconds));
+        sendText(response, fault.status, fault.body ?? `injected HTTP ${fault.status}\n`);
+        return;
+      case 'stall':
+        await stall(request, fault.ms, closing.signal);
+        if (closing.signal.aborted || request.socket.destroyed) {
+          request.socket.destroy();
+          return;
+        }
+        break;
+      case 'reset':
+        resetAfterBodyBytes(request, fault.afterBytes);
+        break;
+      case 'ack-lost':
+        loseAnswer(request, response);
+        break;
+      case 'expire':
+        await expire(uploadIdOf(url.pathname, path));
+        break;
+      case undefined:
+        break;
+    }
+    // A connection reset under the tus server (by a fault or by the client) can leave its write of the
+    // answer waiting forever; the exchange is over once the response is closed either way.
+    const closedResponse = new Promise<void>((resolve) => response.once('close', resolve));
+    const handled = tus.handle(request, response);
+    handled.catch(() => undefined); // after the race is decided, a late failure has nobody to tell
+    await Promise.race([handled, closedResponse]);
+  }
+
+  const server = createServer((request, response) => {
+    const handled = handle(request, response).catch((error: unknown) => {
+      if (response.headersSent || response.destroyed) response.destroy();
+      else
+        sendText(
+          response,
+          500,
+          `emulator error: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+    });
+    handlers.add(handled);
+    void handled.finally(() => handlers.delete(handled));
+  });
+  const port = await listen(server, options.port ?? 0);
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    baseUrl,
+    endpoint: `${baseUrl}${path}`,
+    credentials,
+    injectFault(fault, faultOptions) {
+      const skip = faultOptions?.afterRequests ?? 0;
+      if (!Number.isInteger(skip) || skip < 0)
+        throw new RangeError(`afterRequests must be a whole number: ${skip}`);
+      faults.push({ fault: checkFault(fault), method: faultOptions?.method ?? 'PATCH', skip });
+    },
+    clearFaults() {
+      return faults.splice(0).length;
+    },
+    stats() {
+      return { ...counters, requests: { ...counters.requests } };
+    },
+    async uploads() {
+      const ids = (await store.configstore.list?.()) ?? [];
+      const now = Date.now();
+      const infos = await Promise.all(
+        ids.map(async (id): Promise<TusUploadInfo | undefined> => {
+          const upload = await store.getUpload(id).catch(() => undefined);
+          if (!upload) return undefined;
+          const created = upload.creation_date ? Date.parse(upload.creation_date) : now;
+          return {
+            id,
+            size: upload.size,
+            offset: upload.offset,
+            filename: upload.metadata?.filename ?? undefined,
+            filetype: upload.metadata?.filetype ?? undefined,
+            createdAt: upload.creation_date,
+            expired: store.getExpiration() > 0 && now > created + store.getExpiration(),
+          };
+        }),
+      );
+      return infos.filter((info): info is TusUploadInfo => info !== undefined);
+    },
+    cleanUpExpired() {
+      return tus.cleanUpExpiredUploads();
+    },
+    close() {
+      closed ??= (async () => {
+        closing.abort();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await stopped;
+        await Promise.allSettled([...handlers]);
+      })();
+      return closed;
+    },
+  };
+}
+
+function uploadIdOf(pathname: string, base: string): string {
+  try {
+    return decodeURIComponent(pathname.slice(base.length + 1));
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * @tus/server 2.4.5 puts the metadata's filename into Content-Disposition as it is, which fails (HTTP 500,
+ * and a stray stream error) for any name outside Latin-1, such as 报告.pdf. Such downloads are served
+ * here the way its GET would, with the name in RFC 6266's `filename*`. Returns false to leave the
+ * request to the tus server.
+ */
+async function serveNonAsciiName(store: FileStore, id: string, response: ServerResponse): Promise<boolean> {
+  const upload = await store.getUpload(id).catch(() => undefined);
+  const filename = upload?.metadata?.filename;
+  if (!upload || !filename || /^[\x20-\x7e]*$/.test(filename)) return false;
+  if (upload.offset !== upload.size) {
+    sendText(response, 404, 'The file for this url was not found\n');
+    return true;
+  }
+  const filetype = upload.metadata?.filetype ?? '';
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  response.writeHead(200, {
+    'Content-Type': /^[\w.+-]+\/[\w.+-]+$/.test(filetype) ? filetype : 'application/octet-stream',
+    'Content-Length': String(upload.offset),
+    'Content-Disposition': `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+  });
+  await pipeline(store.read(id), response);
+  return true;
+}
+
+/**
+ * Count body bytes as node's HTTP parser hands them to the request stream, without reading the stream
+ * ourselves (the tus server must get every byte, and may choose not to read at all).
+ */
+function countBodyBytes(request: IncomingMessage, count: (bytes: number) => void): void {
+  const push = request.push.bind(request);
+  request.push = (chunk: unknown, encoding?: BufferEncoding) => {
+    if (chunk instanceof Uint8Array) count(chunk.byteLength);
+    return push(chunk, encoding);
+  };
+}
+
+function resetAfterBodyBytes(request: IncomingMessage, afterBytes: number | undefined): void {
+  const declared = Number(request.headers['content-length']);
+  const limit = afterBytes ?? (Number.isFinite(declared) && declared > 1 ? Math.floor(declared / 2) : 1);
+  let seen = 0;
+  let reset = false;
+  const push = request.push.bind(request);
+  request.push = (chunk: unknown, encoding?: BufferEncoding) => {
+    if (chunk instanceof Uint8Array) seen += chunk.byteLength;
+    const accepted = push(chunk, encoding);
+    if (!reset && (seen >= limit || chunk === null)) {
+      reset = true;
+      // Outside the parser's callback: a TCP RST, as a crashed proxy or a dropped link looks to the client.
+      setImmediate(() => request.socket.resetAndDestroy());
+    }
+    return accepted;
+  };
+}
+
+/** Let the tus server store the PATCH, then reset the connection where its answer would go. */
+function loseAnswer(request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead = ((..._args: unknown[]) => {
+    request.socket.resetAndDestroy();
+    return response;
+  }) as ServerResponse['writeHead'];
+}
+
+/** Wait `ms` without reading the request, or less if the client hangs up or the emulator closes. */
+async function stall(request: IncomingMessage, ms: number, closing: AbortSignal): Promise<void> {
+  const gone = new AbortController();
+  const hangUp = () => gone.abort();
+  request.socket.once('close', hangUp);
+  try {
+    await delay(ms, undefined, { signal: AbortSignal.any([closing, gone.signal]) }).catch(() => undefined);
+  } finally {
+    request.socket.off('close', hangUp);
+  }
+}
+
+async function drain(request: IncomingMessage): Promise<void> {
+  if (request.complete) return;
+  await new Promise<void>((resolve) => {
+    request
+      .on('end', resolve)
+      .on('error', () => resolve())
+      .on('close', resolve);
+    request.resume();
+  });
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  if (response.destroyed || response.headersSent) return;
+  response.writeHead(status, {
+    'Tus-Resumable': '1.0.0',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
+  response.end(text);
+}
+
+function checkFault(fault: TusFault): TusFault {
+  if (
+    fault.kind === 'http-status' &&
+    (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
+  ) {
+    throw new RangeError(`not an HTTP status: ${fault.status}`);
+  }
+  if (fault.kind === 'stall' && (!Number.isFinite(fault.ms) || fault.ms < 0)) {
+    throw new RangeError('stall ms must be a non-negative number');
+  }
+  if (fault.kind === 'reset' && fault.afterBytes !== undefined && !(fault.afterBytes >= 1)) {
+    throw new RangeError('reset afterBytes must be at least 1');
+  }
+  return fault;
+}
+
+function listen(server: HttpServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,95 @@
+import { stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { Metadata } from 'sharp';
+import { UploadError } from '../engine/upload-error.ts';
+import { loadSharp } from './sharp-loader.ts';
+
+/**
+ * Pixels Ferry agrees to decode from one source image. A PNG or TIFF header can promise billions of
+ * pixels in a few kilobytes (a decompression bomb); past this, decoding could exhaust memory. The
+ * value is sharp's own default (0x3FFF²), stated here so it is a decision rather than an accident:
+ * it admits 200-megapixel phone photos.
+ */
+export const defaultMaxInputPixels = 0x3fff * 0x3fff;
+
+/** What sharp reports for each image extension (AVIF and HEIC are both HEIF containers to libvips). */
+const formatsByExtension: Readonly<Record<string, readonly string[]>> = {
+  '.jpg': ['jpeg'],
+  '.jpeg': ['jpeg'],
+  '.jpe': ['jpeg'],
+  '.jfif': ['jpeg'],
+  '.png': ['png'],
+  '.webp': ['webp'],
+  '.gif': ['gif'],
+  '.tif': ['tiff'],
+  '.tiff': ['tiff'],
+  '.avif': ['heif'],
+  '.heic': ['heif'],
+  '.heif': ['heif'],
+  '.svg': ['svg'],
+};
+
+export interface SourceImage {
+  /** The real format, from the content (sharp's name: jpeg, png, webp, gif, tiff, heif, svg ...). */
+  format: string;
+  /** Size as displayed, i.e. after the EXIF orientation is applied. */
+  width: number;
+  height: number;
+}
+
+function invalid(name: string, reason: string): UploadError {
+  return UploadError.of('image-invalid', `"${name}" cannot be used as an image: ${reason}`);
+}
+
+/**
+ * Check a source image from its header only (nothing is decoded yet, nothing read into JS memory):
+ * empty files, non-images, extensions that lie about the content and decompression bombs each get
+ * their own reason. File-system errors (ENOENT, EACCES) are left for the engine to name.
+ */
+export async function inspectImageSource(
+  path: string,
+  maxInputPixels: number = defaultMaxInputPixels,
+): Promise<SourceImage> {
+  const name = basename(path);
+  const info = await stat(path);
+  if (info.size === 0) throw invalid(name, 'the file is empty (0 bytes).');
+
+  const claimed = formatsByExtension[extname(path).toLowerCase()];
+  const { sharp } = await loadSharp();
+  let metadata: Metadata;
+  try {
+    // The header is trusted only to be measured: the pixel limit is applied below, with a message.
+    metadata = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    if (claimed !== undefined) {
+      throw invalid(
+        name,
+        `it is named ${extname(path)} but its content is not a readable image (${detail}).`,
+      );
+    }
+    throw UploadError.of(
+      'file-type-unsupported',
+      `"${name}" is not an image (${detail}); pictures can be made from JPEG, PNG, WebP, GIF, TIFF, AVIF/HEIC or SVG.`,
+    );
+  }
+
+  const format = metadata.format;
+  if (claimed !== undefined && !claimed.includes(format)) {
+    throw invalid(
+      name,
+      `it is named ${extname(path)} but contains ${format.toUpperCase()} data; rename it or re-export it.`,
+    );
+  }
+  const { width, height } = metadata.autoOrient;
+  if (!(width > 0 && height > 0)) throw invalid(name, 'its header gives no dimensions.');
+  if (width * height > maxInputPixels) {
+    const megapixels = (n: number) => `${Math.round(n / 1e6)} megapixels`;
+    throw invalid(
+      name,
+      `it is ${width}×${height} pixels (${megapixels(width * height)}), more than the ${megapixels(maxInputPixels)} ` +
+        'Ferry decodes: a decompression bomb, or an image to scale down first.',
+    );
+  }
+  return { format, width, height };
+}

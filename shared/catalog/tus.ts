@@ -1,0 +1,50 @@
+import type { ProviderCatalogEntry } from '../catalog-types.ts';
+
+/** PROVIDERS.md §5: any tus 1.0 server (tusd, @tus/server, Cloudflare Stream, Supabase Storage, …). */
+export const tusCatalog = {
+  id: 'tus',
+  name: 'tus (resumable upload server)',
+  fields: [
+    {
+      key: 'endpoint',
+      label: 'Creation URL',
+      secret: false,
+      required: true,
+      kind: 'url',
+      placeholder: 'https://tus.example.com/files/',
+      help: 'Where new uploads are created (the URL a tus client POSTs to).',
+    },
+    {
+      key: 'chunkSize',
+      label: 'Chunk size (bytes)',
+      secret: false,
+      required: false,
+      kind: 'number',
+      defaultValue: String(8 * 1024 * 1024),
+      help: 'One request per chunk; an interrupted upload re-sends at most one chunk. Lower it if a proxy limits request bodies.',
+    },
+    {
+      key: 'authHeaderName',
+      label: 'Auth header name',
+      secret: false,
+      required: false,
+      defaultValue: 'Authorization',
+    },
+    {
+      key: 'authHeaderValue',
+      label: 'Auth header value',
+      secret: true,
+      required: false,
+      placeholder: 'Bearer …',
+      help: 'Sent on every request when set.',
+    },
+    {
+      key: 'publicUrlTemplate',
+      label: 'Public URL template',
+      secret: false,
+      required: false,
+      placeholder: 'https://cdn.example.com/{id}',
+      help: 'The link to share, with {id} (the upload id) and {name} (the file name). Empty: the upload URL itself.',
+    },
+  ],
+} as const satisfies ProviderCatalogEntry;

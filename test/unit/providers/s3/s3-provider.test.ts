@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { UploadError } from '../../../../main/engine/upload-error.ts';
+import { objectKey, s3Provider } from '../../../../main/providers/s3/s3-provider.ts';
+
+const required = { endpoint: 'https://s3.example.com', bucket: 'my-bucket', accessKeyId: 'AKID' };
+
+describe('s3Provider.parseConfig', () => {
+  it('fills the documented defaults, also for fields left empty', () => {
+    const expected = {
+      region: 'us-east-1',
+      keyPrefix: '',
+      pathStyle: false,
+      checksumMode: 'none',
+      linkMode: 'presigned',
+      linkExpirySeconds: 604_800,
+      maxParts: 10_000,
+      partConcurrency: 3,
+    };
+    expect(s3Provider.parseConfig(required)).toMatchObject(expected);
+    expect(
+      s3Provider.parseConfig({ ...required, region: '', pathStyle: '', maxParts: '', linkExpirySeconds: '' }),
+    ).toMatchObject(expected);
+    expect(
+      s3Provider.parseConfig({
+        ...required,
+        pathStyle: 'true',
+        maxParts: '1000',
+        checksumMode: 'content-md5',
+      }),
+    ).toMatchObject({ pathStyle: true, maxParts: 1000, checksumMode: 'content-md5' });
+  });
+
+  it.each([
+    ['a presigned lifetime over 7 days', { linkExpirySeconds: '604801' }],
+    ['public links without a base URL', { linkMode: 'public' }],
+    ['virtual-host style on an IP address', { endpoint: 'http://127.0.0.1:9000' }],
+    ['an endpoint with a path', { endpoint: 'https://s3.example.com/bucket' }],
+    ['more than 10,000 parts', { maxParts: '10001' }],
+    ['an unknown checksum mode', { checksumMode: 'crc32' }],
+    ['an invalid bucket name', { bucket: 'My_Bucket' }],
+  ])('refuses %s', (_label, fields) => {
+    expect(() => s3Provider.parseConfig({ ...required, ...fields })).toThrow(UploadError);
+  });
+});
+
+describe('objectKey', () => {
+  it('is prefix + yyyy/mm/<unique>-<name>, with control characters and slashes replaced', () => {
+    const unique = 'ab'.repeat(8);
+    expect(objectKey('uploads/', { name: 'photo 1.jpg' }, new Date('2026-03-05T10:00:00Z'), unique)).toBe(
+      `uploads/2026/03/${unique}-photo 1.jpg`,
+    );
+    expect(objectKey('', { name: 'a/b\\c\u0001.txt' }, new Date('2026-12-31T23:00:00Z'), unique)).toBe(
+      `2026/12/${unique}-a_b_c_.txt`,
+    );
+  });
+
+  it('gives two uploads of the same name different keys', () => {
+    expect(objectKey('', { name: 'a.txt' })).not.toBe(objectKey('', { name: 'a.txt' }));
+  });
+});
+
+describe('s3Provider.parseSession', () => {
+  it('marks a journaled multipart session for reconciliation with ListParts', () => {
+    const journaled = {
+      mode: 'multipart',
+      key: 'k',
+      uploadId: 'u',
+      partSize: 8 * 1024 * 1024,
+      parts: [{ partNumber: 1, etag: '"e"', size: 8 * 1024 * 1024 }],
+      reconciled: true,
+      restarts: 0,
+    };
+    expect(s3Provider.parseSession(JSON.parse(JSON.stringify(journaled)))).toEqual({
+      ...journaled,
+      reconciled: false,
+    });
+    expect(s3Provider.parseSession({ mode: 'single', key: 'k' })).toEqual({ mode: 'single', key: 'k' });
+    expect(() => s3Provider.parseSession({ mode: 'multipart', key: 'k' })).toThrow();
+  });
+});

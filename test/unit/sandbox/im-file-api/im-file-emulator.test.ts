@@ -1,0 +1,270 @@
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { Readable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
+import got from 'got';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { multipartBody } from '../../../../main/providers/im-file-api/multipart-body.ts';
+import {
+  startImFileEmulator,
+  type ImFileEmulator,
+} from '../../../../main/sandbox/im-file-api/im-file-emulator.ts';
+import { tempDir } from '../../../support/temp.ts';
+
+const http = got.extend({ retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false });
+
+let emulator: ImFileEmulator;
+
+beforeEach(async () => {
+  emulator = await startImFileEmulator({ storageDir: tempDir('ferry-im-file-emu-') });
+});
+
+afterEach(async () => {
+  await emulator.close();
+});
+
+const auth = () => ({ app_id: emulator.credentials.appId, 'access-token': emulator.credentials.accessToken });
+
+interface TicketData {
+  upload_url: string;
+  download_url: string;
+  oss_body_param: Record<string, string>;
+}
+
+async function envelope(path: string, headers: Record<string, string> = auth()) {
+  const response = await http.get(`${emulator.baseUrl}${path}`, { headers }).json<{
+    code: number;
+    message: string | null;
+    data: unknown;
+  }>();
+  return response;
+}
+
+async function chatTicket(): Promise<TicketData> {
+  const answer = await envelope('/file/upload/chat?file_type=100&to_id=alice&to_type=1');
+  expect(answer.code).toBe(200);
+  return answer.data as TicketData;
+}
+
+function post(ticket: TicketData, fields: Array<[string, string]>, content: Buffer) {
+  const body = multipartBody({
+    fields,
+    fileFieldName: 'file',
+    fileName: 'a.bin',
+    fileContentType: 'application/octet-stream',
+    fileSize: content.length,
+    openFile: () => Readable.from([content]),
+  });
+  return http.post(ticket.upload_url, {
+    body: body.open(),
+    headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
+  });
+}
+
+describe('the IM endpoints', () => {
+  it.each([
+    ['no token', { app_id: 'x' }, 10003],
+    ['an unknown app_id', { app_id: 'x', 'access-token': 't' }, 40000],
+    ['a wrong token', () => ({ ...auth(), 'access-token': 'nope' }), 10008],
+  ] as const)('answer %s with an HTTP 200 envelope', async (_label, headers, code) => {
+    const answer = await envelope(
+      '/file/upload/chat?file_type=100&to_id=a&to_type=1',
+      typeof headers === 'function' ? headers() : headers,
+    );
+    expect(answer).toMatchObject({ code, data: null });
+    expect(answer.message).toBeTruthy();
+  });
+
+  it('answers 402 for an expired token', async () => {
+    emulator.expireAccessToken();
+    expect((await envelope('/file/upload/avatar/user')).code).toBe(402);
+  });
+
+  it.each([
+    '/file/upload/chat?file_type=105&to_id=a&to_type=1',
+    '/file/upload/chat?file_type=100&to_type=1',
+    '/file/upload/chat?file_type=100&to_id=a&to_type=3',
+    '/file/upload/avatar/group',
+    '/file/upload/forward?file_sign=unknown&to_id=a&to_type=1',
+  ])('refuses bad parameters with 10002: %s', async (path) => {
+    expect((await envelope(path)).code).toBe(10002);
+  });
+
+  it('hands out an OSS PostObject ticket', async () => {
+    const ticket = await chatTicket();
+    expect(Object.keys(ticket.oss_body_param).sort()).toEqual(
+      ['OSSAccessKeyId', 'callback', 'key', 'policy', 'signature'].sort(),
+    );
+    expect(ticket.download_url).toMatch(/\/file\/download\/chat\?file_sign=/);
+  });
+});
+
+describe('the storage endpoint', () => {
+  it('takes field names in any case and answers with the callback body', async () => {
+    const ticket = await chatTicket();
+    const content = randomBytes(1000);
+    const fields = Object.entries(ticket.oss_body_param).map(([name, value], i): [string, string] => [
+      i % 2 ? name.toUpperCase() : name[0]!.toUpperCase() + name.slice(1),
+      value,
+    ]);
+    const response = await post(ticket, fields, content);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ Status: 'OK' });
+    expect(emulator.listObjects()).toMatchObject([{ size: 1000, key: ticket.oss_body_param.key }]);
+  });
+
+  it('refuses a form whose file is not the last field', async () => {
+    const ticket = await chatTicket();
+    const body = multipartBody({
+      fields: Object.entries(ticket.oss_body_param),
+      fileFieldName: 'file',
+      fileName: 'a.bin',
+      fileContentType: 'application/octet-stream',
+      fileSize: 3,
+      openFile: () => Readable.from([Buffer.from('abc')]),
+    });
+    const boundary = body.contentType.split('boundary=')[1]!;
+    const text = Buffer.concat(await body.open().toArray()).toString('latin1');
+    // One more field after the file part, before the closing boundary.
+    const reordered = text.replace(
+      `--${boundary}--\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="x-oss-meta-note"\r\n\r\nlate\r\n--${boundary}--\r\n`,
+    );
+    const response = await http.post(ticket.upload_url, {
+      body: Buffer.from(reordered, 'latin1'),
+      headers: { 'content-type': body.contentType },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatch(/must be the last field/);
+    expect(emulator.listObjects()).toEqual([]);
+  });
+
+  it.each([
+    ['signature', 'AAAA', 'SignatureDoesNotMatch'],
+    ['OSSAccessKeyId', 'LTAIother', 'InvalidAccessKeyId'],
+    ['callback', 'e30=', 'InvalidArgument'],
+  ])('refuses a tampered %s with an OSS error', async (name, value, code) => {
+    const ticket = await chatTicket();
+    const fields = Object.entries({ ...ticket.oss_body_param, [name]: value });
+    const response = await post(ticket, fields, Buffer.from('x'));
+    expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    expect(response.body).toContain(`<Code>${code}</Code>`);
+    expect(emulator.listObjects()).toEqual([]);
+  });
+
+  it('says "Policy expired" once the ticket expired', async () => {
+    const ticket = await chatTicket();
+    emulator.expireTickets();
+    const response = await post(ticket, Object.entries(ticket.oss_body_param), Buffer.from('x'));
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('Policy expired.');
+  });
+
+  it('wants a Content-Length (no chunked PostObject)', async () => {
+    const ticket = await chatTicket();
+    const body = multipartBody({
+      fields: Object.entries(ticket.oss_body_param),
+      fileFieldName: 'file',
+      fileName: 'a.bin',
+      fileContentType: 'application/octet-stream',
+      fileSize: 1,
+      openFile: () => Readable.from([Buffer.from('x')]),
+    });
+    const response = await http.post(ticket.upload_url, {
+      body: body.open(),
+      headers: { 'content-type': body.contentType },
+    });
+    expect(response.statusCode).toBe(411);
+  });
+
+  it('forgets an upload whose client went away mid-body, and still closes promptly', async () => {
+    const ticket = await chatTicket();
+    const body = multipartBody({
+      fields: Object.entries(ticket.oss_body_param),
+      fileFieldName: 'file',
+      fileName: 'a.bin',
+      fileContentType: 'application/octet-stream',
+      fileSize: 10 * 1024 * 1024,
+      openFile: () => Readable.from([Buffer.alloc(1024 * 1024)]), // 1 of the 10 MiB promised
+    });
+    const request = httpRequest(ticket.upload_url, {
+      method: 'POST',
+      headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
+    });
+    request.on('error', () => undefined);
+    for await (const chunk of body.open()) request.write(chunk);
+    while (emulator.stats().bodyBytesReceived < 1024 * 1024) await setTimeout(5);
+    request.destroy();
+    await setTimeout(50);
+    expect(emulator.listObjects()).toEqual([]);
+    const closed = await Promise.race([emulator.close().then(() => 'closed'), setTimeout(2000, 'hung')]);
+    expect(closed).toBe('closed');
+  });
+
+  it('streams a large upload to disk without holding it in memory', async () => {
+    const ticket = await chatTicket();
+    const size = 256 * 1024 * 1024;
+    const chunk = Buffer.alloc(1024 * 1024, 7);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const body = multipartBody({
+      fields: Object.entries(ticket.oss_body_param),
+      fileFieldName: 'file',
+      fileName: 'big.bin',
+      fileContentType: 'application/octet-stream',
+      fileSize: size,
+      openFile: () =>
+        Readable.from(
+          (function* () {
+            for (let sent = 0; sent < size; sent += chunk.length) {
+              peak = Math.max(peak, process.memoryUsage().rss);
+              yield chunk;
+            }
+          })(),
+        ),
+    });
+    const big = await http.post(ticket.upload_url, {
+      body: body.open(),
+      headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
+    });
+    expect(big.statusCode).toBe(200);
+    expect(peak - before).toBeLessThan(96 * 1024 * 1024);
+    expect(emulator.listObjects().find((o) => o.key === ticket.oss_body_param.key)?.size).toBe(size);
+    expect(emulator.stats().bodyBytesReceived).toBeGreaterThanOrEqual(size);
+  });
+});
+
+describe('downloads', () => {
+  it('answer errors as 200 envelopes and objects as a 302 to signed storage', async () => {
+    const ticket = await chatTicket();
+    await post(ticket, Object.entries(ticket.oss_body_param), Buffer.from('payload'));
+    const noAuth = await http.get(ticket.download_url);
+    expect(noAuth.statusCode).toBe(200);
+    expect(JSON.parse(noAuth.body)).toMatchObject({ code: 10003 });
+    const unknown = await http.get(`${emulator.baseUrl}/file/download/chat?file_sign=nope`, {
+      headers: auth(),
+    });
+    expect(JSON.parse(unknown.body)).toMatchObject({ code: 10002 });
+    // Credentials in the query work too, and image_type/format are accepted.
+    const url = new URL(ticket.download_url);
+    url.searchParams.set('app_id', emulator.credentials.appId);
+    url.searchParams.set('access-token', emulator.credentials.accessToken);
+    url.searchParams.set('image_type', '2');
+    const redirect = await http.get(url);
+    expect(redirect.statusCode).toBe(302);
+    const object = await http.get(redirect.headers.location!);
+    expect(object.body).toBe('payload');
+    const tampered = await http.get(redirect.headers.location!.replace(/Signature=[^&]+/, 'Signature=xx'));
+    expect(tampered.statusCode).toBe(403);
+  });
+
+  it('serves avatars by object_name', async () => {
+    const answer = await envelope('/file/upload/avatar/group?group_id=g1');
+    const ticket = answer.data as TicketData;
+    await post(ticket, Object.entries(ticket.oss_body_param), Buffer.from('face'));
+    expect(ticket.download_url).toMatch(/\/file\/download\/avatar\?object_name=/);
+    const redirect = await http.get(`${ticket.download_url}&image_type=1`, { headers: auth() });
+    expect(redirect.statusCode).toBe(302);
+    expect((await http.get(redirect.headers.location!)).body).toBe('face');
+  });
+});
