@@ -71,6 +71,11 @@ export const historyEntryViewSchema = z.object({
   remoteId: z.string(),
   links: z.array(linkViewSchema),
   details: historyDetailsSchema,
+  /**
+   * The key the thumbnailer caches this entry's picture under (the file's SHA-256); absent while there
+   * is no thumbnail.
+   */
+  thumbnailKey: z.string().optional(),
   createdAt: z.number(),
 });
 export type HistoryEntryView = z.infer<typeof historyEntryViewSchema>;
@@ -83,5 +88,19 @@ export const accountViewSchema = z.object({
   isSandbox: z.boolean(),
   fields: z.record(z.string(), z.string()),
   secretsSet: z.record(z.string(), z.boolean()),
+  /**
+   * Some saved secret cannot be decrypted (the key file was lost or replaced, the OS keyring changed):
+   * uploads fail with `credentials-unreadable` until the secrets are entered again (accounts.update).
+   */
+  needsReentry: z.boolean(),
 });
 export type AccountView = z.infer<typeof accountViewSchema>;
+
+/** How secrets are protected on this machine (vault.status), for the account screen to tell the user. */
+export const vaultStatusSchema = z.object({
+  /** False for the key file of the web shell and CLI, and for Linux's basic_text backend. */
+  secure: z.boolean(),
+  kind: z.enum(['os-keychain', 'key-file']),
+  note: z.string(),
+});
+export type VaultStatus = z.infer<typeof vaultStatusSchema>;

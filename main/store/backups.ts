@@ -1,0 +1,163 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { integrityProblem, type SqliteDatabase } from './database.ts';
+
+export interface BackupPolicy {
+  /** A backup at least this often while Ferry runs. */
+  intervalMs: number;
+  /** …and after this many completed uploads, whichever comes first. */
+  uploadsPerBackup: number;
+  /** How many backups to keep (the newest). */
+  keep: number;
+}
+
+export const defaultBackupPolicy: BackupPolicy = {
+  intervalMs: 6 * 60 * 60 * 1000,
+  uploadsPerBackup: 100,
+  keep: 3,
+};
+
+const backupName = /^ferry-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.db$/;
+
+/** Finished backups in `dir`, newest first (names sort by their UTC timestamp). */
+export function listBackups(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => backupName.test(name))
+    .sort()
+    .reverse()
+    .map((name) => join(dir, name));
+}
+
+function stampOf(ms: number): string {
+  return new Date(ms).toISOString().replaceAll(':', '-').replace('.', '-');
+}
+
+function msOf(path: string): number {
+  const match = /ferry-(\d{4}-\d\d-\d\dT\d\d)-(\d\d)-(\d\d)-(\d{3})Z\.db$/.exec(path);
+  return match ? Date.parse(`${match[1]}:${match[2]}:${match[3]}.${match[4]}Z`) : Number.NaN;
+}
+
+/**
+ * Named by UTC time to the millisecond, always later than the newest backup (a second one within a
+ * millisecond, or a clock set back, must not sort a new backup below old ones and get it pruned).
+ */
+function freshName(dir: string): string {
+  const newest = listBackups(dir)[0];
+  const after = newest === undefined ? Number.NaN : msOf(newest) + 1;
+  const ms = Number.isNaN(after) ? Date.now() : Math.max(Date.now(), after);
+  return join(dir, `ferry-${stampOf(ms)}.db`);
+}
+
+/**
+ * Copy the live database with SQLite's online backup (consistent while Ferry keeps writing), check the
+ * copy, and only then give it its final name and drop backups beyond `keep`. A copy that fails the
+ * check (the live database went bad) is deleted and the older, good backups stay.
+ */
+export async function backupDatabase(
+  db: SqliteDatabase,
+  dir: string,
+  keep = defaultBackupPolicy.keep,
+): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const target = freshName(dir);
+  const partial = `${target}.partial`;
+  try {
+    await db.backup(partial);
+    const copy = new Database(partial, { readonly: true });
+    let problem: string | null;
+    try {
+      problem = integrityProblem(copy);
+    } finally {
+      copy.close();
+    }
+    if (problem !== null)
+      throw new Error(`The backup failed its integrity check (${problem}); older backups kept.`);
+    renameSync(partial, target);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  for (const old of listBackups(dir).slice(Math.max(1, keep))) rmSync(old, { force: true });
+  return target;
+}
+
+/**
+ * Automatic backups: one at start, then every `intervalMs` and after every `uploadsPerBackup` completed
+ * uploads. Backups never overlap; a request during one runs once it ends. Await `close()` before
+ * closing the database.
+ */
+export class BackupScheduler {
+  readonly #db: SqliteDatabase;
+  readonly #dir: string;
+  readonly #policy: BackupPolicy;
+  readonly #onError: (error: unknown) => void;
+  #timer: NodeJS.Timeout | undefined;
+  #uploadsSinceBackup = 0;
+  #running: Promise<string | null> | null = null;
+  #again = false;
+  #closed = false;
+
+  constructor(
+    db: SqliteDatabase,
+    dir: string,
+    options: Partial<BackupPolicy> & { onError?: (error: unknown) => void } = {},
+  ) {
+    this.#db = db;
+    this.#dir = dir;
+    this.#policy = { ...defaultBackupPolicy, ...options };
+    this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** The backup at start; resolves with its path (null if it failed: reported through onError). */
+  start(): Promise<string | null> {
+    this.#timer = setInterval(() => void this.backupNow(), this.#policy.intervalMs);
+    this.#timer.unref();
+    return this.backupNow();
+  }
+
+  /** Count a completed upload; every `uploadsPerBackup`-th starts a backup. */
+  uploadCompleted(): void {
+    this.#uploadsSinceBackup += 1;
+    if (this.#uploadsSinceBackup >= this.#policy.uploadsPerBackup) void this.backupNow();
+  }
+
+  backupNow(): Promise<string | null> {
+    if (this.#closed) return Promise.resolve(null);
+    if (this.#running !== null) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#uploadsSinceBackup = 0;
+    this.#running = backupDatabase(this.#db, this.#dir, this.#policy.keep)
+      .catch((error: unknown) => {
+        this.#onError(error);
+        return null;
+      })
+      .finally(() => {
+        this.#running = null;
+        if (this.#again && !this.#closed) {
+          this.#again = false;
+          void this.backupNow();
+        }
+      });
+    return this.#running;
+  }
+
+  /** Resolves when no backup is running (or queued to run). */
+  async idle(): Promise<void> {
+    while (this.#running !== null) await this.#running;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    while (this.#running !== null) await this.#running;
+  }
+}
