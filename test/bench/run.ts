@@ -54,7 +54,9 @@ async function ferryUpload(endpoint: ChildEndpoint, paths: string[], dir: string
   const dataDir = join(dir, `ferry-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const result = await runUploadChild(endpoint, dataDir, paths, { concurrency });
   if (result.unfinished.length > 0 || result.entries.length !== paths.length) {
-    throw new Error(`Ferry did not finish: ${JSON.stringify(result.unfinished.slice(0, 3))}`);
+    throw new Error(
+      `Ferry finished ${result.entries.length} of ${paths.length}; unfinished: ${JSON.stringify(result.unfinished.slice(0, 3))}`,
+    );
   }
   await rm(dataDir, { recursive: true, force: true });
   return result;

@@ -30,12 +30,21 @@ if (positionals.length > 0)
   await service.dispatch('uploads.add', { paths: positionals, accountId: sandboxAccountId });
 await service.idle();
 const uploadMs = performance.now() - uploadStart;
-const page = (await service.dispatch('history.list', { limit: 500 })) as CommandResponse<'history.list'>;
+const entries: CommandResponse<'history.list'>['entries'] = [];
+let cursor: string | undefined;
+do {
+  const page = (await service.dispatch('history.list', {
+    limit: 500,
+    ...(cursor ? { cursor } : {}),
+  })) as CommandResponse<'history.list'>;
+  entries.push(...page.entries);
+  cursor = page.nextCursor ?? undefined;
+} while (cursor);
 const tasks = await service.dispatch('uploads.list', {});
 await service.close();
 process.stdout.write(
   `${JSON.stringify({
-    entries: page.entries,
+    entries,
     unfinished: tasks,
     startRssBytes,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -1,0 +1,128 @@
+// Ferry's thumbnailer against the bare sharp pipeline it wraps, on camera-sized JPEGs, in one run.
+// Ratio, not wall-clock: what it shows is that the wrapping (format sniffing, the pixel-limit header
+// read, the queue, the atomic cache write) costs little and does not defeat shrink-on-load.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { createThumbnailer } from '../../main/thumbnails/thumbnailer.ts';
+import { tempDir } from '../support/temp.ts';
+import { photoLikeJpegPath } from './photo-like-jpegs.ts';
+
+const generator = resolve(import.meta.dirname, 'photo-like-jpegs.ts');
+
+export interface ThumbnailBenchResult {
+  images: number;
+  /** Thumbnails per second, Ferry's thumbnailer (cache misses only). */
+  ferryPerSecond: number;
+  /** Thumbnails per second, `sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer()`. */
+  bareSharpPerSecond: number;
+  /** ferryPerSecond / bareSharpPerSecond: 1 means the wrapping costs nothing. */
+  ratio: number;
+  /** Peak resident memory of this process while thumbnails were being made. */
+  peakRssMiB: number;
+  /** Mean size of a source JPEG: a phone photo of 12 MP is a few MiB. */
+  meanSourceMiB: number;
+}
+
+export interface ThumbnailBenchOptions {
+  images?: number;
+  width?: number;
+  height?: number;
+}
+
+const MiB = 1024 * 1024;
+const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
+
+function sampleRss(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+/** 20 JPEGs of 12 MP (4000×3000): Ferry's thumbnailer and bare sharp, interleaved image by image. */
+export async function benchThumbnails(options: ThumbnailBenchOptions = {}): Promise<ThumbnailBenchResult> {
+  const images = options.images ?? 20;
+  const width = options.width ?? 4000;
+  const height = options.height ?? 3000;
+  const dir = tempDir('ferry-bench-thumbs-');
+  await promisify(execFile)(process.execPath, [
+    generator,
+    dir,
+    String(images),
+    String(width),
+    String(height),
+  ]);
+  const sources: { path: string; sha256: string; bytes: number }[] = [];
+  for (let index = 0; index < images; index++) {
+    const path = photoLikeJpegPath(dir, index);
+    const data = await readFile(path);
+    sources.push({ path, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length });
+  }
+
+  // libvips' operation cache would let the second contender reuse the first one's decode of the same
+  // file; off for the measurement, restored after.
+  const cacheBefore = sharp.cache();
+  sharp.cache(false);
+  const best = { ferryMs: sources.map(() => Infinity), bareMs: sources.map(() => Infinity) };
+  let peakRssBytes: number;
+  const rss = sampleRss();
+  try {
+    // Three rounds, best of three per image and contender: a background hiccup then costs one sample,
+    // not the comparison. Each round has its own cache directory, so Ferry never gets a cache hit.
+    for (let round = 0; round < 3; round++) {
+      const thumbnailer = createThumbnailer({ cacheDir: join(dir, `thumbnails-${round}`), sharp });
+      for (const [index, source] of sources.entries()) {
+        const ferry = () =>
+          timed(async () => {
+            const result = await thumbnailer.thumbnailFor(source.path, { sha256: source.sha256 });
+            if ('error' in result) throw new Error(`Ferry's thumbnail failed: ${result.error.message}`);
+            if (result.cached) throw new Error('a cache hit would not measure anything');
+          });
+        const bare = () =>
+          timed(() => sharp(source.path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
+        // Alternate who goes first: the second reader of a file never gets a systematic advantage.
+        const ferryFirst = (index + round) % 2 === 0;
+        const first = await (ferryFirst ? ferry() : bare());
+        const second = await (ferryFirst ? bare() : ferry());
+        const [ferryMs, bareMs] = ferryFirst ? [first, second] : [second, first];
+        best.ferryMs[index] = Math.min(best.ferryMs[index] ?? Infinity, ferryMs);
+        best.bareMs[index] = Math.min(best.bareMs[index] ?? Infinity, bareMs);
+      }
+    }
+  } finally {
+    peakRssBytes = rss.stop();
+    sharp.cache({
+      memory: cacheBefore.memory.max,
+      files: cacheBefore.files.max,
+      items: cacheBefore.items.max,
+    });
+    await rm(dir, { recursive: true, force: true });
+  }
+  const sum = (list: number[]) => list.reduce((total, value) => total + value, 0);
+  const ferryMs = sum(best.ferryMs);
+  const bareMs = sum(best.bareMs);
+  const ferryPerSecond = images / (ferryMs / 1000);
+  const bareSharpPerSecond = images / (bareMs / 1000);
+  return {
+    images,
+    ferryPerSecond: round(ferryPerSecond, 2),
+    bareSharpPerSecond: round(bareSharpPerSecond, 2),
+    ratio: round(ferryPerSecond / bareSharpPerSecond),
+    peakRssMiB: round(peakRssBytes / MiB, 1),
+    meanSourceMiB: round(sum(sources.map((source) => source.bytes)) / images / MiB, 2),
+  };
+}
