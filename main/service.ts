@@ -6,6 +6,7 @@ import got from 'got';
 import type { CommandResponse, FerryEvent } from '../shared/contract.ts';
 import type { ErrorView } from '../shared/errors.ts';
 import type { AccountView, TaskState } from '../shared/models.ts';
+import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
 import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
 import { UploadError } from './engine/upload-error.ts';
@@ -14,7 +15,10 @@ import { providerRegistry } from './providers/registry.ts';
 import { startSandbox } from './sandbox/sandbox.ts';
 import type { PicUpEmulator } from './sandbox/tencent-im/pic-up-emulator.ts';
 import { AccountStore, type AccountRecord } from './store/account-store.ts';
-import { openDatabase, type SqliteDatabase } from './store/database.ts';
+import { openCheckedDatabase, type DatabaseRecovery, type SqliteDatabase } from './store/database.ts';
+import { SettingsStore } from './store/settings-store.ts';
+import { createThumbnailer } from './thumbnails/thumbnailer.ts';
+import { Library } from './library.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { RetryPolicy } from './engine/retry-policy.ts';
 import { createKeyFileCipher } from './vault/key-file-cipher.ts';
@@ -35,6 +39,10 @@ export interface FerryService {
   readonly stagingDir: string;
   /** Resolves when no upload is queued or running. */
   idle(): Promise<void>;
+  /** The cached thumbnail file behind a history entry's `thumbnailKey`, for transports to serve; null for a malformed key. */
+  thumbnailPath(key: string): string | null;
+  /** The current settings, for main-side consumers (tray, notifications, the local API). */
+  settings(): Settings;
   close(): Promise<void>;
 }
 
@@ -52,7 +60,10 @@ export interface ServiceOptions {
    * logs/, closed with the service; a logger passed in stays open (its owner closes it).
    */
   logger?: FerryLogger;
+  /** Uploads at once; overrides the saved setting (tests, benchmarks). */
   concurrency?: number;
+  /** Where history exports go; the app passes the user's downloads folder. Default: <dataDir>/exports. */
+  exportDir?: string;
   retryPolicy?: RetryPolicy;
   stallTimeoutMs?: number;
 }
@@ -76,8 +87,12 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   mkdirSync(options.dataDir, { recursive: true });
   const lock = lockDataDir(options.dataDir);
   let db: SqliteDatabase;
+  let recovery: DatabaseRecovery | null;
   try {
-    db = openDatabase(join(options.dataDir, 'ferry.db'));
+    // Checked at every start: a damaged file is moved aside and the last good backup restored.
+    ({ db, recovery } = openCheckedDatabase(join(options.dataDir, 'ferry.db'), {
+      backupsDir: join(options.dataDir, 'backups'),
+    }));
   } catch (error) {
     lock.release();
     throw error;
@@ -96,8 +111,10 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   const history = new HistoryStore(db);
   const accounts = new AccountStore(db);
   let vault: Vault;
+  let cipher: SecretCipher;
   try {
-    vault = new Vault(db, options.cipher ?? createKeyFileCipher(join(options.dataDir, 'vault.key')), {
+    cipher = options.cipher ?? createKeyFileCipher(join(options.dataDir, 'vault.key'));
+    vault = new Vault(db, cipher, {
       // Every plaintext the vault sees is removed from every log line and error message from then on.
       onSecret: (value) => redactor.register(value),
     });
@@ -109,6 +126,8 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   }
   const stagingDir = join(options.dataDir, 'staging');
   mkdirSync(stagingDir, { recursive: true });
+  const settings = new SettingsStore(db, cipher);
+  if (settings.get().localApi.secret) redactor.register(settings.get().localApi.secret);
 
   // The embedded sandbox keeps its port and objects in the data folder, so links in the history keep
   // working across restarts. Its credentials are its own, random, and protect only a loopback server.
@@ -129,6 +148,16 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   const emit = (event: FerryEvent): void => {
     for (const listener of listeners) listener(event);
   };
+  const library = new Library({
+    db,
+    history,
+    thumbnailer: createThumbnailer({ cacheDir: join(options.dataDir, 'thumbnails') }),
+    backupsDir: join(options.dataDir, 'backups'),
+    exportDir: options.exportDir ?? join(options.dataDir, 'exports'),
+    recovery,
+    logger,
+    emit,
+  });
 
   // The sandbox account's endpoint and credentials belong to the running emulator, so they are
   // filled in at use time and never stored.
@@ -184,7 +213,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     history,
     http,
     resolveAccount,
-    concurrency: options.concurrency ?? 3,
+    concurrency: options.concurrency ?? settings.get().concurrency,
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
     onTasksChanged: (tasks) => {
@@ -215,7 +244,13 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     },
     onTaskDone: (task) => {
       // Bytes staged by the web shell were a copy made for this upload; the history keeps the links.
-      if (isInside(stagingDir, task.path)) void rm(dirname(task.path), { recursive: true, force: true });
+      // They go once the thumbnail (which reads them) is made.
+      const removeStaged = () => {
+        if (isInside(stagingDir, task.path)) void rm(dirname(task.path), { recursive: true, force: true });
+      };
+      const entry = task.historyId ? history.get(task.historyId) : undefined;
+      if (entry) library.uploaded(entry, task.path, removeStaged);
+      else removeStaged();
     },
   });
 
@@ -456,10 +491,20 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     'uploads.retry': async ({ taskIds }) => ({ taskIds: await engine.retry(taskIds) }),
     'uploads.pauseAll': async () => ({ taskIds: engine.pauseAll() }),
     'uploads.resumeAll': async () => ({ taskIds: engine.resumeAll() }),
-    'history.list': async ({ cursor, limit, search }) => history.page(limit, cursor, search),
+    ...library.handlers,
+    'settings.get': async () => settings.get(),
+    'settings.update': async (patch) => {
+      const next = settings.update(patch);
+      if (next.localApi.secret) redactor.register(next.localApi.secret);
+      if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);
+      logger.info('settings changed', { keys: Object.keys(patch) });
+      emit({ name: 'settings.changed', payload: { settings: next } });
+      return next;
+    },
   };
 
   engine.resumeUnfinished();
+  void library.start();
   const vaultStatus = vault.describe();
   logger.info('service started', { vault: { kind: vaultStatus.kind, secure: vaultStatus.secure } });
 
@@ -480,8 +525,11 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       return () => listeners.delete(listener);
     },
     idle: () => engine.idle(),
+    thumbnailPath: (key) => library.thumbnailPath(key),
+    settings: () => settings.get(),
     async close() {
       await engine.close();
+      await library.close();
       listeners.clear();
       await embedded?.close();
       db.close();

@@ -18,10 +18,23 @@ export const commandNames = [
   'uploads.pauseAll',
   'uploads.resumeAll',
   'history.list',
+  'history.delete',
+  'history.export',
+  'history.import',
+  'settings.get',
+  'settings.update',
+  'notices.list',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
-export const eventNames = ['tasks.changed', 'history.added'] as const;
+export const eventNames = [
+  'tasks.changed',
+  'history.added',
+  'history.updated',
+  'history.removed',
+  'settings.changed',
+  'notice',
+] as const;
 export type EventName = (typeof eventNames)[number];
 
 /** Electron IPC channel for a command; events share one channel and carry their name. */

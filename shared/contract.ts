@@ -7,6 +7,7 @@ import {
   vaultStatusSchema,
 } from './models.ts';
 import type { CommandName, EventName } from './channels.ts';
+import { settingsPatchSchema, settingsSchema } from './settings.ts';
 
 /** Paths come from drops and pickers; bound them so a hostile or broken caller cannot flood the main side. */
 const pathSchema = z.string().min(1).max(4096);
@@ -18,6 +19,26 @@ const secretValueSchema = z.string().max(16_384);
 const taskIdsRequest = z.object({ taskIds: z.array(z.string().min(1).max(100)).min(1).max(10_000) }).strict();
 /** The tasks whose state the command changed; ids that were unknown or not in a fitting state are left out. */
 const taskIdsResponse = z.object({ taskIds: z.array(z.string()) });
+
+const historyFilterSchema = z.object({
+  /** Substrings of the file name, a link or the remote id; space-separated terms must all match. */
+  search: z.string().trim().max(500).optional(),
+  accountId: z.string().min(1).max(200).optional(),
+  providerId: z.string().min(1).max(100).optional(),
+  type: z.enum(['image', 'video', 'audio', 'other']).optional(),
+  /** createdAt ≥ from, ms since the epoch. */
+  from: z.number().int().nonnegative().optional(),
+  /** createdAt < to, ms since the epoch. */
+  to: z.number().int().nonnegative().optional(),
+});
+
+export const noticeSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['database-restored', 'database-reset']),
+  message: z.string(),
+  createdAt: z.number(),
+});
+export type Notice = z.infer<typeof noticeSchema>;
 
 /**
  * Commands: renderer → main, request/response. Every request is parsed on the main side with these
@@ -102,10 +123,8 @@ export const commandSchemas = {
   'uploads.pauseAll': { request: z.object({}).strict(), response: taskIdsResponse },
   'uploads.resumeAll': { request: z.object({}).strict(), response: taskIdsResponse },
   'history.list': {
-    request: z
-      .object({
-        /** Matches file name, link or remote id. */
-        search: z.string().trim().max(500).optional(),
+    request: historyFilterSchema
+      .extend({
         /** Opaque; returned as `nextCursor` by the previous page. */
         cursor: z.string().max(200).optional(),
         limit: z.number().int().min(1).max(500).default(100),
@@ -116,6 +135,38 @@ export const commandSchemas = {
       nextCursor: z.string().nullable(),
     }),
   },
+  /** Forget entries (the remote files stay where they are). */
+  'history.delete': {
+    request: z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(10_000) }).strict(),
+    response: z.object({ deleted: z.number().int().nonnegative() }),
+  },
+  /**
+   * Write the (filtered) history to a file in the user's export folder. Account secrets are never in
+   * it; share secrets only when asked for.
+   */
+  'history.export': {
+    request: z
+      .object({
+        format: z.enum(['json', 'csv']),
+        filter: historyFilterSchema.strict().optional(),
+        includeShareSecrets: z.boolean().default(false),
+      })
+      .strict(),
+    response: z.object({ path: z.string(), exported: z.number().int().nonnegative() }),
+  },
+  /** Import a Ferry export (JSON or CSV) from a path the user chose; entries already there are skipped. */
+  'history.import': {
+    request: z.object({ path: pathSchema, format: z.enum(['json', 'csv']) }).strict(),
+    response: z.object({
+      added: z.number().int().nonnegative(),
+      alreadyPresent: z.number().int().nonnegative(),
+      rejected: z.array(z.object({ row: z.number().int(), message: z.string() })),
+    }),
+  },
+  'settings.get': { request: z.object({}).strict(), response: settingsSchema },
+  'settings.update': { request: settingsPatchSchema, response: settingsSchema },
+  /** What happened at start that the user must hear about (a damaged database restored from a backup). */
+  'notices.list': { request: z.object({}).strict(), response: z.array(noticeSchema) },
 } as const satisfies Record<CommandName, { request: z.ZodType; response: z.ZodType }>;
 
 /** Events: main → renderer. */
@@ -123,6 +174,11 @@ export const eventSchemas = {
   /** State or progress of some tasks changed; batched and throttled by the main side. */
   'tasks.changed': z.object({ tasks: z.array(taskViewSchema) }),
   'history.added': z.object({ entry: historyEntryViewSchema }),
+  /** An entry gained something after it was added (its thumbnail). */
+  'history.updated': z.object({ entry: historyEntryViewSchema }),
+  'history.removed': z.object({ ids: z.array(z.string()) }),
+  'settings.changed': z.object({ settings: settingsSchema }),
+  notice: noticeSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 type Commands = typeof commandSchemas;
@@ -142,4 +198,9 @@ export const commandErrorSchema = errorViewSchema;
 export interface FerryApi {
   invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<CommandResponse<N>>;
   subscribe(listener: (event: FerryEvent) => void): () => void;
+  /**
+   * Where the renderer loads a history entry's thumbnail from (`thumbnailKey`): an `app://` URL in
+   * Electron, a token-carrying HTTP URL in the web shell. Never bytes over the contract.
+   */
+  thumbnailUrl(thumbnailKey: string): string;
 }

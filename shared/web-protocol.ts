@@ -31,3 +31,6 @@ export const stagingResponseSchema = z.object({ path: z.string() });
 export const webSocketPath = '/ws';
 export const stagingPath = '/api/staging';
 export const tokenFragmentKey = 'token';
+/** Thumbnails by key (a content SHA-256): `/thumbnails/<key>.webp`, in the web shell and on app://. */
+export const thumbnailPathPattern = /^\/thumbnails\/([0-9a-f]{64})\.webp$/;
+export const thumbnailPath = (key: string): string => `/thumbnails/${key}.webp`;

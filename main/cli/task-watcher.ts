@@ -35,6 +35,7 @@ export class TaskWatcher {
         this.#entries.set(event.payload.entry.id, event.payload.entry);
         return;
       }
+      if (event.name !== 'tasks.changed') return;
       let watchedChanged = false;
       for (const task of event.payload.tasks) {
         // Kept for every task: one the caller starts watching a moment later may have changed already.

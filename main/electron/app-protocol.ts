@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { thumbnailPathPattern } from '../../shared/web-protocol.ts';
 import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -81,6 +82,17 @@ export function resolveAppUrl(rootDir: string, url: string): string | null {
   return file;
 }
 
+/** The key of an `app://ferry/thumbnails/<sha256>.webp` URL: the only route outside the renderer build. */
+function thumbnailKeyOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== `${appScheme}:` || parsed.host !== appHost) return null;
+    return thumbnailPathPattern.exec(parsed.pathname)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function baseHeaders(contentType: string): Headers {
   return new Headers({
     'Content-Type': contentType,
@@ -97,14 +109,19 @@ function notFound(): Response {
  * The `protocol.handle('app', …)` handler: the built renderer's files, streamed from disk, every one
  * under the shared Content-Security-Policy so the page runs under the same rules as in the web shell.
  */
-export function createAppProtocolHandler(rootDir: string): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  rootDir: string,
+  /** The cached thumbnail file for a key (FerryService.thumbnailPath); null while there is no service. */
+  thumbnailFile: (key: string) => string | null = () => null,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       const headers = baseHeaders('text/plain; charset=utf-8');
       headers.set('Allow', 'GET, HEAD');
       return new Response('Method not allowed', { status: 405, headers });
     }
-    const file = resolveAppUrl(rootDir, request.url);
+    const thumbnailKey = thumbnailKeyOf(request.url);
+    const file = thumbnailKey !== null ? thumbnailFile(thumbnailKey) : resolveAppUrl(rootDir, request.url);
     if (file === null) return notFound();
 
     let size: number;

@@ -103,7 +103,13 @@ export class Application {
     const { app, protocol, session, ipcMain } = this.#options.electron;
     try {
       installPermissionPolicy(session.defaultSession);
-      protocol.handle(appScheme, createAppProtocolHandler(this.#options.rendererDir));
+      protocol.handle(
+        appScheme,
+        createAppProtocolHandler(
+          this.#options.rendererDir,
+          (key) => this.#service?.thumbnailPath(key) ?? null,
+        ),
+      );
       const dataDir = app.getPath('userData');
       const cipher = createElectronCipher({
         safeStorage: this.#options.electron.safeStorage,

@@ -9,6 +9,7 @@ const contentTypes: Readonly<Record<string, string>> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.webp': 'image/webp',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.json': 'application/json',
@@ -40,7 +41,15 @@ export async function serveStatic(
   response: ServerResponse,
   headers: Record<string, string>,
 ): Promise<void> {
-  const file = resolveStaticPath(rootDir, urlPath);
+  await serveFile(resolveStaticPath(rootDir, urlPath), response, headers);
+}
+
+/** Stream one file (404 when it is null or not a regular file), typed by its extension. */
+export async function serveFile(
+  file: string | null,
+  response: ServerResponse,
+  headers: Record<string, string>,
+): Promise<void> {
   const info = file ? await stat(file).catch(() => null) : null;
   if (!file || !info?.isFile()) {
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end('Not found');

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { contentSecurityPolicy } from '../../shared/csp.ts';
 import {
   stagingPath,
+  thumbnailPathPattern,
   tokenFragmentKey,
   webClientMessageSchema,
   webSocketPath,
@@ -13,7 +14,7 @@ import {
 import { toErrorView } from '../contract-dispatch.ts';
 import type { FerryService } from '../service.ts';
 import { stageUpload } from './staging.ts';
-import { serveStatic } from './static-files.ts';
+import { serveFile, serveStatic } from './static-files.ts';
 
 export interface WebShellOptions {
   service: FerryService;
@@ -53,6 +54,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   const { service } = options;
   let origin = '';
   let allowedHosts = new Set<string>();
+  let staticHeaders: Record<string, string> = {};
 
   const server: Server = createServer((request, response) => {
     void handleHttp(request, response).catch(() => {
@@ -87,11 +89,16 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendJson(response, 405, { error: { code: 'invalid-request', message: 'Method not allowed' } });
     }
-    await serveStatic(options.rendererDir, url.pathname, response, {
-      'content-security-policy': contentSecurityPolicy([origin.replace(/^http/, 'ws')]),
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    });
+    const thumbnailKey = thumbnailPathPattern.exec(url.pathname)?.[1];
+    if (thumbnailKey !== undefined) {
+      // <img> cannot send a header: the token rides in the query, as on the WebSocket URL.
+      if (!sameSecret(url.searchParams.get(tokenFragmentKey), token))
+        return sendJson(response, 401, {
+          error: { code: 'invalid-request', message: 'Missing or wrong token' },
+        });
+      return serveFile(service.thumbnailPath(thumbnailKey), response, staticHeaders);
+    }
+    await serveStatic(options.rendererDir, url.pathname, response, staticHeaders);
   }
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
@@ -140,6 +147,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  staticHeaders = {
+    'content-security-policy': contentSecurityPolicy([origin.replace(/^http/, 'ws')]),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
 
   return {
     url: `${origin}/#${tokenFragmentKey}=${token}`,

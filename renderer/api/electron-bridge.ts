@@ -1,4 +1,5 @@
 import type { FerryApi } from '../../shared/contract.ts';
+import { thumbnailPath } from '../../shared/web-protocol.ts';
 import { parseEvent, parseResponse } from './contract-parsing.ts';
 
 /**
@@ -28,5 +29,6 @@ export function createElectronApi(bridge: FerryBridge): FerryApi {
         const event = parseEvent(name, payload);
         if (event !== null) listener(event);
       }),
+    thumbnailUrl: (key) => `app://ferry${thumbnailPath(key)}`,
   };
 }

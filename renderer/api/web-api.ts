@@ -1,6 +1,12 @@
 import type { CommandName } from '../../shared/channels.ts';
 import type { CommandRequest, CommandResponse, FerryApi, FerryEvent } from '../../shared/contract.ts';
-import { webServerMessageSchema, webSocketPath, type WebClientMessage } from '../../shared/web-protocol.ts';
+import {
+  thumbnailPath,
+  tokenFragmentKey,
+  webServerMessageSchema,
+  webSocketPath,
+  type WebClientMessage,
+} from '../../shared/web-protocol.ts';
 import { CommandFailure } from '../models/error-message.ts';
 import { parseEvent, parseResponse } from './contract-parsing.ts';
 
@@ -42,6 +48,7 @@ export function webSocketUrl(token: string): string {
  */
 export class WebApi implements FerryApi, ConnectionStatus {
   readonly #url: string;
+  readonly #token: string;
   readonly #minDelay: number;
   readonly #maxDelay: number;
   readonly #WebSocket: typeof WebSocket;
@@ -56,6 +63,7 @@ export class WebApi implements FerryApi, ConnectionStatus {
   #disposed = false;
 
   constructor(options: WebApiOptions) {
+    this.#token = options.token;
     this.#url = options.url ?? webSocketUrl(options.token);
     this.#minDelay = options.minReconnectDelayMs ?? 250;
     this.#maxDelay = options.maxReconnectDelayMs ?? 10_000;
@@ -65,6 +73,10 @@ export class WebApi implements FerryApi, ConnectionStatus {
 
   get connectionState(): ConnectionState {
     return this.#state;
+  }
+
+  thumbnailUrl(key: string): string {
+    return `${location.origin}${thumbnailPath(key)}?${tokenFragmentKey}=${encodeURIComponent(this.#token)}`;
   }
 
   invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<CommandResponse<N>> {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { defaultSettings } from '../../../shared/settings.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { commandChannel, commandNames } from '../../../shared/channels.ts';
 import type { FerryService, ServiceOptions } from '../../../main/service.ts';
@@ -101,6 +102,8 @@ function fakeService(calls: string[]) {
     subscribe: vi.fn(() => () => undefined),
     stagingDir: '/tmp/staging',
     idle: async () => undefined,
+    thumbnailPath: () => null,
+    settings: () => defaultSettings,
     close: vi.fn(async () => {
       calls.push('service.close');
     }),

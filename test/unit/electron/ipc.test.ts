@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { commandChannel, commandNames, eventChannel } from '../../../shared/channels.ts';
 import type { FerryEvent } from '../../../shared/contract.ts';
+import { defaultSettings } from '../../../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from '../../../main/contract-dispatch.ts';
 import type { FerryService } from '../../../main/service.ts';
 import { wireIpc } from '../../../main/electron/ipc.ts';
@@ -32,6 +33,12 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'accounts.remove': async ({ id }) => ({ id }),
     'accounts.test': async () => ({ ok: true }),
     'vault.status': async () => ({ secure: true, kind: 'os-keychain', note: 'fake' }),
+    'history.delete': async ({ ids }) => ({ deleted: ids.length }),
+    'history.export': async () => ({ path: '/tmp/export.csv', exported: 0 }),
+    'history.import': async () => ({ added: 0, alreadyPresent: 0, rejected: [] }),
+    'settings.get': async () => defaultSettings,
+    'settings.update': async () => defaultSettings,
+    'notices.list': async () => [],
     ...overrides,
   };
   const listeners = new Set<(event: FerryEvent) => void>();
