@@ -133,8 +133,8 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   // working across restarts. Its credentials are its own, random, and protect only a loopback server.
   const embedded = options.sandboxEmulator
     ? undefined
-    : await startSandbox({ dataDir: join(options.dataDir, 'sandbox') });
-  const sandbox = options.sandboxEmulator ?? embedded!.tencentIm;
+    : await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), emulators: ['tencentIm'] });
+  const sandbox = options.sandboxEmulator ?? embedded!.tencentIm!;
   redactor.register(sandbox.credentials.userSig);
   accounts.ensure({
     id: sandboxAccountId,

@@ -2,8 +2,19 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { startEasemobEmulator } from './easemob/easemob-emulator.ts';
+import { startImFileEmulator } from './im-file-api/im-file-emulator.ts';
+import { startOppoPushEmulator } from './oppo-push/oppo-push-emulator.ts';
 import { startPicUpEmulator } from './tencent-im/pic-up-emulator.ts';
 import type { PicUpCredentials, PicUpEmulator } from './tencent-im/pic-up-emulator.ts';
+
+/**
+ * Every provider emulator the sandbox can run. The S3 and tus ones wrap real servers (s3rver,
+ * @tus/server) that are development dependencies: they are imported only when asked for, so the
+ * packaged app, which embeds only the Tencent emulator for its Sandbox account, never needs them.
+ */
+export const emulatorKeys = ['tencentIm', 'imFileApi', 'easemob', 'oppoPush', 's3', 'tus'] as const;
+export type EmulatorKey = (typeof emulatorKeys)[number];
 
 export interface SandboxOptions {
   /** Where the emulators keep their data; a fresh temporary dir, removed on close, when omitted. */
@@ -14,75 +25,186 @@ export interface SandboxOptions {
    * working), and a free port otherwise.
    */
   port?: number;
+  /** Which emulators to run; all of them by default. */
+  emulators?: readonly EmulatorKey[];
   tencentIm?: { credentials?: PicUpCredentials };
 }
 
-/** What a client needs to reach each emulator; start.ts prints exactly this as one JSON line. */
-export interface SandboxEndpoints {
-  tencentIm: { baseUrl: string } & PicUpCredentials;
-}
+/** What a client needs to reach each emulator (base URL, credentials, extras); start.ts prints it as JSON. */
+export type SandboxEndpoints = Partial<Record<EmulatorKey, Record<string, unknown>>>;
 
 export interface Sandbox {
   readonly dataDir: string;
   readonly endpoints: SandboxEndpoints;
-  readonly tencentIm: PicUpEmulator;
+  /** The Tencent emulator, when it runs: it backs the app's built-in Sandbox account. */
+  readonly tencentIm: PicUpEmulator | undefined;
   close(): Promise<void>;
 }
 
-const credentialsSchema = z.object({ sdkAppId: z.string(), identifier: z.string(), userSig: z.string() });
+interface RunningEmulator {
+  /** The emulator itself, for callers that drive it (tests inject faults into the Tencent one). */
+  readonly instance: unknown;
+  readonly baseUrl: string;
+  readonly credentials: unknown;
+  /** The endpoint as printed: base URL, credentials and whatever else an account needs. */
+  readonly endpoint: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+type Starter = (options: {
+  storageDir: string;
+  port: number;
+  credentials: unknown;
+}) => Promise<RunningEmulator>;
+
+/** Saved credentials are only reused when they have the shape the emulator expects; else it makes new ones. */
+function saved<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const strings = <K extends string>(...keys: K[]) =>
+  z.object(Object.fromEntries(keys.map((key) => [key, z.string()])) as Record<K, z.ZodString>);
+
+const starters: Record<EmulatorKey, Starter> = {
+  async tencentIm({ storageDir, port, credentials }) {
+    const given = saved(strings('sdkAppId', 'identifier', 'userSig'), credentials);
+    const emulator = await startPicUpEmulator({ storageDir, port, ...(given ? { credentials: given } : {}) });
+    return { ...bind(emulator), endpoint: { baseUrl: emulator.baseUrl, ...emulator.credentials } };
+  },
+  async imFileApi({ storageDir, port, credentials }) {
+    const given = saved(strings('appId', 'accessToken'), credentials);
+    const emulator = await startImFileEmulator({
+      storageDir,
+      port,
+      ...(given ? { credentials: given } : {}),
+    });
+    return { ...bind(emulator), endpoint: { baseUrl: emulator.baseUrl, ...emulator.credentials } };
+  },
+  async easemob({ storageDir, port, credentials }) {
+    const given = saved(strings('orgName', 'appName', 'clientId', 'clientSecret'), credentials);
+    const emulator = await startEasemobEmulator({
+      storageDir,
+      port,
+      ...(given ? { credentials: given } : {}),
+    });
+    return { ...bind(emulator), endpoint: { baseUrl: emulator.baseUrl, ...emulator.credentials } };
+  },
+  async oppoPush({ storageDir, port, credentials }) {
+    const given = saved(strings('appKey', 'masterSecret'), credentials);
+    const emulator = await startOppoPushEmulator({
+      storageDir,
+      port,
+      ...(given ? { credentials: given } : {}),
+    });
+    return { ...bind(emulator), endpoint: { baseUrl: emulator.baseUrl, ...emulator.credentials } };
+  },
+  async s3({ storageDir, port, credentials }) {
+    const { startS3Emulator } = await import('./s3/s3-emulator.ts');
+    const given = saved(strings('accessKeyId', 'secretAccessKey'), credentials);
+    const emulator = await startS3Emulator({ storageDir, port, ...(given ? { credentials: given } : {}) });
+    return {
+      ...bind(emulator),
+      endpoint: {
+        endpoint: emulator.baseUrl,
+        region: emulator.region,
+        bucket: emulator.bucket,
+        pathStyle: 'true',
+        ...emulator.credentials,
+      },
+    };
+  },
+  async tus({ storageDir, port, credentials }) {
+    const { startTusEmulator } = await import('./tus/tus-emulator.ts');
+    const given = saved(strings('headerName', 'headerValue'), credentials);
+    const emulator = await startTusEmulator({ storageDir, port, ...(given ? { credentials: given } : {}) });
+    return {
+      ...bind(emulator),
+      endpoint: {
+        endpoint: emulator.endpoint,
+        ...(emulator.credentials
+          ? {
+              authHeaderName: emulator.credentials.headerName,
+              authHeaderValue: emulator.credentials.headerValue,
+            }
+          : {}),
+      },
+    };
+  },
+};
+
+function bind(emulator: { baseUrl: string; credentials: unknown; close(): Promise<void> }) {
+  return {
+    instance: emulator,
+    baseUrl: emulator.baseUrl,
+    credentials: emulator.credentials,
+    close: () => emulator.close(),
+  };
+}
+
+/** Data subdirectory per emulator (the Tencent one's predates the others and keeps its name). */
+const storageDirNames: Record<EmulatorKey, string> = {
+  tencentIm: 'tencent-im',
+  imFileApi: 'im-file-api',
+  easemob: 'easemob',
+  oppoPush: 'oppo-push',
+  s3: 's3',
+  tus: 'tus',
+};
 
 /** Remembered between runs in one dataDir, so a restarted sandbox looks like the same service. */
-const sandboxStateSchema = z.object({
-  tencentIm: z
-    .object({ port: z.number().int().min(1).max(65535), credentials: credentialsSchema })
-    .optional(),
-});
+const sandboxStateSchema = z.partialRecord(
+  z.enum(emulatorKeys),
+  z.object({ port: z.number().int().min(1).max(65535), credentials: z.unknown() }),
+);
 type SandboxState = z.infer<typeof sandboxStateSchema>;
 
 const stateFileName = 'sandbox-state.json';
 
 /**
- * Start every provider emulator on loopback. Used by `npm run sandbox` (start.ts) and embedded by the
- * app for its first-run "Sandbox" account. New emulators are added here: one data subdirectory, one
- * entry in the state file, one port after the previous one.
+ * Start provider emulators on loopback. Used by `npm run sandbox` (start.ts, all of them) and embedded
+ * by the app for its built-in "Sandbox" account (Tencent only). Each keeps one data subdirectory, one
+ * entry in the state file and, when `port` is given, the next port after the previous one.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'ferry-sandbox-')));
   await mkdir(dataDir, { recursive: true });
-  const saved = await readState(dataDir);
-  const started: Array<{ close(): Promise<void> }> = [];
+  const state = await readState(dataDir);
+  const keys = options.emulators ?? emulatorKeys;
+  const started = new Map<EmulatorKey, RunningEmulator>();
 
   try {
-    const credentials = options.tencentIm?.credentials ?? saved.tencentIm?.credentials;
-    const tencentIm = await startWithPort(options.port, saved.tencentIm?.port, (port) =>
-      startPicUpEmulator({
-        storageDir: join(dataDir, 'tencent-im'),
-        port,
-        ...(credentials ? { credentials } : {}),
-      }),
-    );
-    started.push(tencentIm);
-
-    await writeState(dataDir, {
-      tencentIm: { port: Number(new URL(tencentIm.baseUrl).port), credentials: tencentIm.credentials },
-    });
+    for (const [index, key] of keys.entries()) {
+      const credentials =
+        key === 'tencentIm' && options.tencentIm?.credentials
+          ? options.tencentIm.credentials
+          : state[key]?.credentials;
+      const requested =
+        options.port === undefined ? undefined : options.port === 0 ? 0 : options.port + index;
+      const emulator = await startWithPort(requested, state[key]?.port, (port) =>
+        starters[key]({ storageDir: join(dataDir, storageDirNames[key]), port, credentials }),
+      );
+      started.set(key, emulator);
+      state[key] = { port: Number(new URL(emulator.baseUrl).port), credentials: emulator.credentials };
+    }
+    await writeState(dataDir, state);
 
     let closed: Promise<void> | undefined;
     return {
       dataDir,
-      tencentIm,
-      endpoints: { tencentIm: { baseUrl: tencentIm.baseUrl, ...tencentIm.credentials } },
+      tencentIm: started.get('tencentIm')?.instance as PicUpEmulator | undefined,
+      endpoints: Object.fromEntries([...started].map(([key, emulator]) => [key, emulator.endpoint])),
       close() {
         closed ??= (async () => {
-          await closeAll(started);
+          await closeAll([...started.values()]);
           if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
         })();
         return closed;
       },
     };
   } catch (error) {
-    await closeAll(started);
+    await closeAll([...started.values()]);
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -121,6 +243,6 @@ async function readState(dataDir: string): Promise<SandboxState> {
 
 async function writeState(dataDir: string, state: SandboxState): Promise<void> {
   const path = join(dataDir, stateFileName);
-  await writeFile(`${path}.tmp`, JSON.stringify(state, null, 2));
+  await writeFile(`${path}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
   await rename(`${path}.tmp`, path);
 }

@@ -2,7 +2,7 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../../main/sandbox/sandbox.ts';
+import { emulatorKeys, startSandbox } from '../../../main/sandbox/sandbox.ts';
 import type { Sandbox } from '../../../main/sandbox/sandbox.ts';
 
 const toClose: Sandbox[] = [];
@@ -22,14 +22,26 @@ async function exists(path: string): Promise<boolean> {
 
 describe('startSandbox', () => {
   it('describes the Tencent IM emulator it started', async () => {
-    const sandbox = await startSandbox();
+    const sandbox = await startSandbox({ emulators: ['tencentIm'] });
     toClose.push(sandbox);
     expect(sandbox.endpoints).toEqual({
-      tencentIm: { baseUrl: sandbox.tencentIm.baseUrl, ...sandbox.tencentIm.credentials },
+      tencentIm: { baseUrl: sandbox.tencentIm!.baseUrl, ...sandbox.tencentIm!.credentials },
     });
-    expect(sandbox.endpoints.tencentIm.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const response = await fetch(`${sandbox.endpoints.tencentIm.baseUrl}/nowhere`);
+    expect(sandbox.endpoints.tencentIm!.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${sandbox.endpoints.tencentIm!.baseUrl as string}/nowhere`);
     expect(response.status).toBe(404);
+  });
+
+  it('runs every emulator by default, each on its own loopback port', async () => {
+    const sandbox = await startSandbox();
+    toClose.push(sandbox);
+    expect(Object.keys(sandbox.endpoints).sort()).toEqual([...emulatorKeys].sort());
+    const ports = Object.values(sandbox.endpoints).map((endpoint) => {
+      const url = new URL(String(endpoint.baseUrl ?? endpoint.endpoint));
+      expect(url.hostname).toBe('127.0.0.1');
+      return url.port;
+    });
+    expect(new Set(ports).size).toBe(emulatorKeys.length);
   });
 
   it('removes the temporary data dir it created on close', async () => {
@@ -55,21 +67,21 @@ describe('startSandbox', () => {
   it('falls back to a free port when the remembered one is taken', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ferry-sandbox-test-'));
     toRemove.push(dataDir);
-    const first = await startSandbox({ dataDir });
-    const firstUrl = first.endpoints.tencentIm.baseUrl;
+    const first = await startSandbox({ dataDir, emulators: ['tencentIm'] });
+    const firstUrl = first.endpoints.tencentIm!.baseUrl as string;
     await first.close();
-    const squatter = await startSandbox({ port: Number(new URL(firstUrl).port) });
+    const squatter = await startSandbox({ port: Number(new URL(firstUrl).port), emulators: ['tencentIm'] });
     toClose.push(squatter);
 
-    const second = await startSandbox({ dataDir });
+    const second = await startSandbox({ dataDir, emulators: ['tencentIm'] });
     toClose.push(second);
-    expect(second.endpoints.tencentIm.baseUrl).not.toBe(firstUrl);
-    expect(second.endpoints.tencentIm.userSig).toBe(first.endpoints.tencentIm.userSig);
+    expect(second.endpoints.tencentIm!.baseUrl).not.toBe(firstUrl);
+    expect(second.endpoints.tencentIm!.userSig).toBe(first.endpoints.tencentIm!.userSig);
   });
 
   it('uses credentials it is given', async () => {
     const credentials = { sdkAppId: '1400000002', identifier: 'admin', userSig: 'given' };
-    const sandbox = await startSandbox({ tencentIm: { credentials } });
+    const sandbox = await startSandbox({ tencentIm: { credentials }, emulators: ['tencentIm'] });
     toClose.push(sandbox);
     expect(sandbox.endpoints.tencentIm).toMatchObject(credentials);
   });

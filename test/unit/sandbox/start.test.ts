@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorKeys } from '../../../main/sandbox/sandbox.ts';
 import { parseStartArgs } from '../../../main/sandbox/start.ts';
 
 // The script relies on Node 24's type stripping, whatever Node runs the test runner.
@@ -42,7 +43,7 @@ describe('start script', () => {
       const lines = createInterface({ input: child.stdout });
       const [line] = (await once(lines, 'line')) as [string];
       const endpoints = JSON.parse(line) as { tencentIm: Record<string, string> };
-      expect(Object.keys(endpoints)).toEqual(['tencentIm']);
+      expect(Object.keys(endpoints)).toEqual([...emulatorKeys]);
       expect(Object.keys(endpoints.tencentIm).sort()).toEqual([
         'baseUrl',
         'identifier',
