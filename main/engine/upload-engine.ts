@@ -429,16 +429,17 @@ export class UploadEngine {
     }
 
     const { md5, sha256 } = record;
-    let digests: Promise<{ md5: string; sha256: string }>;
-    if (md5 !== null && sha256 !== null) {
+    const needsMd5 = account.provider.capabilities.needsMd5First === true;
+    let digests: Promise<{ md5: string | null; sha256: string }>;
+    if (sha256 !== null && (md5 !== null || !needsMd5)) {
       digests = Promise.resolve({ md5, sha256 });
-    } else if (account.provider.capabilities.needsDigestsFirst) {
+    } else if (needsMd5) {
       journal.setState(record.id, 'hashing');
       this.#batcher.mark(record.id);
       await this.#assertUnchanged(record);
-      digests = Promise.resolve(await this.#hash(record, signal));
+      digests = Promise.resolve(await this.#hash(record, signal, true));
     } else {
-      digests = this.#hash(record, signal);
+      digests = this.#hash(record, signal, false);
       // Awaited at completion; until then a failure must not count as unhandled.
       digests.catch(() => {});
     }
@@ -495,9 +496,13 @@ export class UploadEngine {
     this.#complete(record, account, file, contentSha256, result);
   }
 
-  /** Both digests in one pass, journaled; a size that differs from the task's means the file changed. */
-  async #hash(record: TaskRecord, signal: AbortSignal): Promise<{ md5: string; sha256: string }> {
-    const digests = await hashFile(record.path, signal);
+  /** The digests in one pass, journaled; a size that differs from the task's means the file changed. */
+  async #hash(
+    record: TaskRecord,
+    signal: AbortSignal,
+    md5: boolean,
+  ): Promise<{ md5: string | null; sha256: string }> {
+    const digests = await hashFile(record.path, signal, { md5 });
     if (digests.bytes !== record.size)
       throw UploadError.of('file-changed', 'The file changed while it was being read.');
     this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
@@ -513,7 +518,9 @@ export class UploadEngine {
   async #uploadVia(accountId: string, path: string, signal: AbortSignal): Promise<RemoteResult> {
     const account = this.#options.resolveAccount(accountId);
     const { mtimeMs } = await stat(path);
-    const digests = await hashFile(path, signal);
+    const digests = await hashFile(path, signal, {
+      md5: account.provider.capabilities.needsMd5First === true,
+    });
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && digests.bytes > maxSize) {
       throw UploadError.of(

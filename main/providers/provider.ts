@@ -10,11 +10,11 @@ export interface LocalFile {
   mtimeMs: number;
   mimeType: string;
   /**
-   * Hex MD5 and SHA-256 of the whole file. Already settled before the first step for providers whose
-   * capabilities say `needsDigestsFirst`; for the others the engine computes them while the upload
-   * runs, so awaiting them early makes the upload wait for a full read of the file.
+   * Hex SHA-256 of the whole file, and its MD5 only for providers whose capabilities say
+   * `needsMd5First` (then both are settled before the first step). For the others the engine reads the
+   * SHA-256 while the upload runs, so awaiting it early makes the upload wait for a full read.
    */
-  digests(): Promise<{ md5: string; sha256: string }>;
+  digests(): Promise<{ md5: string | null; sha256: string }>;
   /** A fresh stream over bytes [start, endExclusive): one per attempt, never the whole file in memory. */
   openRange(start: number, endExclusive: number): Readable;
   /** The same range as one buffer, for protocols that encode a part whole (bounded by the part size). */
@@ -34,11 +34,11 @@ export interface ProviderCapabilities {
   /** Documented request rate limit per account (e.g. Easemob: 100/s per app key); the engine keeps under it. */
   requestsPerSecond?: number;
   /**
-   * The protocol needs the whole file's digest before the first byte (Tencent puts File_Str_Md5 in
-   * every slice). Everyone else gets the digests computed alongside the upload: raw-body protocols
-   * then run at the speed of the wire instead of waiting for a hashing pass.
+   * The protocol needs the whole file's MD5 before the first byte (Tencent puts File_Str_Md5 in every
+   * slice). Everyone else gets only the SHA-256, read alongside the upload: raw-body protocols then run
+   * at the speed of the wire instead of waiting for a hashing pass, and skip MD5's CPU cost.
    */
-  needsDigestsFirst?: boolean;
+  needsMd5First?: boolean;
 }
 
 export interface StepContext<TConfig> {

@@ -101,7 +101,7 @@ export class TaskJournal {
     this.#setState = db.prepare<[TaskState, number, string]>(
       'UPDATE tasks SET state = ?, updated_at = ? WHERE id = ?',
     );
-    this.#saveHashes = db.prepare<[string, string, number, string]>(
+    this.#saveHashes = db.prepare<[string | null, string, number, string]>(
       'UPDATE tasks SET md5 = ?, sha256 = ?, updated_at = ? WHERE id = ?',
     );
     this.#saveSession = db.prepare<[string, number, number, string]>(
@@ -179,7 +179,7 @@ export class TaskJournal {
     this.#setState.run(state, Date.now(), id);
   }
 
-  saveHashes(id: string, md5: string, sha256: string): void {
+  saveHashes(id: string, md5: string | null, sha256: string): void {
     this.#saveHashes.run(md5, sha256, Date.now(), id);
   }
 

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import aws4 from 'aws4';
 import { readRange } from '../../main/engine/local-file.ts';
 import type { ChildEndpoint } from '../support/upload-child-harness.ts';
 
@@ -130,4 +131,90 @@ export async function plainPicUpMany(
       while (next < paths.length) await plainPicUp(endpoint, paths[next++]!);
     }),
   );
+}
+
+/** Stream a file as the body of one request and resolve with the response's status and headers. */
+function streamFile(
+  url: string,
+  method: string,
+  headers: Record<string, string | number>,
+  path: string,
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (response) => {
+      void readBody(response).then(
+        (body) => resolve({ status: response.statusCode!, headers: response.headers, body }),
+        reject,
+      );
+    });
+    req.on('error', reject);
+    pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), req).catch(reject);
+  });
+}
+
+/** tus by hand: one creation POST, then the whole file in a single streamed PATCH. */
+export async function plainTusUpload(
+  endpoint: { endpoint: string; authHeaderName?: string; authHeaderValue?: string },
+  path: string,
+): Promise<void> {
+  const { size } = await stat(path);
+  const auth: Record<string, string> =
+    endpoint.authHeaderName && endpoint.authHeaderValue
+      ? { [endpoint.authHeaderName]: endpoint.authHeaderValue }
+      : {};
+  const created = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(endpoint.endpoint, {
+      method: 'POST',
+      headers: { ...auth, 'tus-resumable': '1.0.0', 'upload-length': size, 'content-length': 0 },
+    });
+    req.on('response', (response) => {
+      response.resume();
+      resolve(response);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  if (created.statusCode !== 201) throw new Error(`tus creation answered ${created.statusCode}`);
+  const location = new URL(created.headers.location!, endpoint.endpoint).toString();
+  const patched = await streamFile(
+    location,
+    'PATCH',
+    {
+      ...auth,
+      'tus-resumable': '1.0.0',
+      'upload-offset': 0,
+      'content-type': 'application/offset+octet-stream',
+      'content-length': size,
+    },
+    path,
+  );
+  if (patched.status !== 204) throw new Error(`tus PATCH answered ${patched.status}`);
+}
+
+/** S3 by hand: one streamed PutObject of the whole file, SigV4 with an unsigned payload (as Ferry's parts). */
+export async function plainS3Put(
+  endpoint: {
+    endpoint: string;
+    region: string;
+    bucket: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+  },
+  path: string,
+): Promise<void> {
+  const { size } = await stat(path);
+  const url = new URL(`/${endpoint.bucket}/plain-${randomInt(1, 2 ** 31)}.bin`, endpoint.endpoint);
+  const signed = aws4.sign(
+    {
+      host: url.host,
+      path: url.pathname,
+      method: 'PUT',
+      service: 's3',
+      region: endpoint.region,
+      headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': String(size) },
+    },
+    { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey },
+  );
+  const answer = await streamFile(url.toString(), 'PUT', signed.headers as Record<string, string>, path);
+  if (answer.status !== 200) throw new Error(`PutObject answered ${answer.status}: ${answer.body}`);
 }

@@ -4,22 +4,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type EmulatorKey, type Sandbox } from '../../main/sandbox/sandbox.ts';
 import { createService, type FerryService } from '../../main/service.ts';
-import { providerCatalog } from '../../shared/catalog.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { AccountView, HistoryEntryView } from '../../shared/models.ts';
+import { accountFromEndpoint, providerOfEmulator } from '../support/sandbox-account.ts';
 import { randomFile, tempDir } from '../support/temp.ts';
 
 // What `npm run sandbox` prints is enough to add a working account of every provider: the endpoint's
 // keys are the catalog's field names, split here into settings and secrets exactly as the catalog says.
-
-const providerOf: Record<EmulatorKey, string> = {
-  tencentIm: 'tencent-im',
-  imFileApi: 'im-file-api',
-  easemob: 'easemob',
-  oppoPush: 'oppo-push',
-  s3: 's3',
-  tus: 'tus',
-};
 
 /** What an account needs beyond the emulator's endpoint: who the file is for. */
 const extraFields: Partial<Record<EmulatorKey, Record<string, string>>> = {
@@ -32,21 +23,8 @@ let service: FerryService;
 const accounts = new Map<EmulatorKey, AccountView>();
 
 async function addAccount(key: EmulatorKey, more: Record<string, string> = {}): Promise<AccountView> {
-  const providerId = providerOf[key];
-  const entry = providerCatalog.find((provider) => provider.id === providerId)!;
-  const fields: Record<string, string> = { ...extraFields[key], ...more };
-  const secrets: Record<string, string> = {};
-  for (const [name, value] of Object.entries(sandbox.endpoints[key]!)) {
-    const field = entry.fields.find((candidate) => candidate.key === name);
-    expect(field, `${key} prints "${name}", which is not a field of ${providerId}`).toBeDefined();
-    (field!.secret ? secrets : fields)[name] = String(value);
-  }
-  return (await service.dispatch('accounts.add', {
-    providerId,
-    name: `sandbox ${key}`,
-    fields,
-    secrets,
-  })) as AccountView;
+  const request = accountFromEndpoint(key, sandbox.endpoints[key]!, { ...extraFields[key], ...more });
+  return (await service.dispatch('accounts.add', request)) as AccountView;
 }
 
 beforeAll(async () => {
@@ -77,7 +55,7 @@ async function uploadOne(key: EmulatorKey, path: string): Promise<HistoryEntryVi
 
 describe('the sandbox printed by npm run sandbox', () => {
   for (const key of ['tencentIm', 'imFileApi', 'easemob', 's3', 'tus'] as const) {
-    it(`gives a working ${providerOf[key]} account: test connection passes and a file comes back identical`, async () => {
+    it(`gives a working ${providerOfEmulator[key]} account: test connection passes and a file comes back identical`, async () => {
       const test = (await service.dispatch('accounts.test', {
         id: accounts.get(key)!.id,
       })) as CommandResponse<'accounts.test'>;

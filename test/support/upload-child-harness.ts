@@ -14,6 +14,17 @@ export interface ChildEndpoint {
   credentials: { sdkAppId: string; identifier: string; userSig: string };
 }
 
+export interface ChildOptions {
+  concurrency?: number;
+  /** Upload to this account (added on the child's first run) instead of the built-in Sandbox one. */
+  account?: {
+    providerId: string;
+    name: string;
+    fields: Record<string, string>;
+    secrets: Record<string, string>;
+  };
+}
+
 /** What upload-child.ts prints when its service is idle. */
 export interface ChildResult {
   entries: HistoryEntryView[];
@@ -54,10 +65,11 @@ export function startUploadChild(
   endpoint: ChildEndpoint,
   dataDir: string,
   paths: string[],
-  options: { concurrency?: number } = {},
+  options: ChildOptions = {},
 ): { child: ChildProcess; output: Promise<string> } {
   const args = [childScript, '--data-dir', dataDir, '--endpoint', JSON.stringify(endpoint)];
   if (options.concurrency !== undefined) args.push('--concurrency', String(options.concurrency));
+  if (options.account !== undefined) args.push('--account', JSON.stringify(options.account));
   const child = spawn(process.execPath, [...args, ...paths], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -75,7 +87,7 @@ export async function runUploadChild(
   endpoint: ChildEndpoint,
   dataDir: string,
   paths: string[],
-  options: { concurrency?: number } = {},
+  options: ChildOptions = {},
 ): Promise<ChildResult> {
   const { output } = startUploadChild(endpoint, dataDir, paths, options);
   return JSON.parse(await output) as ChildResult;

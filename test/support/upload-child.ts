@@ -1,10 +1,14 @@
 // A Ferry service in its own process, for tests and benchmarks that kill it (SIGKILL) or measure its
 // memory. The emulator stays in the parent, so it survives the kills and counts every byte.
-//   node test/support/upload-child.ts --data-dir D --endpoint '{"baseUrl":…,"credentials":…}' [--concurrency N] [paths…]
-// With no paths it only resumes what the journal holds. Prints one JSON line when idle.
+//   node test/support/upload-child.ts --data-dir D --endpoint '{"baseUrl":…,"credentials":…}' [--concurrency N]
+//     [--account '{"providerId":…,"fields":{…},"secrets":{…}}'] [paths…]
+// The endpoint backs the built-in Sandbox account; --account adds another account (first run in a data
+// folder) and uploads to it instead. With no paths it only resumes what the journal holds. Prints one
+// JSON line when idle.
 import { parseArgs } from 'node:util';
 import { createService, sandboxAccountId } from '../../main/service.ts';
-import type { CommandResponse } from '../../shared/contract.ts';
+import type { CommandRequest, CommandResponse } from '../../shared/contract.ts';
+import type { AccountView } from '../../shared/models.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -12,6 +16,7 @@ const { values, positionals } = parseArgs({
     'data-dir': { type: 'string' },
     endpoint: { type: 'string' },
     concurrency: { type: 'string' },
+    account: { type: 'string' },
   },
 });
 if (!values['data-dir'] || !values.endpoint) throw new Error('--data-dir and --endpoint are required');
@@ -25,9 +30,16 @@ const service = await createService({
   },
   ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
 });
+let accountId = sandboxAccountId;
+if (values.account) {
+  const wanted = JSON.parse(values.account) as CommandRequest<'accounts.add'>;
+  const existing = ((await service.dispatch('accounts.list', {})) as AccountView[]).find(
+    (account) => account.providerId === wanted.providerId && !account.isSandbox,
+  );
+  accountId = existing?.id ?? ((await service.dispatch('accounts.add', wanted)) as AccountView).id;
+}
 const uploadStart = performance.now();
-if (positionals.length > 0)
-  await service.dispatch('uploads.add', { paths: positionals, accountId: sandboxAccountId });
+if (positionals.length > 0) await service.dispatch('uploads.add', { paths: positionals, accountId });
 await service.idle();
 const uploadMs = performance.now() - uploadStart;
 const entries: CommandResponse<'history.list'>['entries'] = [];

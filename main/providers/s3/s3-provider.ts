@@ -346,9 +346,8 @@ async function putObject(
     'Content-Type': file.mimeType,
   };
   if (ctx.config.checksumMode === 'content-md5') {
-    // A whole-object MD5 means waiting for the hashing pass; only accounts that ask for it pay that.
-    const { md5 } = await file.digests();
-    headers['Content-MD5'] = Buffer.from(md5, 'hex').toString('base64');
+    // A single PutObject holds at most one part's bytes: hash them here, as for a part.
+    headers['Content-MD5'] = await md5Base64OfRange(file, 0, file.size);
   }
   const answer = await send(ctx, {
     method: 'PUT',

@@ -79,7 +79,7 @@ function malformed(detail: string): UploadError {
  */
 export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
   id: 'tencent-im',
-  capabilities: { resumable: true, needsDigestsFirst: true },
+  capabilities: { resumable: true, needsMd5First: true },
 
   parseConfig(fields) {
     const parsed = picUpConfigSchema.safeParse(fields);
@@ -173,7 +173,8 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
         { retryable: false },
       );
     }
-    const { md5 } = await file.digests(); // settled before the first step (needsDigestsFirst)
+    // Settled before the first step (needsMd5First), so this never waits.
+    const md5 = (await file.digests()).md5 ?? '';
     // Slice_Data is last, so the JSON splits into a head, the base64 of the slice, and `"}`. The
     // base64 is produced while the request is being written, from one reused read buffer: no
     // slice-sized buffer or string exists, and memory stays flat however large the file.
