@@ -20,7 +20,7 @@ export const tusCatalog = {
       secret: false,
       required: false,
       kind: 'number',
-      defaultValue: String(8 * 1024 * 1024),
+      defaultValue: String(64 * 1024 * 1024),
       help: 'One request per chunk; an interrupted upload re-sends at most one chunk. Lower it if a proxy limits request bodies.',
     },
     {

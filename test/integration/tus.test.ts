@@ -630,7 +630,7 @@ describe('the adapter directly', () => {
       }),
     ).toEqual({
       endpoint: 'https://tus.example.com/files/',
-      chunkSize: 8 * MiB,
+      chunkSize: 64 * MiB,
       authHeaderName: 'Authorization',
     });
     const invalid: Array<Record<string, string>> = [

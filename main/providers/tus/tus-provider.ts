@@ -15,8 +15,13 @@ import {
   withTrailingSlash,
 } from './tus-protocol.ts';
 
-/** One PATCH per chunk: each acknowledged chunk is a commit point in the journal. */
-export const defaultChunkSize = 8 * 1024 * 1024;
+/**
+ * One PATCH per chunk: each acknowledged chunk is a commit point in the journal. 64 MiB because tus
+ * servers keep the bytes of an interrupted PATCH (HEAD says how many), so a crash re-sends little
+ * anyway, while every PATCH costs the server a metadata update: at 8 MiB chunks Ferry ran at about
+ * half the speed of one plain PATCH against @tus/server, at 64 MiB close to it (npm run bench).
+ */
+export const defaultChunkSize = 64 * 1024 * 1024;
 const minChunkSize = 1024;
 /** How often one task may find its upload gone (expired, terminated) and start over before giving up. */
 const maxRecreations = 3;
