@@ -142,8 +142,8 @@ function bind(emulator: { baseUrl: string; credentials: unknown; close(): Promis
   };
 }
 
-/** Data subdirectory per emulator (the Tencent one's predates the others and keeps its name). */
-const storageDirNames: Record<EmulatorKey, string> = {
+/** The provider (catalog id) each emulator stands in for; also its data subdirectory's name. */
+export const emulatedProvider: Record<EmulatorKey, string> = {
   tencentIm: 'tencent-im',
   imFileApi: 'im-file-api',
   easemob: 'easemob',
@@ -183,7 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const requested =
         options.port === undefined ? undefined : options.port === 0 ? 0 : options.port + index;
       const emulator = await startWithPort(requested, state[key]?.port, (port) =>
-        starters[key]({ storageDir: join(dataDir, storageDirNames[key]), port, credentials }),
+        starters[key]({ storageDir: join(dataDir, emulatedProvider[key]), port, credentials }),
       );
       started.set(key, emulator);
       state[key] = { port: Number(new URL(emulator.baseUrl).port), credentials: emulator.credentials };

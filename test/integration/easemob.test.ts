@@ -14,6 +14,7 @@ import { easemobMessage, easemobMessageBodyJson } from '../../shared/copy-format
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
+import { prng } from '../support/prng.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -371,18 +372,6 @@ describe('faults', () => {
     expect(easemob.listObjects()).toHaveLength(files.length);
   });
 });
-
-/** A seeded PRNG (mulberry32): the printed seed replays a failing mix. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('faults mixed at random', () => {
   it('ends every file done with identical bytes or failed with a specific reason, never duplicated', async () => {

@@ -17,10 +17,12 @@ import type { CommandResponse } from '../../shared/contract.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
+import { prng } from '../support/prng.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
-const stallTimeoutMs = 300;
+// 1 s, not less: s3rver writing 8 MiB parts on a loaded 2-core machine can be silent for a few hundred ms.
+const stallTimeoutMs = 1000;
 const twentyMiB = 20 * mebibyte + 12_345; // three parts of 8 MiB (the last shorter)
 const partRequests: FaultOptions['match'] = { method: 'PUT', url: 'partNumber=' };
 const completeRequests: FaultOptions['match'] = { method: 'POST', url: /\?uploadId=/ };
@@ -400,18 +402,6 @@ describe('each fault alone, on a three-part file', () => {
     expect(await emulator.listUploads()).toEqual([]);
   });
 });
-
-/** A seeded PRNG (mulberry32): the printed seed replays a failing mix. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('faults mixed at random', () => {
   it('ends every file done with identical bytes or failed with a specific reason, one object each', async () => {

@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type EmulatorKey, type Sandbox } from '../../main/sandbox/sandbox.ts';
+import {
+  emulatedProvider,
+  startSandbox,
+  type EmulatorKey,
+  type Sandbox,
+} from '../../main/sandbox/sandbox.ts';
 import { createService, type FerryService } from '../../main/service.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { AccountView, HistoryEntryView } from '../../shared/models.ts';
-import { accountFromEndpoint, providerOfEmulator } from '../support/sandbox-account.ts';
+import { accountFromEndpoint } from '../support/sandbox-account.ts';
 import { randomFile, tempDir } from '../support/temp.ts';
 
 // What `npm run sandbox` prints is enough to add a working account of every provider: the endpoint's
@@ -55,7 +60,7 @@ async function uploadOne(key: EmulatorKey, path: string): Promise<HistoryEntryVi
 
 describe('the sandbox printed by npm run sandbox', () => {
   for (const key of ['tencentIm', 'imFileApi', 'easemob', 's3', 'tus'] as const) {
-    it(`gives a working ${providerOfEmulator[key]} account: test connection passes and a file comes back identical`, async () => {
+    it(`gives a working ${emulatedProvider[key]} account: test connection passes and a file comes back identical`, async () => {
       const test = (await service.dispatch('accounts.test', {
         id: accounts.get(key)!.id,
       })) as CommandResponse<'accounts.test'>;

@@ -1,14 +1,5 @@
 import { providerCatalog } from '../../shared/catalog.ts';
-import type { EmulatorKey } from '../../main/sandbox/sandbox.ts';
-
-export const providerOfEmulator: Record<EmulatorKey, string> = {
-  tencentIm: 'tencent-im',
-  imFileApi: 'im-file-api',
-  easemob: 'easemob',
-  oppoPush: 'oppo-push',
-  s3: 's3',
-  tus: 'tus',
-};
+import { emulatedProvider, type EmulatorKey } from '../../main/sandbox/sandbox.ts';
 
 /**
  * An `accounts.add` request from what the sandbox prints for one emulator: its keys are the catalog's
@@ -20,7 +11,7 @@ export function accountFromEndpoint(
   endpoint: Record<string, unknown>,
   more: Record<string, string> = {},
 ): { providerId: string; name: string; fields: Record<string, string>; secrets: Record<string, string> } {
-  const providerId = providerOfEmulator[key];
+  const providerId = emulatedProvider[key];
   const entry = providerCatalog.find((provider) => provider.id === providerId);
   if (!entry) throw new Error(`no catalog entry for ${providerId}`);
   const fields: Record<string, string> = { ...more };

@@ -7,6 +7,8 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 
+export { prng } from './prng.ts';
+
 const childScript = resolve(import.meta.dirname, 'upload-child.ts');
 
 export interface ChildEndpoint {
@@ -33,18 +35,6 @@ export interface ChildResult {
   peakRssBytes: number;
   /** From the uploads.add call to idle: what the user waits for (hashing included). */
   uploadMs: number;
-}
-
-/** A seeded PRNG (mulberry32), so a failing run can be replayed from the printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A file of non-repeating bytes, written in 1 MiB blocks without holding it in memory; returns its SHA-256. */
