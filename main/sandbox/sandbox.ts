@@ -38,6 +38,8 @@ export interface Sandbox {
   readonly endpoints: SandboxEndpoints;
   /** The Tencent emulator, when it runs: it backs the app's built-in Sandbox account. */
   readonly tencentIm: PicUpEmulator | undefined;
+  /** Every running emulator itself, for tests that inject faults or count bytes (cast to its type). */
+  readonly instances: Partial<Record<EmulatorKey, unknown>>;
   close(): Promise<void>;
 }
 
@@ -194,6 +196,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return {
       dataDir,
       tencentIm: started.get('tencentIm')?.instance as PicUpEmulator | undefined,
+      instances: Object.fromEntries([...started].map(([key, emulator]) => [key, emulator.instance])),
       endpoints: Object.fromEntries([...started].map(([key, emulator]) => [key, emulator.endpoint])),
       close() {
         closed ??= (async () => {
