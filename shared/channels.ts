@@ -10,6 +10,7 @@ export const commandNames = [
   'accounts.test',
   'vault.status',
   'uploads.add',
+  'uploads.stage',
   'uploads.list',
   'uploads.pause',
   'uploads.resume',
@@ -34,6 +35,8 @@ export const eventNames = [
   'history.removed',
   'settings.changed',
   'notice',
+  'app.navigate',
+  'app.openFiles',
 ] as const;
 export type EventName = (typeof eventNames)[number];
 

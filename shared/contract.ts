@@ -12,6 +12,9 @@ import { settingsPatchSchema, settingsSchema } from './settings.ts';
 /** Paths come from drops and pickers; bound them so a hostile or broken caller cannot flood the main side. */
 const pathSchema = z.string().min(1).max(4096);
 
+/** Most bytes `uploads.stage` takes (50 MiB): enough for any screenshot, small enough for one IPC message. */
+export const maxStagedBytes = 50 * 1024 * 1024;
+
 const accountIdSchema = z.string().min(1).max(200);
 const fieldKeySchema = z.string().max(100);
 const secretValueSchema = z.string().max(16_384);
@@ -34,7 +37,8 @@ const historyFilterSchema = z.object({
 
 export const noticeSchema = z.object({
   id: z.string(),
-  kind: z.enum(['database-restored', 'database-reset']),
+  /** local-api-unavailable: the PicGo-compatible upload API could not listen (its port is taken). */
+  kind: z.enum(['database-restored', 'database-reset', 'local-api-unavailable']),
   message: z.string(),
   createdAt: z.number(),
 });
@@ -112,6 +116,23 @@ export const commandSchemas = {
       .strict(),
     response: z.object({ taskIds: z.array(z.string()) }),
   },
+  /**
+   * Bytes with no file behind them (a pasted image) become a file in the staging folder, so that
+   * `uploads.add` can take its path like any other. Bounded: a paste is a screenshot, not a video.
+   */
+  'uploads.stage': {
+    request: z
+      .object({
+        name: z.string().trim().min(1).max(255),
+        bytesBase64: z
+          .string()
+          .min(1)
+          .max(Math.ceil(maxStagedBytes / 3) * 4)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+      })
+      .strict(),
+    response: z.object({ path: z.string() }),
+  },
   'uploads.list': {
     request: z.object({}).strict(),
     response: z.array(taskViewSchema),
@@ -179,6 +200,17 @@ export const eventSchemas = {
   'history.removed': z.object({ ids: z.array(z.string()) }),
   'settings.changed': z.object({ settings: settingsSchema }),
   notice: noticeSchema,
+  /**
+   * Electron only, sent by main/electron (not the service): show this view, because the user clicked a
+   * notification ("uploaded" → history, "failed" → queue) or the tray.
+   */
+  'app.navigate': z.object({ view: z.enum(['queue', 'history', 'accounts', 'settings']) }),
+  /**
+   * Electron only: files opened with Ferry (command line, second instance, macOS open-file, drop on
+   * the tray icon) while no usable default account is set. Main has checked that each exists and is a
+   * file or folder; the window asks which account they go to and calls uploads.add.
+   */
+  'app.openFiles': z.object({ paths: z.array(pathSchema).min(1).max(10_000) }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 type Commands = typeof commandSchemas;

@@ -3,12 +3,17 @@ import { join } from 'node:path';
 import type { FerryService, ServiceOptions } from '../service.ts';
 import { appScheme } from './app-origin.ts';
 import { appSchemePrivileges, createAppProtocolHandler } from './app-protocol.ts';
-import { wireIpc } from './ipc.ts';
+import { deliverEvent, wireIpc } from './ipc.ts';
 import { createMainWindow, type BrowserWindowConstructor } from './main-window.ts';
 import { createElectronCipher, type SafeStorageLike } from './safe-storage-cipher.ts';
+import { DesktopIntegration, type DesktopElectron } from './desktop.ts';
+import { candidatePaths, existingPaths, leadingArgCount } from './launch-paths.ts';
+import type { ProgressBarState } from './power.ts';
+import { RendererMailbox, type AppView } from './renderer-mailbox.ts';
 import { installPermissionPolicy } from './permissions.ts';
 import { createSenderCheck } from './trusted-sender.ts';
-import { guardWebContents } from './web-contents-guard.ts';
+import { createHistoryLinkCheck } from './ferry-links.ts';
+import { createExternalLinkOpener, guardWebContents } from './web-contents-guard.ts';
 import { createWindowRegistry } from './window-registry.ts';
 
 /** The Electron modules the application uses, passed in so the lifecycle is testable without Electron. */
@@ -22,6 +27,8 @@ export interface ElectronModules {
   shell: Pick<Shell, 'openExternal'>;
   /** Encrypts the vault's secrets with the OS keychain; usable only after `ready`. */
   safeStorage: SafeStorageLike;
+  /** Tray, notifications, clipboard, power blocker: without them Ferry runs with its window only. */
+  desktop?: DesktopElectron;
 }
 
 export interface ApplicationOptions {
@@ -35,6 +42,20 @@ export interface ApplicationOptions {
   log?: Pick<Console, 'warn' | 'error'>;
   /** How long quitting waits for the service to close (journal flush, database) before giving up. */
   closeTimeoutMs?: number;
+  /** The folder with the tray icons (resources/tray); without it there is no tray icon. */
+  trayIconDir?: string;
+  /** This start's command line (process.argv): files named on it are uploaded. Default: none. */
+  argv?: readonly string[];
+  /** process.defaultApp: in development argv also carries the app's folder, which is no file to upload. */
+  defaultApp?: boolean;
+  /** Where relative paths of this start's command line are resolved. Default: process.cwd(). */
+  workingDirectory?: string;
+}
+
+/** Paths named by one start of Ferry, not yet checked, and where relative ones are resolved. */
+interface Launch {
+  candidates: string[];
+  workingDirectory: string;
 }
 
 /**
@@ -50,12 +71,24 @@ export class Application {
   #disposeIpc: (() => void) | null = null;
   #ready: Promise<void> | null = null;
   #shutdown: 'running' | 'closing' | 'closed' = 'running';
+  #desktop: DesktopIntegration | null = null;
+  /** Set once quitting starts, so closing the window really closes it instead of hiding it in the tray. */
+  #quitting = false;
+  /** Command lines and macOS open-file paths that arrived before the service was ready. */
+  readonly #launches: Launch[] = [];
+  readonly #mailbox = new RendererMailbox((event) =>
+    deliverEvent(this.#windows.list(), event, this.#options.log),
+  );
 
   constructor(options: ApplicationOptions) {
     this.#options = options;
   }
 
-  readonly #openExternal = (url: string): Promise<void> => this.#options.electron.shell.openExternal(url);
+  /** Links leave the app for the browser only when they are web links Ferry produced (in its history). */
+  readonly #openExternal = createExternalLinkOpener(
+    (url) => this.#options.electron.shell.openExternal(url),
+    (url) => (this.#service === null ? Promise.resolve(false) : createHistoryLinkCheck(this.#service)(url)),
+  );
 
   start(): void {
     const { app, protocol } = this.#options.electron;
@@ -68,14 +101,27 @@ export class Application {
       return;
     }
 
-    app.on('second-instance', () => this.#showMainWindow());
+    // A second start shows this one's window and hands over the files named on its command line.
+    app.on('second-instance', (_event, argv, workingDirectory) => {
+      this.#showMainWindow();
+      this.#launch(argv, workingDirectory, leadingArgCount(this.#options.defaultApp));
+    });
+    // macOS: files dropped on the dock icon or opened with Ferry. Registered before ready, as the
+    // files that launch the app arrive before it.
+    app.on('open-file', (event, path) => {
+      event.preventDefault();
+      this.#launch([path], '/', 0);
+    });
+    app.on('before-quit', () => {
+      this.#quitting = true;
+    });
     app.on('web-contents-created', (_event, contents) => guardWebContents(contents, this.#openExternal));
     app.on('window-all-closed', () => {
       // macOS apps stay alive without windows; uploads keep running and the dock icon reopens one.
-      if ((this.#options.platform ?? process.platform) !== 'darwin') app.quit();
+      if (this.#platform !== 'darwin') app.quit();
     });
     app.on('activate', () => {
-      if (this.#service !== null && this.#mainWindow === null) this.#createMainWindow();
+      if (this.#service !== null) this.#showMainWindow();
     });
     app.on('will-quit', (event) => {
       if (this.#shutdown === 'closed') return;
@@ -113,7 +159,7 @@ export class Application {
       const dataDir = app.getPath('userData');
       const cipher = createElectronCipher({
         safeStorage: this.#options.electron.safeStorage,
-        platform: this.#options.platform ?? process.platform,
+        platform: this.#platform,
         keyFile: join(dataDir, 'vault.key'),
       });
       const service = await this.#options.createService({ dataDir, cipher });
@@ -122,15 +168,94 @@ export class Application {
       if (this.#shutdown !== 'running') return;
       this.#disposeIpc = wireIpc({
         ipcMain,
-        service,
+        service: {
+          // Commands come only from trusted senders; the first one shows the window has subscribed.
+          dispatch: (name, request) => {
+            this.#mailbox.windowListening();
+            return service.dispatch(name, request);
+          },
+          subscribe: (listener) => service.subscribe(listener),
+        },
         isTrustedSender: createSenderCheck((id) => this.#windows.has(id)),
         eventTargets: () => this.#windows.list(),
         log: this.#options.log,
       });
       this.#createMainWindow();
+      this.#startDesktop(service);
     } catch (error) {
       this.#fail(error);
     }
+  }
+
+  #startDesktop(service: FerryService): void {
+    const { electron, trayIconDir, argv = [], workingDirectory = process.cwd() } = this.#options;
+    if (electron.desktop !== undefined) {
+      this.#desktop = new DesktopIntegration({
+        service,
+        electron: electron.desktop,
+        iconDir: trayIconDir ?? null,
+        platform: this.#platform,
+        log: this.#options.log,
+        shell: {
+          showWindow: (view) => this.#showMainWindow(view),
+          openFilesInWindow: (paths) => {
+            this.#showMainWindow();
+            this.#mailbox.openFiles(paths);
+          },
+          isWindowFocused: () => this.#liveWindow()?.isFocused() ?? false,
+          setProgressBar: (state) => this.#setProgressBar(state),
+          setDockBadge: (text) => this.#options.electron.app.dock?.setBadge(text),
+          quit: () => this.#options.electron.app.quit(),
+        },
+      });
+      void this.#desktop.start();
+    }
+    // This start's own command line first, then whatever came while the service was starting.
+    this.#launches.unshift({
+      candidates: candidatePaths(argv, leadingArgCount(this.#options.defaultApp)),
+      workingDirectory,
+    });
+    for (const launch of this.#launches.splice(0)) void this.#openLaunch(launch);
+  }
+
+  /** Files named by a start of Ferry: opened now, or once the service is ready. */
+  #launch(argv: readonly string[], workingDirectory: string, leading: number): void {
+    const launch = { candidates: candidatePaths(argv, leading), workingDirectory };
+    if (launch.candidates.length === 0) return;
+    if (this.#service === null || this.#shutdown !== 'running') this.#launches.push(launch);
+    else void this.#openLaunch(launch);
+  }
+
+  async #openLaunch(launch: Launch): Promise<void> {
+    if (launch.candidates.length === 0) return;
+    try {
+      const paths = await existingPaths(launch.candidates, launch.workingDirectory);
+      if (paths.length === 0 || this.#shutdown !== 'running') return;
+      if (this.#desktop !== null) {
+        await this.#desktop.openPaths(paths);
+      } else {
+        this.#showMainWindow();
+        this.#mailbox.openFiles(paths);
+      }
+    } catch (error) {
+      (this.#options.log ?? console).error('Could not open the files Ferry was started with', error);
+    }
+  }
+
+  get #platform(): NodeJS.Platform {
+    return this.#options.platform ?? process.platform;
+  }
+
+  #liveWindow(): BrowserWindow | null {
+    const window = this.#mainWindow;
+    return window === null || window.isDestroyed() ? null : window;
+  }
+
+  #setProgressBar(state: ProgressBarState): void {
+    const window = this.#liveWindow();
+    if (window === null) return;
+    if (state.mode === 'none') window.setProgressBar(-1);
+    else window.setProgressBar(state.progress, { mode: state.mode });
   }
 
   #createMainWindow(): void {
@@ -142,17 +267,34 @@ export class Application {
     });
     this.#windows.add(window.webContents);
     this.#mainWindow = window;
+    this.#mailbox.windowCreated();
+    window.on('close', (event) => {
+      // Minimize to tray: closing hides the window and uploads go on. Only with a tray icon to come
+      // back through, and never while quitting (the tray's Quit, the OS logging out).
+      if (this.#quitting || this.#desktop?.hasTray !== true) return;
+      if (this.#service?.settings().minimizeToTray !== true) return;
+      event.preventDefault();
+      window.hide();
+    });
     window.on('closed', () => {
       if (this.#mainWindow === window) this.#mainWindow = null;
     });
   }
 
-  #showMainWindow(): void {
-    const window = this.#mainWindow;
-    if (window === null || window.isDestroyed()) return;
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
+  /** Bring the main window forward (creating it again if it was closed), on `view` if given. */
+  #showMainWindow(view?: AppView): void {
+    let window = this.#liveWindow();
+    if (window === null) {
+      if (this.#service === null || this.#shutdown !== 'running') return;
+      // Shown by createMainWindow once painted.
+      this.#createMainWindow();
+      window = this.#liveWindow();
+    } else {
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+    }
+    if (window !== null && view !== undefined) this.#mailbox.navigate(view);
   }
 
   /** Bounded: a service that never finishes closing (or starting) must not keep the app from quitting. */
@@ -177,6 +319,8 @@ export class Application {
   async #closeService(): Promise<void> {
     // Wait for a ready sequence still in flight, so a service it is creating gets closed too.
     await this.ready;
+    this.#desktop?.dispose();
+    this.#desktop = null;
     this.#disposeIpc?.();
     this.#disposeIpc = null;
     const service = this.#service;

@@ -46,6 +46,27 @@ function checkSender(isTrustedSender: (event: SenderEvent) => boolean, event: Se
 }
 
 /**
+ * Send one event to the app's windows: the service's events (wireIpc) and main's own (`app.navigate`,
+ * `app.openFiles`, see renderer-mailbox.ts) take this same path.
+ */
+export function deliverEvent(
+  targets: Iterable<EventRecipient>,
+  event: FerryEvent,
+  log: Pick<Console, 'error'> = console,
+): void {
+  for (const target of targets) {
+    try {
+      // A window that somehow left the app origin must not receive the user's data.
+      if (target.isDestroyed() || !isAppUrl(target.getURL())) continue;
+      target.send(eventChannel, event);
+    } catch (error) {
+      // One window failing must not stop delivery to the others nor break the service's emitter.
+      log.error('Could not deliver an event to a window', error);
+    }
+  }
+}
+
+/**
  * Connect every contract command to the service over `ipcMain.handle`, behind the sender check, and
  * forward the service's events to the app's windows. Returns the undo, so a test (or a future
  * restart of the service) leaves no handler or subscription behind.
@@ -80,18 +101,7 @@ export function wireIpc(options: WireIpcOptions): () => void {
     return channel;
   });
 
-  const unsubscribe = service.subscribe((event: FerryEvent) => {
-    for (const target of eventTargets()) {
-      try {
-        // A window that somehow left the app origin must not receive the user's data.
-        if (target.isDestroyed() || !isAppUrl(target.getURL())) continue;
-        target.send(eventChannel, event);
-      } catch (error) {
-        // One window failing must not stop delivery to the others nor break the service's emitter.
-        log.error('Could not deliver an event to a window', error);
-      }
-    }
-  });
+  const unsubscribe = service.subscribe((event: FerryEvent) => deliverEvent(eventTargets(), event, log));
 
   let disposed = false;
   return () => {

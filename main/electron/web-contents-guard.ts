@@ -20,6 +20,28 @@ export function isExternalWebLink(url: string): boolean {
   );
 }
 
+/** Whether Ferry produced `url` (a link in its history): asked before any link leaves the app. */
+export type IsFerryLink = (url: string) => Promise<boolean>;
+
+/**
+ * The app's `openExternal`: only http(s) links without credentials, and only links Ferry produced. A
+ * page that was tricked into opening a link (injected markup, a crafted file name) cannot make the
+ * system browser visit an address of its choosing. Rejects, with the reason, when it opens nothing.
+ */
+export function createExternalLinkOpener(openExternal: OpenExternal, isFerryLink: IsFerryLink): OpenExternal {
+  return async (url) => {
+    if (!isExternalWebLink(url)) throw new Error('Only http and https links are opened in the browser.');
+    let known: boolean;
+    try {
+      known = await isFerryLink(url);
+    } catch {
+      known = false;
+    }
+    if (!known) throw new Error('Only links that Ferry produced are opened in the browser.');
+    await openExternal(url);
+  };
+}
+
 /**
  * The one place that decides what a `window.open` or `target=_blank` link does: never a window inside
  * the app (it would run with our preload); a web link such as a download link in the history opens in

@@ -129,3 +129,50 @@ describe('createAppProtocolHandler', () => {
     expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 });
+
+describe('createAppProtocolHandler: the thumbnails route', () => {
+  const key = 'ab'.repeat(32);
+
+  function thumbnailHandler() {
+    const asked: string[] = [];
+    const handler = createAppProtocolHandler(root, (requested) => {
+      asked.push(requested);
+      return requested === key ? join(base, 'secret.txt') : null;
+    });
+    return { handler, asked };
+  }
+
+  it('serves the file the service names for a well-formed key', async () => {
+    const { handler, asked } = thumbnailHandler();
+    const response = await handler(new Request(`app://ferry/thumbnails/${key}.webp`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(contentSecurityPolicy());
+    expect(asked).toEqual([key]);
+  });
+
+  it('answers 404 for a well-formed key the service does not know', async () => {
+    const { handler } = thumbnailHandler();
+    const response = await handler(new Request(`app://ferry/thumbnails/${'cd'.repeat(32)}.webp`));
+    expect(response.status).toBe(404);
+  });
+
+  it.each([
+    ['a short key', `app://ferry/thumbnails/${key.slice(2)}.webp`],
+    ['an upper-case key', `app://ferry/thumbnails/${key.toUpperCase()}.webp`],
+    ['a key that is not hex', `app://ferry/thumbnails/${'zz'.repeat(32)}.webp`],
+    ['another extension', `app://ferry/thumbnails/${key}.png`],
+    ['a traversal in place of the key', 'app://ferry/thumbnails/../../secret.txt'],
+    ['an encoded traversal', 'app://ferry/thumbnails/%2e%2e%2f%2e%2e%2fsecret.txt'],
+    ['a double-encoded traversal', 'app://ferry/thumbnails/%252e%252e%252fsecret.txt'],
+    ['a backslash traversal', 'app://ferry/thumbnails\\..\\..\\secret.txt'],
+    ['an encoded backslash', `app://ferry/thumbnails/..%5c${key}.webp`],
+    ['a NUL after the key', `app://ferry/thumbnails/${key}.webp%00.png`],
+    ['a sub-folder', `app://ferry/thumbnails/x/${key}.webp`],
+  ])('refuses %s without asking the service', async (_what, url) => {
+    const { handler, asked } = thumbnailHandler();
+    const response = await handler(new Request(url));
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('credentials');
+    expect(asked).toEqual([]);
+  });
+});

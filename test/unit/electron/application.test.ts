@@ -1,10 +1,15 @@
 import { EventEmitter } from 'node:events';
-import { defaultSettings } from '../../../shared/settings.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultSettings, type Settings } from '../../../shared/settings.ts';
+import type { FerryEvent } from '../../../shared/contract.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { commandChannel, commandNames } from '../../../shared/channels.ts';
 import type { FerryService, ServiceOptions } from '../../../main/service.ts';
 import { Application, type ElectronModules } from '../../../main/electron/application.ts';
 import { FakeIpcMain, FakeSafeStorage, FakeWebContents, fakeInvokeEvent, silentLog } from './fakes.ts';
+import { fakeDesktopElectron, FakeNotification, FakeTray, task } from './desktop-fakes.ts';
 
 /** Everything the Application touches, faked and recording one shared call log for order checks. */
 function fakeElectron(options: { gotLock?: boolean } = {}) {
@@ -40,7 +45,10 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
     readonly show = vi.fn();
     readonly focus = vi.fn();
     readonly restore = vi.fn();
+    readonly hide = vi.fn();
+    readonly setProgressBar = vi.fn();
     minimized = false;
+    focused = false;
     constructor(options: unknown) {
       super();
       this.options = options;
@@ -52,6 +60,9 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
     }
     isMinimized() {
       return this.minimized;
+    }
+    isFocused() {
+      return this.focused;
     }
   }
 
@@ -96,14 +107,25 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
   return { modules, app, protocol, session, ipcMain, dialog, windows, calls, resolveReady };
 }
 
-function fakeService(calls: string[]) {
+function fakeService(calls: string[], settings: Settings = defaultSettings) {
+  const listeners = new Set<(event: FerryEvent) => void>();
   const service = {
-    dispatch: vi.fn(async () => []),
-    subscribe: vi.fn(() => () => undefined),
+    dispatch: vi.fn(async (name: unknown): Promise<unknown> => {
+      if (name === 'history.list') return { entries: [], nextCursor: null };
+      if (name === 'uploads.add') return { taskIds: ['t'] };
+      return [];
+    }),
+    subscribe: vi.fn((listener: (event: FerryEvent) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    }),
+    emit: (event: FerryEvent) => {
+      for (const listener of listeners) listener(event);
+    },
     stagingDir: '/tmp/staging',
     idle: async () => undefined,
     thumbnailPath: () => null,
-    settings: () => defaultSettings,
+    settings: () => settings,
     close: vi.fn(async () => {
       calls.push('service.close');
     }),
@@ -116,10 +138,17 @@ function start(
     gotLock?: boolean;
     platform?: NodeJS.Platform;
     createService?: (o: ServiceOptions) => Promise<FerryService>;
+    /** Also pass the (mocked) tray, notification and power-blocker modules. */
+    desktop?: boolean;
+    settings?: Partial<Settings>;
+    argv?: string[];
+    workingDirectory?: string;
   } = {},
 ) {
   const electron = fakeElectron(options);
-  const service = fakeService(electron.calls);
+  const desktop = fakeDesktopElectron();
+  if (options.desktop === true) electron.modules.desktop = desktop.modules;
+  const service = fakeService(electron.calls, { ...defaultSettings, ...options.settings });
   const createService =
     options.createService ??
     vi.fn(async (serviceOptions: ServiceOptions) => {
@@ -134,9 +163,12 @@ function start(
     platform: options.platform ?? 'linux',
     log: silentLog,
     closeTimeoutMs: 50,
+    trayIconDir: '/opt/ferry/resources/tray',
+    argv: options.argv,
+    workingDirectory: options.workingDirectory,
   });
   application.start();
-  return { ...electron, service, createService, application };
+  return { ...electron, desktop, service, createService, application };
 }
 
 async function startReady(options: Parameters<typeof start>[0] = {}) {
@@ -267,5 +299,141 @@ describe('Application (fake Electron modules: Electron binary unavailable)', () 
     expect(dialog.showErrorBox).toHaveBeenCalledWith('Ferry could not start', 'database is locked');
     expect(app.exit).toHaveBeenCalledWith(1);
     expect(windows).toHaveLength(0);
+  });
+});
+
+describe('Application desktop integration (fake Electron modules: Electron binary unavailable)', () => {
+  /** What the renderer would see on its event channel. */
+  function eventsSentTo(contents: FakeWebContents): unknown[] {
+    return contents.sent
+      .filter((message) => message.channel === 'ferry:event')
+      .map((message) => message.args[0]);
+  }
+
+  async function rendererListens(ipcMain: FakeIpcMain, contents: FakeWebContents): Promise<void> {
+    await ipcMain.invoke(commandChannel('uploads.list'), fakeInvokeEvent(contents), {});
+  }
+
+  function tempFiles(...names: string[]): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-app-'));
+    for (const name of names) writeFileSync(join(dir, name), name);
+    return dir;
+  }
+
+  it('puts up a tray icon from the folder it is given', async () => {
+    await startReady({ desktop: true });
+    expect(FakeTray.instances).toHaveLength(1);
+    expect(FakeTray.instances[0]!.image).toEqual({ path: '/opt/ferry/resources/tray/tray.png' });
+  });
+
+  it('hides the window in the tray on close when minimizeToTray, and really closes when quitting', async () => {
+    const { windows, app } = await startReady({ desktop: true });
+    const window = windows[0]!;
+    const close = { preventDefault: vi.fn() };
+    window.emit('close', close);
+    expect(close.preventDefault).toHaveBeenCalled();
+    expect(window.hide).toHaveBeenCalled();
+
+    app.emit('before-quit');
+    const closeWhileQuitting = { preventDefault: vi.fn() };
+    window.emit('close', closeWhileQuitting);
+    expect(closeWhileQuitting.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('closes the window when minimizeToTray is off, or there is no tray to come back through', async () => {
+    const off = await startReady({ desktop: true, settings: { minimizeToTray: false } });
+    const close = { preventDefault: vi.fn() };
+    off.windows[0]!.emit('close', close);
+    expect(close.preventDefault).not.toHaveBeenCalled();
+
+    const noTray = await startReady();
+    const again = { preventDefault: vi.fn() };
+    noTray.windows[0]!.emit('close', again);
+    expect(again.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('enqueues files named on the command line or by a second instance to the default account', async () => {
+    const dir = tempFiles('a.png', 'b.png');
+    const { service, app } = await startReady({
+      desktop: true,
+      settings: { defaultAccountId: 'acc-1' },
+      argv: ['/opt/Ferry/ferry', '--no-sandbox', 'a.png', 'missing.png'],
+      workingDirectory: dir,
+    });
+    await vi.waitFor(() =>
+      expect(service.dispatch).toHaveBeenCalledWith('uploads.add', {
+        paths: [join(dir, 'a.png')],
+        accountId: 'acc-1',
+      }),
+    );
+
+    app.emit('second-instance', {}, ['/opt/Ferry/ferry', '--original-process-start-time=1', 'b.png'], dir);
+    await vi.waitFor(() =>
+      expect(service.dispatch).toHaveBeenCalledWith('uploads.add', {
+        paths: [join(dir, 'b.png')],
+        accountId: 'acc-1',
+      }),
+    );
+    // A second instance with nothing to open only shows the window.
+    vi.mocked(service.dispatch).mockClear();
+    app.emit('second-instance', {}, ['/opt/Ferry/ferry'], dir);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(service.dispatch).not.toHaveBeenCalledWith('uploads.add', expect.anything());
+  });
+
+  it('hands files opened before ready (macOS open-file) to the window once it listens, with no default account', async () => {
+    const dir = tempFiles('c.png');
+    const started = start({ desktop: true, platform: 'darwin' });
+    const openFile = { preventDefault: vi.fn() };
+    started.app.emit('open-file', openFile, join(dir, 'c.png'));
+    expect(openFile.preventDefault).toHaveBeenCalled();
+    started.resolveReady();
+    await started.application.ready;
+    const contents = started.windows[0]!.webContents;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The renderer has not subscribed yet: nothing is sent into the void.
+    expect(eventsSentTo(contents)).toEqual([]);
+    await rendererListens(started.ipcMain, contents);
+    expect(eventsSentTo(contents)).toEqual([
+      { name: 'app.openFiles', payload: { paths: [join(dir, 'c.png')] } },
+    ]);
+    expect(started.service.dispatch).not.toHaveBeenCalledWith('uploads.add', expect.anything());
+  });
+
+  it('notifies a finished batch; the click shows the window on the history view', async () => {
+    const { service, windows, ipcMain } = await startReady({ desktop: true });
+    const window = windows[0]!;
+    await rendererListens(ipcMain, window.webContents);
+    const a = task();
+    service.emit({ name: 'tasks.changed', payload: { tasks: [a] } });
+    service.emit({ name: 'tasks.changed', payload: { tasks: [{ ...a, state: 'done', updatedAt: 2 }] } });
+    expect(FakeNotification.instances.map((n) => n.title)).toEqual(['1 file uploaded']);
+    FakeNotification.instances[0]!.emit('click');
+    expect(window.show).toHaveBeenCalled();
+    expect(eventsSentTo(window.webContents)).toContainEqual({
+      name: 'app.navigate',
+      payload: { view: 'history' },
+    });
+    // The taskbar progress is cleared once the queue is idle.
+    expect(window.setProgressBar).toHaveBeenLastCalledWith(-1);
+  });
+
+  it('does not notify while the window has the focus', async () => {
+    const { service, windows } = await startReady({ desktop: true });
+    windows[0]!.focused = true;
+    const a = task();
+    service.emit({ name: 'tasks.changed', payload: { tasks: [a] } });
+    service.emit({ name: 'tasks.changed', payload: { tasks: [{ ...a, state: 'done', updatedAt: 2 }] } });
+    expect(FakeNotification.instances).toHaveLength(0);
+  });
+
+  it('takes the tray down and releases the power blocker when quitting', async () => {
+    const { service, app, desktop } = await startReady({ desktop: true });
+    service.emit({ name: 'tasks.changed', payload: { tasks: [task({ state: 'uploading' })] } });
+    await vi.waitFor(() => expect(desktop.powerSaveBlocker.active.size).toBe(1));
+    app.emit('will-quit', { preventDefault: vi.fn() });
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalled());
+    expect(FakeTray.instances[0]!.destroyed).toBe(true);
+    expect(desktop.powerSaveBlocker.active.size).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
   const handlers: CommandHandlers = {
     'accounts.list': async () => [],
     'uploads.add': async (request) => ({ taskIds: request.paths.map((_, index) => `task-${index}`) }),
+    'uploads.stage': async () => ({ path: '/tmp/staging/pasted.png' }),
     'uploads.list': async () => [],
     'history.list': async () => ({ entries: [], nextCursor: null }),
     'accounts.add': async () => {
@@ -199,6 +200,27 @@ describe('wireIpc (fake ipcMain and WebContents: Electron binary unavailable)', 
     service.emit({ name: 'tasks.changed', payload: { tasks: [] } });
     expect(window.sent).toHaveLength(1);
     expect(second.sent).toHaveLength(1);
+  });
+
+  // Electron's checklist: "validate the sender of all IPC messages", for every channel the contract
+  // has, including ones added later (the list comes from shared/channels.ts).
+  describe.each(commandNames)('the %s channel', (name) => {
+    it.each([
+      [
+        'a forged frame on another origin',
+        (w: FakeWebContents) => fakeInvokeEvent(w, fakeFrame('https://evil.example/')),
+      ],
+      [
+        'a subframe of the app window',
+        (w: FakeWebContents) => fakeInvokeEvent(w, fakeFrame('app://ferry/index.html', w.mainFrame)),
+      ],
+      ['a window the app did not create', () => fakeInvokeEvent(new FakeWebContents())],
+    ])('refuses %s without reaching the service', async (_what, eventFor) => {
+      const { ipcMain, window, service } = setup();
+      const answer = await ipcMain.invoke(commandChannel(name), eventFor(window), {});
+      expect(answer).toEqual({ ok: false, error: { code: 'invalid-request', message: 'untrusted sender' } });
+      expect(service.dispatch).not.toHaveBeenCalled();
+    });
   });
 
   it('disposer removes every handler and the subscription', async () => {
