@@ -49,6 +49,46 @@ export function logDirOf(dataDir: string): string {
   return join(dataDir, 'logs');
 }
 
+/**
+ * pino-roll rolls over only between event-loop turns (after the stream drains), so a burst of lines
+ * within one turn (an error storm, a loop over 100,000 files) would all land in one file, far past
+ * its size and the log folder's cap. Lines arriving once the current file is full and before the
+ * roll has happened are dropped and counted; the next file starts with how many were lost.
+ */
+export function capFileSize(
+  roll: Awaited<ReturnType<typeof pinoRoll>>,
+  maxFileBytes: number,
+): DestinationStream {
+  let currentFile = roll.file;
+  let fileBytes = 0;
+  let dropped = 0;
+  return {
+    write(line: string) {
+      if (roll.file !== currentFile) {
+        currentFile = roll.file;
+        fileBytes = 0;
+        if (dropped > 0) {
+          const notice = JSON.stringify({
+            level: 40,
+            time: new Date().toISOString(),
+            pid: process.pid,
+            msg: `${dropped} log lines were dropped: they came faster than the log could rotate.`,
+          });
+          fileBytes += Buffer.byteLength(notice) + 1;
+          roll.write(`${notice}\n`);
+          dropped = 0;
+        }
+      }
+      if (fileBytes >= maxFileBytes) {
+        dropped++;
+        return;
+      }
+      fileBytes += Buffer.byteLength(line);
+      roll.write(line);
+    },
+  };
+}
+
 export async function createLogger(options: LoggerOptions = {}): Promise<FerryLogger> {
   const redactor = options.redactor ?? new SecretRedactor();
   const level = options.level ?? 'info';
@@ -77,7 +117,10 @@ export async function createLogger(options: LoggerOptions = {}): Promise<FerryLo
     process.stderr.write(`ferry: cannot write the log file: ${redactor.redactText(error.message)}\n`);
   });
 
-  const destinations: DestinationStream[] = [...(roll ? [roll] : []), ...(options.streams ?? [])];
+  const destinations: DestinationStream[] = [
+    ...(roll && file ? [capFileSize(roll, file.maxFileBytes ?? 5 * 1024 * 1024)] : []),
+    ...(options.streams ?? []),
+  ];
   const logger = pino(
     {
       level,

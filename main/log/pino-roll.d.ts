@@ -23,6 +23,8 @@ declare module 'pino-roll' {
     flush(callback?: (error?: Error) => void): void;
     end(): void;
     readonly destroyed: boolean;
+    /** The file being written; changes when a roll has reopened the next one. */
+    readonly file: string | null;
   }
 
   function pinoRoll(options: PinoRollOptions): Promise<RollStream>;

@@ -35,7 +35,9 @@ export interface LoadSharpOptions {
 /** The npm package holding sharp's WebAssembly build; its version must equal sharp's. */
 export const wasmSharpPackage = '@img/sharp-wasm32';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares a module-level `require` in the bundle, and a
+// second declaration makes out/main/index.js a SyntaxError.
+const requireHere = createRequire(import.meta.url);
 const thisRuntime: SharpRuntime = { platform: process.platform, electron: process.versions.electron };
 
 /**
@@ -54,7 +56,7 @@ export function preferredSharpBuild(runtime: SharpRuntime = thisRuntime): SharpB
 /** True when @img/sharp-wasm32 can be resolved from here (it is an optional, separately added package). */
 export function wasmSharpInstalled(): boolean {
   try {
-    require.resolve(`${wasmSharpPackage}/sharp.node`);
+    requireHere.resolve(`${wasmSharpPackage}/sharp.node`);
     return true;
   } catch {
     return false;
@@ -135,11 +137,11 @@ function loadBuild(build: SharpBuild): Promise<Sharp> {
  * require and then restored, so anyone else's `require('sharp')` still gets the usual instance.
  */
 async function loadWasmSharp(): Promise<Sharp> {
-  const binding: unknown = require(`${wasmSharpPackage}/sharp.node`);
-  const entry = require.resolve('sharp'); // .../sharp/dist/index.cjs
+  const binding: unknown = requireHere(`${wasmSharpPackage}/sharp.node`);
+  const entry = requireHere.resolve('sharp'); // .../sharp/dist/index.cjs
   const distDir = dirname(entry) + sep;
   const ownsFile = (file: string) => file.startsWith(distDir);
-  const cache = require.cache;
+  const cache = requireHere.cache;
   const saved = new Map<string, NodeJS.Module | undefined>();
   for (const file of Object.keys(cache)) {
     if (ownsFile(file)) {
@@ -154,7 +156,7 @@ async function loadWasmSharp(): Promise<Sharp> {
     loader.exports = binding;
     loader.loaded = true;
     cache[loaderFile] = loader;
-    return require(entry) as Sharp;
+    return requireHere(entry) as Sharp;
   } finally {
     for (const file of Object.keys(cache)) if (ownsFile(file)) delete cache[file];
     for (const [file, module] of saved) if (module !== undefined) cache[file] = module;
