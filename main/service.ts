@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import got from 'got';
-import type { CommandResponse, FerryEvent } from '../shared/contract.ts';
+import { maxStagedBytes, type CommandResponse, type FerryEvent } from '../shared/contract.ts';
 import type { ErrorView } from '../shared/errors.ts';
 import type { AccountView, TaskState } from '../shared/models.ts';
 import type { Settings } from '../shared/settings.ts';
@@ -19,6 +19,7 @@ import { openCheckedDatabase, type DatabaseRecovery, type SqliteDatabase } from 
 import { SettingsStore } from './store/settings-store.ts';
 import { createThumbnailer } from './thumbnails/thumbnailer.ts';
 import { Library } from './library.ts';
+import { safeFileName } from './web/staging.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { RetryPolicy } from './engine/retry-policy.ts';
 import { createKeyFileCipher } from './vault/key-file-cipher.ts';
@@ -29,6 +30,7 @@ import { HistoryStore } from './store/history-store.ts';
 import { TaskJournal } from './store/task-journal.ts';
 import { createLogger, logDirOf, type FerryLogger } from './log/logger.ts';
 import { scrubErrorView, secretScrubbingProvider } from './log/secret-scrub.ts';
+import { LocalApiController } from './local-api/local-api-controller.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */
 export interface FerryService {
@@ -66,6 +68,11 @@ export interface ServiceOptions {
   exportDir?: string;
   retryPolicy?: RetryPolicy;
   stallTimeoutMs?: number;
+  /**
+   * Run the PicGo-compatible local API when the settings enable it (default true). A one-shot CLI run
+   * passes false: an editor must not catch a server that vanishes with the command.
+   */
+  serveLocalApi?: boolean;
 }
 
 export const sandboxAccountId = 'sandbox';
@@ -484,6 +491,25 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
         throw error;
       }
     },
+    'uploads.stage': async ({ name, bytesBase64 }) => {
+      // The schema bounds the text; the decoded size is checked again (padding and stray characters).
+      const bytes = Buffer.from(bytesBase64, 'base64');
+      if (bytes.length === 0) {
+        throw new CommandError({ code: 'invalid-request', message: 'Nothing was pasted.' });
+      }
+      if (bytes.length > maxStagedBytes) {
+        throw new CommandError({
+          code: 'file-too-large',
+          message: `Pasted data can be at most ${maxStagedBytes / 1024 / 1024} MiB; this is ${bytes.length} bytes.`,
+        });
+      }
+      // Like the web shell's staging PUT: its own folder, a cleaned name, removed after the upload.
+      const folder = join(stagingDir, randomUUID());
+      await mkdir(folder, { recursive: true });
+      const path = join(folder, safeFileName(name));
+      await writeFile(path, bytes, { flag: 'wx' });
+      return { path };
+    },
     'uploads.list': async () => engine.list().filter((task) => task.state !== 'done'),
     'uploads.pause': async ({ taskIds }) => ({ taskIds: engine.pause(taskIds) }),
     'uploads.resume': async ({ taskIds }) => ({ taskIds: engine.resume(taskIds) }),
@@ -492,11 +518,18 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     'uploads.pauseAll': async () => ({ taskIds: engine.pauseAll() }),
     'uploads.resumeAll': async () => ({ taskIds: engine.resumeAll() }),
     ...library.handlers,
+    // Start notices, plus the local API's "could not listen" while that lasts.
+    'notices.list': async (request) => [
+      ...(await library.handlers['notices.list'](request)),
+      ...localApi.notices(),
+    ],
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => {
       const next = settings.update(patch);
       if (next.localApi.secret) redactor.register(next.localApi.secret);
       if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);
+      // Started, stopped or moved before the answer, so the caller sees the new state at once.
+      if (patch.localApi !== undefined && serveLocalApi) await localApi.apply(next.localApi);
       logger.info('settings changed', { keys: Object.keys(patch) });
       emit({ name: 'settings.changed', payload: { settings: next } });
       return next;
@@ -508,7 +541,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   const vaultStatus = vault.describe();
   logger.info('service started', { vault: { kind: vaultStatus.kind, secure: vaultStatus.secure } });
 
-  return {
+  const service: FerryService = {
     stagingDir,
     async dispatch(name, request) {
       try {
@@ -528,6 +561,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     thumbnailPath: (key) => library.thumbnailPath(key),
     settings: () => settings.get(),
     async close() {
+      await localApi.close(); // no editor request may start an upload after the engine stopped
       await engine.close();
       await library.close();
       listeners.clear();
@@ -539,4 +573,15 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       lock.release();
     },
   };
+
+  // The PicGo-compatible upload API for editors: wherever the service runs, and only when enabled.
+  const serveLocalApi = options.serveLocalApi ?? true;
+  const localApi = new LocalApiController({
+    service,
+    settings: () => settings.get(),
+    logger,
+    notify: (notice) => emit({ name: 'notice', payload: notice }),
+  });
+  if (serveLocalApi) await localApi.apply(settings.get().localApi);
+  return service;
 }

@@ -28,7 +28,12 @@ const usageCodes = new Set(['account-invalid', 'account-not-found', 'invalid-req
 
 async function openService(dataDir: string, concurrency?: number): Promise<FerryService> {
   try {
-    return await createService({ dataDir, ...(concurrency === undefined ? {} : { concurrency }) });
+    // A one-shot command never serves the local upload API, even when the app's settings enable it.
+    return await createService({
+      dataDir,
+      serveLocalApi: false,
+      ...(concurrency === undefined ? {} : { concurrency }),
+    });
   } catch (error) {
     if (error instanceof DataDirLockedError) throw new CliFailure(error.message);
     throw error;

@@ -1,0 +1,54 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * Who may talk to the local upload API. It listens on 127.0.0.1 only, but a web page in the user's
+ * browser can reach loopback too: a rebinding domain arrives with a foreign Host header, a plain
+ * cross-site fetch with a foreign Origin. Both are refused before the secret is even looked at.
+ */
+
+/** `127.0.0.1:<port>` or `localhost:<port>`: what a client that really meant this server sends. */
+export function isAllowedHost(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+const loopbackHostnames = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Editors' HTTP clients (Typora, Obsidian's requestUrl, PicGo plugins) send no Origin. A browser page
+ * always does; only one served from this machine's loopback is let through ("null", the Origin of
+ * sandboxed frames and file: pages, is not).
+ */
+export function isAllowedOrigin(origin: string | undefined): boolean {
+  if (origin === undefined) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && loopbackHostnames.has(url.hostname);
+}
+
+/**
+ * The key a request carries: the `x-ferry-key` header, else `Authorization: Bearer`, else `?key=`
+ * (PicGo's own server takes it in the query, so that is what editors configured for PicGo send).
+ */
+export function presentedKey(headers: IncomingHttpHeaders, url: URL): string | null {
+  const header = headers['x-ferry-key'];
+  if (typeof header === 'string') return header;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+  if (bearer !== undefined) return bearer;
+  return url.searchParams.get('key');
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * Constant-time comparison. Both sides are hashed first so that neither the time nor an early length
+ * check tells a guesser how long the secret is. An empty secret (the API has none yet) matches nothing.
+ */
+export function isSecretMatch(given: string | null, secret: string): boolean {
+  if (given === null || secret === '') return false;
+  return timingSafeEqual(digest(given), digest(secret));
+}
