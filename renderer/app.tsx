@@ -1,8 +1,25 @@
 import { AppHeader } from './components/app-header.tsx';
-import { DropPanel, DropZone } from './components/drop-zone.tsx';
-import { HistoryList } from './components/history-list.tsx';
-import { QueueList } from './components/queue-list.tsx';
+import { DropZone } from './components/drop-zone.tsx';
 import { StatusBanners } from './components/status-banners.tsx';
+import { useAppState } from './state/app-context.tsx';
+import { AccountsView } from './views/accounts/accounts-view.tsx';
+import { HistoryView } from './views/history/history-view.tsx';
+import { QueueView } from './views/queue/queue-view.tsx';
+import { SettingsView } from './views/settings/settings-view.tsx';
+
+function CurrentView() {
+  const view = useAppState((state) => state.view);
+  switch (view) {
+    case 'queue':
+      return <QueueView />;
+    case 'history':
+      return <HistoryView />;
+    case 'accounts':
+      return <AccountsView />;
+    case 'settings':
+      return <SettingsView />;
+  }
+}
 
 export function App() {
   return (
@@ -10,9 +27,7 @@ export function App() {
       <AppHeader />
       <main className="app-main">
         <StatusBanners />
-        <DropPanel />
-        <QueueList />
-        <HistoryList />
+        <CurrentView />
       </main>
     </DropZone>
   );

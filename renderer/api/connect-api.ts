@@ -17,10 +17,8 @@ export type ConnectResult = { ok: true; connection: Connection } | { ok: false; 
 export function connectApi(): ConnectResult {
   const bridge = window.ferry;
   if (bridge !== undefined) {
-    return {
-      ok: true,
-      connection: { api: createElectronApi(bridge), intake: createElectronFileIntake(bridge), status: null },
-    };
+    const api = createElectronApi(bridge);
+    return { ok: true, connection: { api, intake: createElectronFileIntake(bridge, api), status: null } };
   }
   const token = takeWebToken();
   if (token === null) return { ok: false, reason: 'missing-token' };

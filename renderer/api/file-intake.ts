@@ -1,3 +1,4 @@
+import { maxStagedBytes, type FerryApi } from '../../shared/contract.ts';
 import { errorViewSchema } from '../../shared/models.ts';
 import { stagingPath, stagingResponseSchema } from '../../shared/web-protocol.ts';
 import { CommandFailure } from '../models/error-message.ts';
@@ -5,27 +6,38 @@ import type { FerryBridge } from './electron-bridge.ts';
 
 /** How a dropped or picked `File` becomes a path that `uploads.add` can take. */
 export interface FileIntake {
-  /**
-   * Whether folders go to the main side as paths. Electron can name a dropped folder's path and lets
-   * the main side decide; the web shell can only stream file bytes, so it must refuse folders itself.
-   */
-  readonly passesFolders: boolean;
   /** Whether `pathFor` moves bytes (and can take a while), so the UI shows the file while it waits. */
   readonly copiesBytes: boolean;
   pathFor(file: File): Promise<string>;
 }
 
-/** Electron: the file is already on disk; the preload knows its path. */
-export function createElectronFileIntake(bridge: FerryBridge): FileIntake {
+/** Base64 in slices: a spread of 50 MB into String.fromCharCode would overflow the call stack. */
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let start = 0; start < bytes.length; start += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * Electron: a dropped or picked file is already on disk and the preload knows its path. A pasted
+ * image has no path, so its bytes go to the main side (`uploads.stage`), bounded like the contract.
+ */
+export function createElectronFileIntake(bridge: FerryBridge, api: FerryApi): FileIntake {
   return {
-    passesFolders: true,
     copiesBytes: false,
     pathFor: async (file) => {
       const path = bridge.pathForFile(file);
-      if (path === '') {
-        throw new CommandFailure({ code: 'file-unreadable', message: 'This item is not a file on disk.' });
+      if (path !== '') return path;
+      if (file.size === 0 || file.size > maxStagedBytes) {
+        throw new CommandFailure({
+          code: 'file-too-large',
+          message: `Pasted data must be 1 byte to ${maxStagedBytes / 1024 / 1024} MiB.`,
+        });
       }
-      return path;
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      return (await api.invoke('uploads.stage', { name: file.name, bytesBase64: toBase64(bytes) })).path;
     },
   };
 }
@@ -36,7 +48,6 @@ export function createElectronFileIntake(bridge: FerryBridge): FileIntake {
  */
 export function createWebFileIntake(token: string): FileIntake {
   return {
-    passesFolders: false,
     copiesBytes: true,
     pathFor: async (file) => {
       let response: Response;

@@ -1,10 +1,12 @@
-import { AccountPicker } from './account-picker.tsx';
+import { useTranslation } from 'react-i18next';
+import { AppNav } from './app-nav.tsx';
 
 export function AppHeader() {
+  const { t } = useTranslation('common');
   return (
     <header className="app-header">
-      <h1 className="app-name">Ferry</h1>
-      <AccountPicker />
+      <h1 className="app-name">{t('appName')}</h1>
+      <AppNav />
     </header>
   );
 }

@@ -1,11 +1,16 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
 const feedbackMs = 1500;
 
-/** `describedBy` names what is copied, so a list of "Copy link" buttons stays tellable apart. */
-export function CopyButton(props: { text: string; describedBy?: string }) {
+/**
+ * `describedBy` names what is copied, so a list of "Copy link" buttons stays tellable apart; `label`
+ * replaces the default "Copy link".
+ */
+export function CopyButton(props: { text: string; describedBy?: string; label?: string }) {
+  const { t } = useTranslation('common');
   const [state, setState] = useState<CopyState>('idle');
 
   useEffect(() => {
@@ -31,7 +36,11 @@ export function CopyButton(props: { text: string; describedBy?: string }) {
       aria-live="polite"
       onClick={() => void copy()}
     >
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy link'}
+      {state === 'copied'
+        ? t('copy.copied')
+        : state === 'failed'
+          ? t('copy.failed')
+          : (props.label ?? t('copy.link'))}
     </button>
   );
 }

@@ -1,5 +1,5 @@
-import { useRef, useState, type DragEvent, type ReactNode } from 'react';
-import { itemsFromDataTransfer, itemsFromFileList } from '../models/dropped-item.ts';
+import { useEffect, useState, type DragEvent, type ReactNode } from 'react';
+import { itemsFromDataTransfer } from '../models/dropped-item.ts';
 import { useAppActions } from '../state/app-context.tsx';
 
 function carriesFiles(event: DragEvent): boolean {
@@ -7,12 +7,24 @@ function carriesFiles(event: DragEvent): boolean {
 }
 
 /**
- * The whole window takes drops: aiming at a small box is the commonest way a drag goes wrong. A drop
- * anywhere also keeps the browser from navigating away to the dropped file.
+ * The whole window takes drops and pastes: aiming at a small box is the commonest way a drag goes
+ * wrong. A drop anywhere also keeps the browser from navigating away to the dropped file.
  */
 export function DropZone(props: { children: ReactNode }) {
-  const { addItems } = useAppActions();
+  const { addItems, addPasted } = useAppActions();
   const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    const onPaste = (event: ClipboardEvent) => {
+      const files = Array.from(event.clipboardData?.files ?? []);
+      // Text pasted into a field stays text; only clipboard files (screenshots, copied images) upload.
+      if (files.length === 0) return;
+      event.preventDefault();
+      void addPasted(files);
+    };
+    document.addEventListener('paste', onPaste);
+    return () => document.removeEventListener('paste', onPaste);
+  }, [addPasted]);
 
   const onDragOver = (event: DragEvent<HTMLDivElement>) => {
     if (!carriesFiles(event)) return;
@@ -43,33 +55,5 @@ export function DropZone(props: { children: ReactNode }) {
     >
       {props.children}
     </div>
-  );
-}
-
-/** The visible target and the keyboard path to the same thing. */
-export function DropPanel() {
-  const { addItems } = useAppActions();
-  const input = useRef<HTMLInputElement>(null);
-
-  return (
-    <section className="drop-panel" aria-label="Add files">
-      <p className="drop-title">Drop files here</p>
-      <p className="drop-hint">or</p>
-      <button type="button" className="button primary" onClick={() => input.current?.click()}>
-        Choose files…
-      </button>
-      <input
-        ref={input}
-        type="file"
-        multiple
-        hidden
-        data-testid="file-input"
-        onChange={(event) => {
-          void addItems(itemsFromFileList(event.target.files));
-          // Cleared so that picking the same file again still fires a change.
-          event.target.value = '';
-        }}
-      />
-    </section>
   );
 }

@@ -1,23 +1,47 @@
+import { useTranslation } from 'react-i18next';
 import { useAppActions, useAppState } from '../state/app-context.tsx';
 
-/** Says plainly when what is on screen may be stale, instead of silently showing old progress. */
+/** Says plainly when what is on screen may be stale, and what happened at start (notices). */
 export function StatusBanners() {
+  const { t } = useTranslation('common');
   const connection = useAppState((state) => state.connection);
   const loadError = useAppState((state) => state.loadError);
+  const notices = useAppState((state) => state.notices);
+  const dismissNotice = useAppState((state) => state.dismissNotice);
   const { refresh } = useAppActions();
 
   return (
     <>
+      {notices.map((notice) => (
+        <div key={notice.id} className="banner is-notice" role="status" data-testid="notice-banner">
+          <p className="banner-text">
+            {t(`notice.${notice.kind}`)}{' '}
+            <span className="muted" lang="" translate="no" data-untranslated="">
+              {notice.message}
+            </span>
+          </p>
+          <button
+            type="button"
+            className="button small"
+            aria-label={`${t('notice.dismiss')}: ${t(`notice.${notice.kind}`)}`}
+            onClick={() => dismissNotice(notice.id)}
+          >
+            {t('notice.dismiss')}
+          </button>
+        </div>
+      ))}
       {connection === 'open' ? null : (
         <div className="banner" role="status" data-testid="connection-banner">
-          Lost the connection to Ferry. Reconnecting…
+          {t('connection.lost')}
         </div>
       )}
       {loadError === null ? null : (
         <div className="banner is-error" role="alert">
-          <span>{loadError}</span>
+          <span lang="" translate="no" data-untranslated="">
+            {loadError}
+          </span>
           <button type="button" className="button small" onClick={() => void refresh()}>
-            Try again
+            {t('loadError.retry')}
           </button>
         </div>
       )}

@@ -1,65 +1,164 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Notice } from '../../shared/contract.ts';
 import type { AccountView, HistoryEntryView, TaskView } from '../../shared/models.ts';
+import type { Settings } from '../../shared/settings.ts';
 import type { ConnectionState } from '../api/web-api.ts';
-import { mergeHistory } from '../models/history-list.ts';
+import { mergeHistory, primaryLink } from '../models/history-list.ts';
 import type { LocalItem } from '../models/local-item.ts';
-import { mergeTasks, type TaskMap } from '../models/task-list.ts';
+import { extendOrder, finishedStates, mergeTasks, type TaskMap } from '../models/task-list.ts';
+
+export const viewIds = ['queue', 'history', 'accounts', 'settings'] as const;
+export type ViewId = (typeof viewIds)[number];
+
+/** A dropped or picked folder, waiting for the user to confirm its file count. */
+export interface FolderPrompt {
+  id: string;
+  folderName: string;
+  /** Null while the folder is still being walked. */
+  files: readonly File[] | null;
+  accountId: string;
+}
 
 export interface AppState {
+  view: ViewId;
   tasks: TaskMap;
+  /** The queue's rows, in the order they appeared; finished rows leave it only by "Clear finished". */
+  taskOrder: readonly string[];
   history: readonly HistoryEntryView[];
   /** Where the next `history.list` page starts; null once the oldest entry is loaded. */
   historyCursor: string | null;
   historyLoaded: boolean;
+  /** historyId → thumbnailKey, from history events: how a finished row finds its picture. */
+  thumbnails: Readonly<Record<string, string>>;
+  /** historyId → the entry's primary link, so a finished queue row offers what the user came for. */
+  links: Readonly<Record<string, string>>;
   accounts: readonly AccountView[];
   selectedAccountId: string | null;
   localItems: readonly LocalItem[];
+  folderPrompts: readonly FolderPrompt[];
+  settings: Settings | null;
+  notices: readonly Notice[];
+  /** Dismissed for this page's life: a reconnect's `notices.list` must not bring them back. */
+  dismissedNoticeIds: readonly string[];
   connection: ConnectionState;
   /** A failure to load the initial lists; the UI shows it instead of pretending all is empty. */
   loadError: string | null;
+  /** A setting the main side refused, shown next to the settings. */
+  settingsError: string | null;
 }
 
 /** The store holds data and small, pure transitions; talking to the main side is the actions' job. */
 export interface AppStore extends AppState {
+  setView(view: ViewId): void;
   applyTasks(tasks: readonly TaskView[]): void;
+  clearFinished(): void;
   addHistory(entries: readonly HistoryEntryView[], cursor?: string | null): void;
+  updateHistory(entry: HistoryEntryView): void;
   setAccounts(accounts: readonly AccountView[]): void;
   selectAccount(id: string): void;
   upsertLocalItem(item: LocalItem): void;
   removeLocalItem(id: string): void;
+  /** Many local rows at once (a big drop): one store update instead of one per file. */
+  applyLocalChanges(upserts: readonly LocalItem[], removals: ReadonlySet<string>): void;
+  upsertFolderPrompt(prompt: FolderPrompt): void;
+  removeFolderPrompt(id: string): void;
+  setSettings(settings: Settings): void;
+  setSettingsError(message: string | null): void;
+  addNotices(notices: readonly Notice[]): void;
+  dismissNotice(id: string): void;
   setConnection(connection: ConnectionState): void;
   setLoadError(message: string | null): void;
 }
 
 export const initialAppState: AppState = {
+  view: 'queue',
   tasks: {},
+  taskOrder: [],
   history: [],
   historyCursor: null,
   historyLoaded: false,
+  thumbnails: {},
+  links: {},
   accounts: [],
   selectedAccountId: null,
   localItems: [],
+  folderPrompts: [],
+  settings: null,
+  notices: [],
+  dismissedNoticeIds: [],
   connection: 'open',
   loadError: null,
+  settingsError: null,
 };
+
+function withLinks(
+  links: Readonly<Record<string, string>>,
+  entries: readonly HistoryEntryView[],
+): Readonly<Record<string, string>> {
+  const fresh = entries.flatMap((entry) => {
+    const url = primaryLink(entry)?.url;
+    return url === undefined || links[entry.id] === url ? [] : [[entry.id, url] as const];
+  });
+  return fresh.length === 0 ? links : { ...links, ...Object.fromEntries(fresh) };
+}
+
+function withThumbnails(
+  thumbnails: Readonly<Record<string, string>>,
+  entries: readonly HistoryEntryView[],
+): Readonly<Record<string, string>> {
+  const fresh = entries.filter((entry) => entry.thumbnailKey && thumbnails[entry.id] !== entry.thumbnailKey);
+  if (fresh.length === 0) return thumbnails;
+  return { ...thumbnails, ...Object.fromEntries(fresh.map((entry) => [entry.id, entry.thumbnailKey!])) };
+}
+
+/** The account a drop goes to: the user's pick, else the default from settings, else the first one. */
+function fallbackAccount(
+  accounts: readonly AccountView[],
+  current: string | null,
+  settings: Settings | null,
+): string | null {
+  const exists = (id: string | null | undefined): id is string =>
+    typeof id === 'string' && accounts.some((account) => account.id === id);
+  if (exists(current)) return current;
+  if (exists(settings?.defaultAccountId)) return settings.defaultAccountId;
+  return accounts[0]?.id ?? null;
+}
 
 export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppStore> {
   return createStore<AppStore>()((set) => ({
     ...initialAppState,
     ...initial,
-    applyTasks: (tasks) => set((state) => ({ tasks: mergeTasks(state.tasks, tasks) })),
+    setView: (view) => set({ view }),
+    applyTasks: (incoming) =>
+      set((state) => {
+        const tasks = mergeTasks(state.tasks, incoming);
+        if (tasks === state.tasks) return {};
+        return { tasks, taskOrder: extendOrder(state.taskOrder, tasks, incoming) };
+      }),
+    clearFinished: () =>
+      set((state) => {
+        const tasks: Record<string, TaskView> = {};
+        for (const [id, task] of Object.entries(state.tasks))
+          if (!finishedStates.has(task.state)) tasks[id] = task;
+        return { tasks, taskOrder: state.taskOrder.filter((id) => tasks[id] !== undefined) };
+      }),
     addHistory: (entries, cursor) =>
       set((state) => ({
         history: mergeHistory(state.history, entries),
+        thumbnails: withThumbnails(state.thumbnails, entries),
+        links: withLinks(state.links, entries),
         ...(cursor === undefined ? {} : { historyCursor: cursor, historyLoaded: true }),
+      })),
+    updateHistory: (entry) =>
+      set((state) => ({
+        history: state.history.map((existing) => (existing.id === entry.id ? entry : existing)),
+        thumbnails: withThumbnails(state.thumbnails, [entry]),
+        links: withLinks(state.links, [entry]),
       })),
     setAccounts: (accounts) =>
       set((state) => ({
         accounts,
-        // Keep the user's choice while it still exists; otherwise fall back to the first account.
-        selectedAccountId: accounts.some((account) => account.id === state.selectedAccountId)
-          ? state.selectedAccountId
-          : (accounts[0]?.id ?? null),
+        selectedAccountId: fallbackAccount(accounts, state.selectedAccountId, state.settings),
       })),
     selectAccount: (id) => set({ selectedAccountId: id }),
     upsertLocalItem: (item) =>
@@ -72,6 +171,49 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
       }),
     removeLocalItem: (id) =>
       set((state) => ({ localItems: state.localItems.filter((item) => item.id !== id) })),
+    applyLocalChanges: (upserts, removals) =>
+      set((state) => {
+        if (upserts.length === 0 && removals.size === 0) return {};
+        const updates = new Map(upserts.map((item) => [item.id, item]));
+        const localItems = state.localItems
+          .filter((item) => !removals.has(item.id))
+          .map((item) => {
+            const update = updates.get(item.id);
+            updates.delete(item.id);
+            return update ?? item;
+          });
+        for (const item of updates.values()) if (!removals.has(item.id)) localItems.push(item);
+        return { localItems };
+      }),
+    upsertFolderPrompt: (prompt) =>
+      set((state) => ({
+        folderPrompts: state.folderPrompts.some((existing) => existing.id === prompt.id)
+          ? state.folderPrompts.map((existing) => (existing.id === prompt.id ? prompt : existing))
+          : [...state.folderPrompts, prompt],
+      })),
+    removeFolderPrompt: (id) =>
+      set((state) => ({ folderPrompts: state.folderPrompts.filter((prompt) => prompt.id !== id) })),
+    setSettings: (settings) =>
+      set((state) => {
+        // The first settings to arrive decide the account when the user has not picked one yet.
+        const selectedAccountId =
+          state.settings === null && settings.defaultAccountId !== null
+            ? fallbackAccount(state.accounts, settings.defaultAccountId, settings)
+            : state.selectedAccountId;
+        return { settings, selectedAccountId: selectedAccountId ?? state.selectedAccountId };
+      }),
+    setSettingsError: (settingsError) => set({ settingsError }),
+    addNotices: (notices) =>
+      set((state) => {
+        const known = new Set([...state.notices.map((notice) => notice.id), ...state.dismissedNoticeIds]);
+        const fresh = notices.filter((notice) => !known.has(notice.id));
+        return fresh.length === 0 ? {} : { notices: [...state.notices, ...fresh] };
+      }),
+    dismissNotice: (id) =>
+      set((state) => ({
+        notices: state.notices.filter((notice) => notice.id !== id),
+        dismissedNoticeIds: [...state.dismissedNoticeIds, id],
+      })),
     setConnection: (connection) => set({ connection }),
     setLoadError: (loadError) => set({ loadError }),
   }));

@@ -14,15 +14,41 @@ export interface RunningWebShell {
  * throwaway data folder, and read the URL it prints.
  */
 export async function startWebShellProcess(dataDir: string): Promise<RunningWebShell> {
+  return startShellEntry('main/web/start.ts', ['--port', '0', '--data-dir', dataDir]);
+}
+
+export interface ThrottledShellOptions {
+  /** What every upload together may send to the sandbox per second; 0 = no limit. */
+  bytesPerSecond: number;
+  concurrency?: number;
+  /** The sandbox refuses the first upload with this provider message (then behaves). */
+  rejectFirst?: string;
+}
+
+/**
+ * The web shell over a sandbox the test controls (test/e2e-shell/throttled-web-shell.ts): uploads
+ * slow enough that pausing, resuming and cancelling them can be observed.
+ */
+export async function startThrottledWebShell(
+  dataDir: string,
+  options: ThrottledShellOptions,
+): Promise<RunningWebShell> {
+  return startShellEntry('test/e2e-shell/throttled-web-shell.ts', [
+    '--data-dir',
+    dataDir,
+    '--bytes-per-second',
+    String(options.bytesPerSecond),
+    ...(options.concurrency === undefined ? [] : ['--concurrency', String(options.concurrency)]),
+    ...(options.rejectFirst === undefined ? [] : ['--reject-first', options.rejectFirst]),
+  ]);
+}
+
+async function startShellEntry(entry: string, args: readonly string[]): Promise<RunningWebShell> {
   const root = resolve(import.meta.dirname, '../..');
-  const child = spawn(
-    process.execPath,
-    [resolve(root, 'main/web/start.ts'), '--port', '0', '--data-dir', dataDir],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [resolve(root, entry), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {

@@ -1,0 +1,65 @@
+// Locale catalogs are default exports so i18n.ts can load every namespace the same way.
+/* eslint-disable no-restricted-syntax */
+const common = {
+  appName: 'Ferry',
+  nav: {
+    label: 'Sections',
+    queue: 'Queue',
+    history: 'History',
+    accounts: 'Accounts',
+    settings: 'Settings',
+  },
+  account: {
+    label: 'Account',
+    none: 'No accounts',
+  },
+  connection: {
+    lost: 'Lost the connection to Ferry. Reconnecting…',
+  },
+  loadError: {
+    retry: 'Try again',
+  },
+  notice: {
+    dismiss: 'Dismiss',
+    'database-restored': 'The history database was damaged and has been restored from a backup.',
+    'database-reset': 'The history database was damaged and no backup could be used; it was started afresh.',
+    details: 'Details:',
+  },
+  copy: {
+    link: 'Copy link',
+    copy: 'Copy',
+    copied: 'Copied',
+    failed: 'Copy failed',
+  },
+  missingToken: {
+    before: 'This page needs the access link that',
+    after: 'prints when it starts. Open that link (it ends in #token=…) to use Ferry in the browser.',
+  },
+  error: {
+    providerSaid: 'Provider said:',
+    providerCode: 'code {{code}}',
+  },
+  errors: {
+    'invalid-request': 'Ferry refused the request as malformed.',
+    'unknown-command': 'Ferry does not know this command.',
+    'account-not-found': 'The account no longer exists.',
+    'account-invalid': 'The account settings are not valid.',
+    'credentials-unreadable': 'The account’s secrets cannot be read on this computer; enter them again.',
+    'credentials-rejected': 'The provider refused the account’s credentials.',
+    'file-too-large': 'The file is larger than the provider accepts.',
+    'file-type-unsupported': 'The provider does not take this kind of file.',
+    'image-invalid': 'The image cannot be read.',
+    'image-budget-unmet': 'The image cannot be made small enough for the provider.',
+    'file-not-found': 'The file is gone.',
+    'folder-unsupported': 'Folders cannot be uploaded as they are.',
+    'file-unreadable': 'The file cannot be read.',
+    'file-changed': 'The file changed while it was uploading.',
+    'provider-rejected': 'The provider refused the upload.',
+    'http-status': 'The provider answered with an error.',
+    network: 'The network connection failed.',
+    'malformed-response': 'The answer was not understood.',
+    cancelled: 'The upload was cancelled.',
+    internal: 'Something went wrong inside Ferry.',
+  },
+};
+export default common;

@@ -1,0 +1,55 @@
+// Locale catalogs are default exports so i18n.ts can load every namespace the same way.
+/* eslint-disable no-restricted-syntax */
+const settings = {
+  title: 'Settings',
+  loading: 'Loading settings…',
+  saveFailed: 'The setting was not saved:',
+  uploads: {
+    title: 'Uploads',
+    concurrency: 'Files uploading at once',
+    partSize: 'Part size (MiB)',
+    partSizeHint: '0 lets each provider choose. Used by S3 and tus.',
+    defaultAccount: 'Default account',
+    askEachTime: 'Ask each time',
+    linkFormat: 'Default link format',
+  },
+  formats: {
+    url: 'Link',
+    markdown: 'Markdown',
+    html: 'HTML',
+    'tencent-im-message': 'Tencent IM message element',
+    'easemob-message-body': 'Easemob message body',
+  },
+  appearance: {
+    title: 'Appearance',
+    language: 'Language',
+    theme: 'Theme',
+  },
+  languages: {
+    system: 'Same as the system',
+    en: 'English',
+    'zh-CN': 'Simplified Chinese (简体中文)',
+  },
+  themes: {
+    system: 'Same as the system',
+    light: 'Light',
+    dark: 'Dark',
+  },
+  behaviour: {
+    title: 'Notifications and window',
+    notifications: 'Notify when a batch finishes or fails',
+    notifyWhenFocused: 'Notify even while Ferry is in front',
+    minimizeToTray: 'Keep running in the tray when the window is closed',
+  },
+  localApi: {
+    title: 'Local upload API',
+    hint: 'A PicGo-compatible endpoint on 127.0.0.1 for Typora, Obsidian and other tools.',
+    enabled: 'Enable the local upload API',
+    port: 'Port',
+    secret: 'Secret',
+    secretHint: 'Tools must send this secret. Ferry generates it; it cannot be edited.',
+    noSecret: 'Generated when the API is enabled',
+    copySecret: 'Copy secret',
+  },
+};
+export default settings;

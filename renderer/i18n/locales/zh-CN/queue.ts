@@ -1,0 +1,68 @@
+// Locale catalogs are default exports so i18n.ts can load every namespace the same way.
+/* eslint-disable no-restricted-syntax */
+const queue = {
+  title: '队列',
+  add: {
+    label: '添加文件',
+    title: '把文件或文件夹拖到窗口任意位置',
+    hint: '或粘贴一张图片',
+    chooseFiles: '选择文件…',
+    chooseFolder: '选择文件夹…',
+    account: '上传到',
+  },
+  folder: {
+    counting: '正在统计“{{folder}}”中的文件…',
+    confirm_other: '文件夹“{{folder}}”中有 {{count}} 个文件，要上传吗？',
+    empty: '文件夹“{{folder}}”中没有文件。',
+    upload: '上传',
+    cancel: '取消',
+    unsupported: '此处只能拖入文件夹，不能以路径传递。',
+  },
+  empty: '没有正在上传的文件。把文件拖到窗口任意位置即可上传。',
+  totals: {
+    label: '本批统计',
+    files: '已完成 {{done}} / {{total}}',
+    failed: '{{count}} 个失败',
+    bytes: '{{done}} / {{total}}',
+    speed: '{{speed}}/秒',
+  },
+  actions: {
+    pauseAll: '全部暂停',
+    resumeAll: '全部继续',
+    clearFinished: '清除已完成',
+    pause: '暂停',
+    resume: '继续',
+    cancel: '取消',
+    retry: '重试',
+    dismiss: '移除',
+    pauseFile: '暂停 {{name}}',
+    resumeFile: '继续 {{name}}',
+    cancelFile: '取消 {{name}}',
+    retryFile: '重试 {{name}}',
+    dismissFile: '移除 {{name}}',
+  },
+  state: {
+    queued: '等待中',
+    hashing: '准备中',
+    uploading: '上传中',
+    paused: '已暂停',
+    done: '已完成',
+    failed: '失败',
+    cancelled: '已取消',
+    staging: '正在交给 Ferry…',
+  },
+  row: {
+    progress: '{{name}} 的进度',
+    preview: '{{name}} 的预览',
+    speed: '{{speed}}/秒',
+    etaSeconds: '剩余 {{seconds}} 秒',
+    etaMinutes: '剩余 {{minutes}} 分 {{seconds}} 秒',
+    etaHours: '剩余 {{hours}} 小时 {{minutes}} 分',
+    list: '队列中的文件',
+  },
+  local: {
+    chooseAccount: '请先选择账号。',
+    pasteTooLarge: '粘贴的图片最大为 {{size}}。',
+  },
+};
+export default queue;

@@ -1,0 +1,55 @@
+// Locale catalogs are default exports so i18n.ts can load every namespace the same way.
+/* eslint-disable no-restricted-syntax */
+const settings = {
+  title: '设置',
+  loading: '正在加载设置…',
+  saveFailed: '设置未保存：',
+  uploads: {
+    title: '上传',
+    concurrency: '同时上传的文件数',
+    partSize: '分片大小（MiB）',
+    partSizeHint: '0 表示由各服务商决定。用于 S3 和 tus。',
+    defaultAccount: '默认账号',
+    askEachTime: '每次询问',
+    linkFormat: '默认链接格式',
+  },
+  formats: {
+    url: '链接',
+    markdown: 'Markdown',
+    html: 'HTML',
+    'tencent-im-message': '腾讯云 IM 消息元素',
+    'easemob-message-body': '环信消息体',
+  },
+  appearance: {
+    title: '外观',
+    language: '语言',
+    theme: '主题',
+  },
+  languages: {
+    system: '跟随系统',
+    en: '英语（English）',
+    'zh-CN': '简体中文',
+  },
+  themes: {
+    system: '跟随系统',
+    light: '浅色',
+    dark: '深色',
+  },
+  behaviour: {
+    title: '通知与窗口',
+    notifications: '一批上传完成或失败时通知',
+    notifyWhenFocused: 'Ferry 在前台时也通知',
+    minimizeToTray: '关闭窗口后在托盘中继续运行',
+  },
+  localApi: {
+    title: '本地上传接口',
+    hint: '在 127.0.0.1 上提供与 PicGo 兼容的接口，供 Typora、Obsidian 等工具使用。',
+    enabled: '启用本地上传接口',
+    port: '端口',
+    secret: '密钥',
+    secretHint: '工具必须携带此密钥。密钥由 Ferry 生成，不能修改。',
+    noSecret: '启用接口后生成',
+    copySecret: '复制密钥',
+  },
+};
+export default settings;

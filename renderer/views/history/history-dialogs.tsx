@@ -1,0 +1,198 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { HistoryEntryView } from '../../../shared/models.ts';
+import { describeError, toErrorView } from '../../models/error-message.ts';
+import { formatBytes } from '../../models/format-bytes.ts';
+import { isWebUrl } from '../../models/history-list.ts';
+import { useFerryApi } from './api-access.ts';
+
+/** A modal <dialog> that is open exactly while `open` is true; Escape and the close button both call onClose. */
+function Modal(props: {
+  open: boolean;
+  labelledBy: string;
+  onClose: () => void;
+  className?: string;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog === null) return;
+    if (props.open && !dialog.open) dialog.showModal();
+    if (!props.open && dialog.open) dialog.close();
+  }, [props.open]);
+  return (
+    <dialog
+      ref={ref}
+      className={`history-dialog ${props.className ?? ''}`}
+      aria-labelledby={props.labelledBy}
+      onClose={props.onClose}
+      onCancel={(event) => {
+        event.preventDefault();
+        props.onClose();
+      }}
+    >
+      {props.open ? props.children : null}
+    </dialog>
+  );
+}
+
+/** What the provider returned for an entry: its links, remote id and details (picture ids and the like). */
+export function HistoryDetailsDialog(props: {
+  entry: HistoryEntryView | null;
+  accountName: (id: string) => string;
+  formatDate: (ms: number) => string;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation('history');
+  const { entry } = props;
+  return (
+    <Modal
+      open={entry !== null}
+      labelledBy="history-details-title"
+      onClose={props.onClose}
+      className="is-wide"
+    >
+      {entry === null ? null : (
+        <>
+          <h3 id="history-details-title" className="history-dialog-title" translate="no">
+            {entry.name}
+          </h3>
+          <dl className="history-facts" data-testid="history-details-panel">
+            <dt>{t('details.provider')}</dt>
+            <dd>{t(`accounts:providers.${entry.providerId}`, { defaultValue: entry.providerId })}</dd>
+            <dt>{t('details.account')}</dt>
+            <dd translate="no">{props.accountName(entry.accountId)}</dd>
+            <dt>{t('details.remoteId')}</dt>
+            <dd>
+              <code data-testid="history-remote-id">{entry.remoteId || '—'}</code>
+            </dd>
+            <dt>{t('details.size')}</dt>
+            <dd>{formatBytes(entry.size)}</dd>
+            <dt>{t('details.type')}</dt>
+            <dd>
+              <code>{entry.mimeType}</code>
+            </dd>
+            <dt>{t('details.uploaded')}</dt>
+            <dd>{props.formatDate(entry.createdAt)}</dd>
+            <dt>{t('details.sha256')}</dt>
+            <dd>
+              <code className="history-hash">{entry.sha256}</code>
+            </dd>
+            {Object.entries(entry.details).map(([key, value]) => (
+              <FactRow key={key} label={t(`details.keys.${key}`, { defaultValue: key })}>
+                <code>{String(value)}</code>
+              </FactRow>
+            ))}
+          </dl>
+          {entry.links.length > 0 ? (
+            <>
+              <h4 className="history-dialog-subtitle">{t('details.links')}</h4>
+              <ul className="history-links">
+                {entry.links.map((link) => (
+                  <li key={`${link.kind}:${link.url}`}>
+                    <span className="history-link-kind">{t(`linkKinds.${link.kind}`)}</span>
+                    {link.width !== undefined && link.height !== undefined ? (
+                      <span className="muted">
+                        {link.width}×{link.height}
+                      </span>
+                    ) : null}
+                    {isWebUrl(link.url) ? (
+                      <a className="link" href={link.url} target="_blank" rel="noopener noreferrer">
+                        {link.url}
+                      </a>
+                    ) : (
+                      <span className="link muted">{link.url}</span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <div className="history-dialog-actions">
+            <button type="button" className="button" onClick={props.onClose}>
+              {t('dialog.close')}
+            </button>
+          </div>
+        </>
+      )}
+    </Modal>
+  );
+}
+
+function FactRow(props: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </>
+  );
+}
+
+/** Asks before forgetting an entry; the remote file stays where it is, which the question says. */
+export function HistoryDeleteDialog(props: { entry: HistoryEntryView | null; onClose: () => void }) {
+  const { t } = useTranslation('history');
+  const api = useFerryApi();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const { entry, onClose } = props;
+
+  const close = () => {
+    setError(null);
+    onClose();
+  };
+  const confirm = async () => {
+    if (entry === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      // The list drops the row when history.removed arrives, for every window alike.
+      await api.invoke('history.delete', { ids: [entry.id] });
+      onClose();
+    } catch (failure) {
+      setError(describeError(toErrorView(failure)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open={entry !== null} labelledBy="history-delete-title" onClose={close}>
+      {entry === null ? null : (
+        <>
+          <h3 id="history-delete-title" className="history-dialog-title">
+            {t('delete.title')}
+          </h3>
+          <p className="history-dialog-text">
+            {/* The name is the user's data: its own element, so it is never taken for a translated string. */}
+            <Trans
+              t={t}
+              i18nKey="delete.question"
+              components={{ name: <strong translate="no">{entry.name}</strong> }}
+            />
+          </p>
+          <p className="history-dialog-text muted">{t('delete.remoteStays')}</p>
+          {error !== null ? (
+            <p className="row-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <div className="history-dialog-actions">
+            <button type="button" className="button" onClick={close} disabled={busy}>
+              {t('dialog.cancel')}
+            </button>
+            <button
+              type="button"
+              className="button danger-solid"
+              data-testid="history-delete-confirm"
+              disabled={busy}
+              onClick={() => void confirm()}
+            >
+              {t('delete.confirm')}
+            </button>
+          </div>
+        </>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,23 @@
+import { test } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { historyShowsThumbnailsAndSearchFinds } from '../flows/history-thumbnails-search.ts';
+import { historyAndAccountsInChinese } from '../flows/views-in-chinese.ts';
+import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+
+let shell: RunningWebShell;
+
+test.beforeAll(async () => {
+  shell = await startWebShellProcess(mkdtempSync(join(tmpdir(), 'ferry-e2e-i18n-')));
+});
+
+test.afterAll(async () => {
+  await shell?.stop();
+});
+
+test('switching to Chinese translates every string of the history and accounts views', async ({ page }) => {
+  // Entries with thumbnails and without, so every kind of row is on screen.
+  await historyShowsThumbnailsAndSearchFinds(page, shell.url);
+  await historyAndAccountsInChinese(page, shell.url);
+});

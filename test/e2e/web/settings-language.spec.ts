@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { switchToChineseFlow, switchToEnglish } from '../flows/language.ts';
+import { dropFiles, openView, queueRow } from '../flows/page-helpers.ts';
+import { settingsRoundTripFlow } from '../flows/settings.ts';
+import { startThrottledWebShell, type RunningWebShell } from '../web-shell.ts';
+
+let shell: RunningWebShell;
+
+test.beforeAll(async () => {
+  // Slow enough that a 3 MB file is still uploading (and can sit paused) while the views are checked.
+  shell = await startThrottledWebShell(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), {
+    bytesPerSecond: 300_000,
+  });
+});
+
+test.afterAll(async () => {
+  await shell?.stop();
+});
+
+test.use({ locale: 'en-US' });
+
+test('switching to Chinese translates every visible string of the Queue and Settings views, live', async ({
+  page,
+}, testInfo) => {
+  await page.goto(shell.url);
+  await expect(page.getByLabel('Upload to')).toHaveValue('sandbox');
+  // Rows in several states, so their labels and buttons are on screen too.
+  await dropFiles(page, [
+    { name: 'small.txt', type: 'text/plain', bytes: randomBytes(2_000) },
+    { name: 'big.bin', type: 'application/octet-stream', bytes: randomBytes(3_000_000) },
+  ]);
+  await expect(queueRow(page, 'small.txt')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(queueRow(page, 'big.bin')).toHaveAttribute('data-state', 'uploading');
+  await queueRow(page, 'big.bin').locator('[data-action="pause"]').click();
+  await expect(queueRow(page, 'big.bin')).toHaveAttribute('data-state', 'paused');
+
+  const result = await switchToChineseFlow(page, ['small.txt', 'big.bin']);
+  // The check looked at real strings, not at an empty page.
+  expect(result.queueStrings).toEqual(expect.arrayContaining(['队列', '已暂停', '继续', '复制链接']));
+  expect(result.settingsStrings).toEqual(expect.arrayContaining(['设置', '语言', '本地上传接口']));
+  await page.screenshot({ path: testInfo.outputPath('queue-zh.png'), fullPage: true });
+
+  await switchToEnglish(page);
+  await openView(page, 'queue');
+  await expect(queueRow(page, 'big.bin')).toContainText('Paused');
+  await queueRow(page, 'big.bin').locator('[data-action="cancel"]').click();
+});
+
+test('settings round trip: every change is saved by the main side and is there after a reload', async ({
+  page,
+}) => {
+  await page.goto(shell.url);
+  await expect(page.getByLabel('Upload to')).toHaveValue('sandbox');
+  await settingsRoundTripFlow(page, { accountName: 'Sandbox' });
+});
