@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FerryEvent, Notice } from '../shared/contract.ts';
 import type { HistoryEntryView } from '../shared/models.ts';
@@ -26,6 +27,10 @@ export interface LibraryOptions {
   recovery: DatabaseRecovery | null;
   logger: FerryLogger;
   emit(event: FerryEvent): void;
+  /** The OS file manager's "show in folder" (Electron's shell.showItemInFolder); absent outside the app. */
+  showItemInFolder?: ((path: string) => void) | undefined;
+  /** Whether a task's path is a copy the web shell staged (deleted after its upload). */
+  isStagedCopy(path: string): boolean;
 }
 
 /**
@@ -36,7 +41,12 @@ export interface LibraryOptions {
 export class Library {
   readonly handlers: Pick<
     CommandHandlers,
-    'history.list' | 'history.delete' | 'history.export' | 'history.import' | 'notices.list'
+    | 'history.list'
+    | 'history.showLocalFile'
+    | 'history.delete'
+    | 'history.export'
+    | 'history.import'
+    | 'notices.list'
   >;
   readonly #options: LibraryOptions;
   readonly #backups: BackupScheduler;
@@ -54,6 +64,22 @@ export class Library {
     this.handlers = {
       'history.list': async ({ cursor, limit, ...filter }) =>
         history.query({ ...definedOnly(filter), limit, ...(cursor ? { cursor } : {}) }),
+      'history.showLocalFile': async ({ id }) => {
+        if (!history.get(id))
+          throw new CommandError({ code: 'invalid-request', message: `No history entry "${id}".` });
+        const recorded = history.localPathOf(id);
+        // A copy the web shell staged for a browser drop is gone after the upload: not the user's file.
+        const path = recorded !== null && !options.isStagedCopy(recorded) ? recorded : null;
+        const exists =
+          path !== null &&
+          (await stat(path).then(
+            (info) => info.isFile(),
+            () => false,
+          ));
+        const shown = exists && options.showItemInFolder !== undefined;
+        if (shown) options.showItemInFolder!(path!);
+        return { path, exists, shown };
+      },
       'history.delete': async ({ ids }) => {
         const deleted = history.delete(ids);
         options.emit({ name: 'history.removed', payload: { ids } });

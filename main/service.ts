@@ -64,6 +64,8 @@ export interface ServiceOptions {
   logger?: FerryLogger;
   /** Uploads at once; overrides the saved setting (tests, benchmarks). */
   concurrency?: number;
+  /** "Show the local file" in the OS file manager: Electron's shell.showItemInFolder, in the app only. */
+  showItemInFolder?: (path: string) => void;
   /** Where history exports go; the app passes the user's downloads folder. Default: <dataDir>/exports. */
   exportDir?: string;
   retryPolicy?: RetryPolicy;
@@ -164,6 +166,8 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     recovery,
     logger,
     emit,
+    showItemInFolder: options.showItemInFolder,
+    isStagedCopy: (path) => isInside(stagingDir, path),
   });
 
   // The sandbox account's endpoint and credentials belong to the running emulator, so they are

@@ -19,6 +19,7 @@ export const commandNames = [
   'uploads.pauseAll',
   'uploads.resumeAll',
   'history.list',
+  'history.showLocalFile',
   'history.delete',
   'history.export',
   'history.import',

@@ -156,6 +156,15 @@ export const commandSchemas = {
       nextCursor: z.string().nullable(),
     }),
   },
+  /**
+   * "Show the local file": where the uploaded file was on this machine. In the app the OS file manager
+   * is asked to show it (`shown`); elsewhere the path is for the user to read. Null when Ferry does not
+   * know it: imported entries, and files dropped into a browser (the web shell uploads a copy).
+   */
+  'history.showLocalFile': {
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: z.object({ path: z.string().nullable(), exists: z.boolean(), shown: z.boolean() }),
+  },
   /** Forget entries (the remote files stay where they are). */
   'history.delete': {
     request: z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(10_000) }).strict(),

@@ -24,7 +24,7 @@ export interface ElectronModules {
   ipcMain: IpcMain;
   BrowserWindow: BrowserWindowConstructor;
   dialog: Pick<Dialog, 'showErrorBox'>;
-  shell: Pick<Shell, 'openExternal'>;
+  shell: Pick<Shell, 'openExternal' | 'showItemInFolder'>;
   /** Encrypts the vault's secrets with the OS keychain; usable only after `ready`. */
   safeStorage: SafeStorageLike;
   /** Tray, notifications, clipboard, power blocker: without them Ferry runs with its window only. */
@@ -162,7 +162,12 @@ export class Application {
         platform: this.#platform,
         keyFile: join(dataDir, 'vault.key'),
       });
-      const service = await this.#options.createService({ dataDir, cipher });
+      const service = await this.#options.createService({
+        dataDir,
+        cipher,
+        exportDir: app.getPath('downloads'),
+        showItemInFolder: (path) => this.#options.electron.shell.showItemInFolder(path),
+      });
       this.#service = service;
       // The user quit while the service was starting: #close will close it; open no window.
       if (this.#shutdown !== 'running') return;

@@ -177,6 +177,16 @@ export class HistoryStore {
   }
 
   /** Delete entries by id (the FTS index follows by trigger); returns how many existed. */
+  /** The path the entry's file was uploaded from (its task's), or null when it came from an import. */
+  localPathOf(id: string): string | null {
+    const row = this.#db
+      .prepare<[string], { path: string }>(
+        'SELECT tasks.path AS path FROM history JOIN tasks ON tasks.id = history.task_id WHERE history.id = ?',
+      )
+      .get(id);
+    return row?.path ?? null;
+  }
+
   delete(ids: readonly string[]): number {
     return this.#db.transaction(() => {
       let deleted = 0;

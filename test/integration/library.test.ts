@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -148,6 +148,45 @@ describe('history commands', () => {
     await expect(
       service.dispatch('history.import', { path: join(filesDir, 'missing.csv'), format: 'csv' }),
     ).rejects.toMatchObject({ view: { code: 'file-not-found' } });
+  });
+});
+
+describe('show the local file', () => {
+  it('gives the path the file was uploaded from, asks the OS to show it where it can, and says when it is gone', async () => {
+    const kept = randomFile(filesDir, 'kept.bin', 100);
+    const gone = randomFile(filesDir, 'gone.bin', 100);
+    await upload([kept.path, gone.path]);
+    rmSync(gone.path);
+    const entries = await list();
+    const idOf = (name: string) => entries.find((entry) => entry.name === name)!.id;
+
+    // The web shell and the CLI cannot open a file manager: the path is for the user to read.
+    await expect(service.dispatch('history.showLocalFile', { id: idOf('kept.bin') })).resolves.toEqual({
+      path: kept.path,
+      exists: true,
+      shown: false,
+    });
+    await service.close();
+    const shown: string[] = [];
+    service = await createService({
+      dataDir,
+      sandboxEmulator: emulator,
+      showItemInFolder: (path) => shown.push(path),
+    });
+    await expect(service.dispatch('history.showLocalFile', { id: idOf('kept.bin') })).resolves.toEqual({
+      path: kept.path,
+      exists: true,
+      shown: true,
+    });
+    await expect(service.dispatch('history.showLocalFile', { id: idOf('gone.bin') })).resolves.toEqual({
+      path: gone.path,
+      exists: false,
+      shown: false,
+    });
+    expect(shown).toEqual([kept.path]);
+    await expect(service.dispatch('history.showLocalFile', { id: 'nope' })).rejects.toMatchObject({
+      view: { code: 'invalid-request' },
+    });
   });
 });
 

@@ -279,8 +279,11 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
   },
 };
 
-/** 192 KiB of file per base64 chunk (256 KiB on the wire): a multiple of 3, small enough to stay young garbage. */
-const base64ChunkBytes = 3 * 64 * 1024;
+/**
+ * 48 KiB of file per base64 chunk (64 KiB on the wire): a multiple of 3, and each chunk's string stays
+ * under V8's large-object size (128 KiB), so it dies young instead of waiting for a full collection.
+ */
+const base64ChunkBytes = 3 * 16 * 1024;
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;

@@ -109,6 +109,7 @@ export function HistoryDetailsDialog(props: {
               </ul>
             </>
           ) : null}
+          <LocalFile entryId={entry.id} />
           <div className="history-dialog-actions">
             <button type="button" className="button" onClick={props.onClose}>
               {t('dialog.close')}
@@ -117,6 +118,45 @@ export function HistoryDetailsDialog(props: {
         </>
       )}
     </Modal>
+  );
+}
+
+/**
+ * "Show the local file": the app opens the OS file manager at it; the web shell (a browser cannot) and
+ * a file that moved or came from an import show why it cannot, with the path where one is known.
+ */
+function LocalFile(props: { entryId: string }) {
+  const { t } = useTranslation('history');
+  const api = useFerryApi();
+  const [answer, setAnswer] = useState<
+    { path: string | null; exists: boolean; shown: boolean } | { error: string } | null
+  >(null);
+  const show = async () => {
+    try {
+      setAnswer(await api.invoke('history.showLocalFile', { id: props.entryId }));
+    } catch (error) {
+      setAnswer({ error: describeError(toErrorView(error)) });
+    }
+  };
+  let note: ReactNode = null;
+  if (answer !== null) {
+    if ('error' in answer) note = answer.error;
+    else if (answer.path === null) note = t('localFile.unknown');
+    else if (!answer.exists) note = t('localFile.missing');
+    else if (!answer.shown) note = t('localFile.notShown');
+  }
+  return (
+    <div className="history-local-file" data-testid="history-local-file">
+      <button type="button" className="button" onClick={() => void show()}>
+        {t('localFile.show')}
+      </button>
+      {answer !== null && !('error' in answer) && answer.path !== null ? (
+        <code className="history-hash" translate="no">
+          {answer.path}
+        </code>
+      ) : null}
+      {note !== null ? <p className="muted">{note}</p> : null}
+    </div>
   );
 }
 

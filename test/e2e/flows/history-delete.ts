@@ -26,7 +26,7 @@ export async function deleteEntryAsksFirst(page: Page, other: Page, name: string
   await expect(other.getByTestId('history-entry').filter({ hasText: name })).toHaveCount(0);
 }
 
-/** The details of an entry show its remote id and links. */
+/** The details of an entry show its remote id and links, and say why there is no local file to show. */
 export async function entryDetailsShowRemoteId(page: Page, name: string): Promise<void> {
   await openView(page, 'history');
   const entry = page.getByTestId('history-entry').filter({ hasText: name });
@@ -35,6 +35,10 @@ export async function entryDetailsShowRemoteId(page: Page, name: string): Promis
   await expect(panel).toBeVisible();
   await expect(page.getByTestId('history-remote-id')).not.toHaveText('—');
   await expect(page.locator('dialog[open] .history-links a').first()).toHaveAttribute('href', /^https?:\/\//);
+  // A file dropped into a browser reaches Ferry as a copy, deleted after its upload: no local file to show.
+  const localFile = page.getByTestId('history-local-file');
+  await localFile.getByRole('button', { name: 'Show local file' }).click();
+  await expect(localFile).toContainText('uploaded from a browser');
   await page.keyboard.press('Escape');
   await expect(page.locator('dialog[open]')).toHaveCount(0);
 }

@@ -93,7 +93,7 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
   const app = new FakeApp();
   const ipcMain = new FakeIpcMain();
   const dialog = { showErrorBox: vi.fn() };
-  const shell = { openExternal: vi.fn(async () => {}) };
+  const shell = { openExternal: vi.fn(async () => {}), showItemInFolder: vi.fn() };
   const modules = {
     app,
     protocol,
@@ -192,6 +192,14 @@ describe('Application (fake Electron modules: Electron binary unavailable)', () 
       'new BrowserWindow',
       'window.loadURL:app://ferry/index.html',
     ]);
+  });
+
+  it('gives the service the OS "show in folder" and the downloads folder for exports (mocked shell)', async () => {
+    const { createService, modules } = await startReady();
+    const options = vi.mocked(createService).mock.calls[0]![0];
+    expect(options.exportDir).toBe('/home/user/.config/Ferry-downloads');
+    options.showItemInFolder!('/home/user/photo.png');
+    expect(modules.shell.showItemInFolder).toHaveBeenCalledWith('/home/user/photo.png');
   });
 
   it('gives the service a vault cipher backed by the OS keychain (mocked safeStorage), not the key file', async () => {

@@ -35,6 +35,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'accounts.test': async () => ({ ok: true }),
     'vault.status': async () => ({ secure: true, kind: 'os-keychain', note: 'fake' }),
     'history.delete': async ({ ids }) => ({ deleted: ids.length }),
+    'history.showLocalFile': async () => ({ path: null, exists: false, shown: false }),
     'history.export': async () => ({ path: '/tmp/export.csv', exported: 0 }),
     'history.import': async () => ({ added: 0, alreadyPresent: 0, rejected: [] }),
     'settings.get': async () => defaultSettings,

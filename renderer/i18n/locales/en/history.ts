@@ -97,6 +97,13 @@ const history = {
     large: 'Large',
     download: 'Download',
   },
+  localFile: {
+    show: 'Show local file',
+    unknown:
+      'Ferry does not know where this file is: it was imported, or uploaded from a browser (which sends a copy).',
+    missing: 'The file is no longer there: it was moved or deleted after the upload.',
+    notShown: 'Open this folder yourself: a browser cannot open your file manager.',
+  },
   dialog: {
     close: 'Close',
     cancel: 'Cancel',

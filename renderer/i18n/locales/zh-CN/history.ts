@@ -94,6 +94,12 @@ const history = {
     large: '大图',
     download: '下载',
   },
+  localFile: {
+    show: '显示本地文件',
+    unknown: 'Ferry 不知道此文件在哪里：它来自导入，或是从浏览器上传的（浏览器发送的是副本）。',
+    missing: '文件已不在原处：上传后被移动或删除了。',
+    notShown: '请自行打开此文件夹：浏览器无法打开文件管理器。',
+  },
   dialog: {
     close: '关闭',
     cancel: '取消',
