@@ -18,6 +18,8 @@ export interface ChildEndpoint {
 
 export interface ChildOptions {
   concurrency?: number;
+  /** Node/V8 flags for the child, e.g. the young-generation cap `npm run web` and `npm run ferry` use. */
+  nodeFlags?: string[];
   /** Upload to this account (added on the child's first run) instead of the built-in Sandbox one. */
   account?: {
     providerId: string;
@@ -60,7 +62,9 @@ export function startUploadChild(
   const args = [childScript, '--data-dir', dataDir, '--endpoint', JSON.stringify(endpoint)];
   if (options.concurrency !== undefined) args.push('--concurrency', String(options.concurrency));
   if (options.account !== undefined) args.push('--account', JSON.stringify(options.account));
-  const child = spawn(process.execPath, [...args, ...paths], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...args, ...paths], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
