@@ -186,7 +186,10 @@ async function peakMemory(emulator: PicUpEmulator, dir: string) {
   const measure = async (nodeFlags: string[]) => {
     const dataDir = join(dir, `memory-${nodeFlags.length}`);
     const result = await runUploadChild(endpointOf(emulator), dataDir, [path], { nodeFlags });
-    if (result.entries.length !== 1) throw new Error('the 2 GiB upload did not finish');
+    if (result.entries.length !== 1)
+      throw new Error(
+        `the 2 GiB upload did not finish: ${JSON.stringify(result.unfinished.map((t) => t.error))}`,
+      );
     const growth = result.peakRssBytes - result.startRssBytes;
     return {
       nodeFlags,
