@@ -19,6 +19,7 @@ import {
   type EasemobErrorBody,
 } from './easemob-protocol.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
+import { FaultQueue } from '../fault-queue.ts';
 
 export interface EasemobCredentials {
   orgName: string;
@@ -108,11 +109,6 @@ interface IssuedToken {
   expiresAt: number;
 }
 
-interface QueuedFault {
-  fault: EasemobFault;
-  skip: number;
-}
-
 interface EmulatorState {
   store: ChatfileStore;
   credentials: EasemobCredentials;
@@ -122,7 +118,7 @@ interface EmulatorState {
   limiter: SlidingWindowLimiter;
   rateLimitRetryAfterSeconds: number | undefined;
   tokens: Map<string, IssuedToken>;
-  faults: Record<EasemobFaultTarget, QueuedFault[]>;
+  faults: Record<EasemobFaultTarget, FaultQueue<EasemobFault>>;
   counters: EasemobEmulatorStats;
   closing: AbortSignal;
   baseUrl: string;
@@ -145,7 +141,7 @@ export async function startEasemobEmulator(options: EasemobEmulatorOptions): Pro
     limiter: new SlidingWindowLimiter(options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND),
     rateLimitRetryAfterSeconds: options.rateLimitRetryAfterSeconds,
     tokens: new Map(),
-    faults: { chatfiles: [], token: [] },
+    faults: { chatfiles: new FaultQueue(), token: new FaultQueue() },
     counters: {
       tokenRequests: 0,
       tokensIssued: 0,
@@ -183,13 +179,10 @@ export async function startEasemobEmulator(options: EasemobEmulatorOptions): Pro
     credentials: state.credentials,
     chatfilesUri,
     injectFault(fault, injectOptions) {
-      const skip = injectOptions?.afterRequests ?? 0;
-      if (!Number.isInteger(skip) || skip < 0)
-        throw new RangeError(`afterRequests must be a whole number: ${skip}`);
-      state.faults[injectOptions?.target ?? 'chatfiles'].push({ fault: checkFault(fault), skip });
+      state.faults[injectOptions?.target ?? 'chatfiles'].push(fault, injectOptions?.afterRequests);
     },
     clearFaults() {
-      return state.faults.chatfiles.splice(0).length + state.faults.token.splice(0).length;
+      return state.faults.chatfiles.clear() + state.faults.token.clear();
     },
     setRateLimit(requestsPerSecond, retryAfterSeconds) {
       state.limiter.setLimit(requestsPerSecond);
@@ -264,7 +257,7 @@ async function handleToken(
   response: ServerResponse,
 ): Promise<void> {
   state.counters.tokenRequests++;
-  const fault = nextFault(state.faults.token);
+  const fault = state.faults.token.next();
   if (fault !== undefined && (await applyFault(state, fault, request, response))) return;
 
   const text = await readSmallBody(request, 64 * 1024);
@@ -323,7 +316,7 @@ async function handleUpload(
     }
     return answer(request, response, easemobErrors.reachLimit());
   }
-  const fault = nextFault(state.faults.chatfiles);
+  const fault = state.faults.chatfiles.next();
   if (fault !== undefined && fault.kind !== 'stall' && (await applyFault(state, fault, request, response)))
     return;
 
@@ -532,29 +525,6 @@ function errorForStatus(status: number): EasemobErrorBody {
   if (status === 401) return easemobErrors.corruptToken()[1];
   if (status === 400) return easemobErrors.noFile()[1];
   return easemobErrors.internal()[1];
-}
-
-function nextFault(queue: QueuedFault[]): EasemobFault | undefined {
-  const head = queue[0];
-  if (head === undefined) return undefined;
-  if (head.skip > 0) {
-    head.skip--;
-    return undefined;
-  }
-  return queue.shift()!.fault;
-}
-
-function checkFault(fault: EasemobFault): EasemobFault {
-  if (
-    fault.kind === 'http-status' &&
-    (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
-  ) {
-    throw new RangeError(`not an HTTP status: ${fault.status}`);
-  }
-  if (fault.kind === 'stall' && (!Number.isFinite(fault.ms) || fault.ms < 0)) {
-    throw new RangeError('stall ms must be a non-negative number');
-  }
-  return fault;
 }
 
 function randomCredentials(): EasemobCredentials {

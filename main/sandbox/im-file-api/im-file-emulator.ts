@@ -18,6 +18,7 @@ import {
   signatureMatches,
   sign,
 } from './oss-signing.ts';
+import { FaultQueue } from '../fault-queue.ts';
 
 export interface ImFileCredentials {
   appId: string;
@@ -111,11 +112,6 @@ interface IssuedTicket {
   token?: string;
 }
 
-interface QueuedFault {
-  fault: ImFileFault;
-  skip: number;
-}
-
 /**
  * A loopback emulator of PROVIDERS.md §2: the IM server's ticket, forward and download endpoints
  * (envelopes with business codes in HTTP 200) and, on the same port, the object storage those
@@ -131,7 +127,10 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
   const ossSecret = randomBytes(24).toString('base64');
   const expiredTokens = new Set<string>();
   const tickets = new Map<string, IssuedTicket>();
-  const faults: Record<FaultEndpoint, QueuedFault[]> = { ticket: [], storage: [] };
+  const faults: Record<FaultEndpoint, FaultQueue<ImFileFault>> = {
+    ticket: new FaultQueue(),
+    storage: new FaultQueue(),
+  };
   const counters: ImFileEmulatorStats = {
     ticketRequests: 0,
     uploadPosts: 0,
@@ -174,7 +173,7 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
   async function handleTicket(url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
     request.resume();
     counters.ticketRequests++;
-    const fault = nextFault(faults.ticket);
+    const fault = faults.ticket.next();
     if (fault?.kind === 'reset') {
       request.socket.destroy();
       return;
@@ -504,7 +503,7 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
     response: ServerResponse,
   ): Promise<ImFileFault | undefined | 'handled'> {
     counters.uploadPosts++;
-    const fault = nextFault(faults.storage);
+    const fault = faults.storage.next();
     if (fault === undefined || fault.kind === 'stall') return fault;
     if (fault.kind === 'reset') {
       await resetMidBody(request, countBytes);
@@ -661,14 +660,11 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
     baseUrl,
     credentials,
     injectFault(fault, injectOptions) {
-      const skip = injectOptions?.afterRequests ?? 0;
-      if (!Number.isInteger(skip) || skip < 0)
-        throw new RangeError(`afterRequests must be a whole number: ${skip}`);
       const endpoint = injectOptions?.endpoint ?? (fault.kind === 'business-error' ? 'ticket' : 'storage');
-      faults[endpoint].push({ fault: checkFault(fault), skip });
+      faults[endpoint].push(fault, injectOptions?.afterRequests);
     },
     clearFaults() {
-      return faults.ticket.splice(0).length + faults.storage.splice(0).length;
+      return faults.ticket.clear() + faults.storage.clear();
     },
     expireAccessToken(token = credentials.accessToken) {
       expiredTokens.add(token);
@@ -700,29 +696,6 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
       return closed;
     },
   };
-}
-
-function nextFault(queue: QueuedFault[]): ImFileFault | undefined {
-  const head = queue[0];
-  if (head === undefined) return undefined;
-  if (head.skip > 0) {
-    head.skip--;
-    return undefined;
-  }
-  return queue.shift()!.fault;
-}
-
-function checkFault(fault: ImFileFault): ImFileFault {
-  if (
-    fault.kind === 'http-status' &&
-    (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
-  ) {
-    throw new RangeError(`not an HTTP status: ${fault.status}`);
-  }
-  if (fault.kind === 'stall' && (!Number.isFinite(fault.ms) || fault.ms < 0)) {
-    throw new RangeError('stall ms must be a non-negative number');
-  }
-  return fault;
 }
 
 function sendFault(response: ServerResponse, fault: ImFileFault): void {

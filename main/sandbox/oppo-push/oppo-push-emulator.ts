@@ -17,6 +17,7 @@ import {
   type PictureRole,
 } from './oppo-push-protocol.ts';
 import { fetchPicture, loopbackUrl } from './picture-fetch.ts';
+import { FaultQueue } from '../fault-queue.ts';
 
 export interface OppoPushEmulatorOptions {
   /** Where the fetched pictures are kept (as `<id>.<format>`), for tests to look at. */
@@ -86,15 +87,10 @@ export interface OppoPushEmulator {
   close(): Promise<void>;
 }
 
-interface QueuedFault {
-  fault: OppoPushFault;
-  skip: number;
-}
-
 interface EmulatorState {
   storageDir: string;
   credentials: BasicCredentials;
-  faults: QueuedFault[];
+  faults: FaultQueue<OppoPushFault>;
   counters: OppoPushEmulatorStats;
   pictures: RegisteredPicture[];
   refused: RefusedPicture[];
@@ -118,7 +114,7 @@ export async function startOppoPushEmulator(options: OppoPushEmulatorOptions): P
       appKey: randomBytes(12).toString('hex'),
       masterSecret: randomBytes(12).toString('hex'),
     },
-    faults: [],
+    faults: new FaultQueue(),
     counters: { requests: 0, fetches: 0, registrations: 0 },
     pictures: [],
     refused: [],
@@ -140,13 +136,11 @@ export async function startOppoPushEmulator(options: OppoPushEmulatorOptions): P
     baseUrl: `http://127.0.0.1:${port}`,
     credentials: state.credentials,
     injectFault(fault, injectOptions) {
-      const skip = injectOptions?.afterRequests ?? 0;
-      if (!Number.isInteger(skip) || skip < 0) throw new RangeError(`afterRequests must be a whole number`);
       if (fault.kind === 'error' && !(fault.code in OPPO_ERRORS))
         throw new RangeError(`not an error code of the card: ${fault.code}`);
-      state.faults.push({ fault, skip });
+      state.faults.push(fault, injectOptions?.afterRequests);
     },
-    clearFaults: () => state.faults.splice(0).length,
+    clearFaults: () => state.faults.clear(),
     stats: () => ({ ...state.counters }),
     pictures: () => [...state.pictures],
     refused: () => [...state.refused],
@@ -180,7 +174,7 @@ async function handle(
     return sendError(response, 23001);
   }
 
-  const fault = nextFault(state.faults);
+  const fault = state.faults.next();
   if (fault?.kind === 'reset') {
     request.socket.destroy();
     return;
@@ -265,16 +259,6 @@ async function handle(
     200,
     Object.fromEntries(registered.map((picture) => [PICTURE_RULES[picture.role].idField, picture.id])),
   );
-}
-
-function nextFault(queue: QueuedFault[]): OppoPushFault | undefined {
-  const head = queue[0];
-  if (head === undefined) return undefined;
-  if (head.skip > 0) {
-    head.skip--;
-    return undefined;
-  }
-  return queue.shift()!.fault;
 }
 
 /** The body as text, or undefined when it is larger than any valid request. */

@@ -17,6 +17,7 @@ import {
 import type { PicUpEcho, PicUpRejection } from './pic-up-protocol.ts';
 import { FILE_UUID_PATTERN, PicUpStore } from './pic-up-store.ts';
 import type { SliceOutcome, StoredObject } from './pic-up-store.ts';
+import { FaultQueue } from '../fault-queue.ts';
 
 export interface PicUpCredentials {
   sdkAppId: string;
@@ -89,7 +90,7 @@ export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise
   const store = await PicUpStore.open(options.storageDir);
   const credentials = options.credentials ?? randomCredentials();
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
-  const faults: QueuedFault[] = [];
+  const faults = new FaultQueue<PicUpFault>();
   const counters: PicUpEmulatorStats = { requests: 0, sliceBytesReceived: 0, completedUploads: 0 };
   const handlers = new Set<Promise<void>>();
   const closing = new AbortController();
@@ -125,13 +126,10 @@ export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise
     baseUrl,
     credentials,
     injectFault(fault, injectOptions) {
-      const skip = injectOptions?.afterRequests ?? 0;
-      if (!Number.isInteger(skip) || skip < 0)
-        throw new RangeError(`afterRequests must be a whole number: ${skip}`);
-      faults.push({ fault: checkFault(fault), skip });
+      faults.push(checkRewind(fault), injectOptions?.afterRequests);
     },
     clearFaults() {
-      return faults.splice(0).length;
+      return faults.clear();
     },
     stats() {
       return { ...counters };
@@ -157,7 +155,7 @@ interface HandlerContext {
   store: PicUpStore;
   credentials: PicUpCredentials;
   maxBodyBytes: number;
-  faults: QueuedFault[];
+  faults: FaultQueue<PicUpFault>;
   counters: PicUpEmulatorStats;
   closing: AbortSignal;
   baseUrl(): string;
@@ -195,7 +193,7 @@ async function handlePicUp(
   context.counters.requests++;
   const authFailure = checkCredentials(context.credentials, url.searchParams);
   const appId = appIdOf(url.searchParams.get('sdkappid'));
-  const fault = authFailure === undefined ? nextFault(context.faults) : undefined;
+  const fault = authFailure === undefined ? context.faults.next() : undefined;
 
   if (fault?.kind === 'reset') {
     await resetMidBody(request);
@@ -453,37 +451,13 @@ function appIdOf(sdkAppId: string | null): string | number {
   return /^\d{1,15}$/.test(sdkAppId) ? Number(sdkAppId) : sdkAppId;
 }
 
-interface QueuedFault {
-  fault: PicUpFault;
-  /** Requests still to let through before this fault applies. */
-  skip: number;
-}
-
-function nextFault(queue: QueuedFault[]): PicUpFault | undefined {
-  const head = queue[0];
-  if (head === undefined) return undefined;
-  if (head.skip > 0) {
-    head.skip--;
-    return undefined;
-  }
-  return queue.shift()!.fault;
-}
-
-function checkFault(fault: PicUpFault): PicUpFault {
+/** The one fault only pic_up has: a rewind must land on a slice boundary (the others FaultQueue checks). */
+function checkRewind(fault: PicUpFault): PicUpFault {
   if (
     fault.kind === 'rewind' &&
     (!Number.isSafeInteger(fault.toOffset) || fault.toOffset < 0 || fault.toOffset % SLICE_ALIGNMENT !== 0)
   ) {
     throw new RangeError(`rewind toOffset must be a non-negative multiple of ${SLICE_ALIGNMENT}`);
-  }
-  if (
-    fault.kind === 'http-status' &&
-    (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
-  ) {
-    throw new RangeError(`not an HTTP status: ${fault.status}`);
-  }
-  if (fault.kind === 'stall' && (!Number.isFinite(fault.ms) || fault.ms < 0)) {
-    throw new RangeError(`stall ms must be a non-negative number`);
   }
   return fault;
 }
