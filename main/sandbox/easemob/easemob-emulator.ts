@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import busboy from 'busboy';
@@ -20,6 +18,7 @@ import {
 } from './easemob-protocol.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 import { FaultQueue } from '../fault-queue.ts';
+import { startLoopbackServer } from '../loopback-server.ts';
 
 export interface EasemobCredentials {
   orgName: string;
@@ -155,25 +154,19 @@ export async function startEasemobEmulator(options: EasemobEmulatorOptions): Pro
     closing: closing.signal,
     baseUrl: '',
   };
-  const handlers = new Set<Promise<void>>();
 
-  const server = createServer((request, response) => {
-    const handled = route(state, request, response).catch((error: unknown) => {
-      if (response.headersSent || response.destroyed) {
-        response.destroy();
-      } else {
-        const message = error instanceof Error ? error.message : String(error);
-        sendJson(response, 500, errorBody('internal_server_error', message, 'RuntimeException'));
-      }
-    });
-    handlers.add(handled);
-    void handled.finally(() => handlers.delete(handled));
+  const server = await startLoopbackServer({
+    port: options.port ?? 0,
+    closing,
+    handle: (request, response) => route(state, request, response),
+    onCrash: (response, error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      sendJson(response, 500, errorBody('internal_server_error', message, 'RuntimeException'));
+    },
   });
-  const port = await listen(server, options.port ?? 0);
-  state.baseUrl = `http://127.0.0.1:${port}`;
+  state.baseUrl = server.baseUrl;
   const chatfilesUri = `${state.baseUrl}/${state.credentials.orgName}/${state.credentials.appName}/chatfiles`;
 
-  let closed: Promise<void> | undefined;
   return {
     baseUrl: state.baseUrl,
     credentials: state.credentials,
@@ -208,16 +201,7 @@ export async function startEasemobEmulator(options: EasemobEmulatorOptions): Pro
         shareSecret,
       }));
     },
-    close() {
-      closed ??= (async () => {
-        closing.abort();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await stopped;
-        await Promise.allSettled([...handlers]);
-      })();
-      return closed;
-    },
+    close: () => server.close(),
   };
 }
 
@@ -616,15 +600,4 @@ function sendText(
     'Content-Length': String(Buffer.byteLength(text)),
   });
   response.end(text);
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

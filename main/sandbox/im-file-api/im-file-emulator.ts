@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +17,7 @@ import {
   sign,
 } from './oss-signing.ts';
 import { FaultQueue } from '../fault-queue.ts';
+import { crashMessage, startLoopbackServer } from '../loopback-server.ts';
 
 export interface ImFileCredentials {
   appId: string;
@@ -140,7 +139,6 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
   let variant: StorageVariant = options.storageVariant ?? 'oss';
   let ticketTtlMs = options.ticketTtlMs ?? defaultTicketTtlMs;
   const closing = new AbortController();
-  const handlers = new Set<Promise<void>>();
   let baseUrl = '';
 
   // ---------- IM server ----------
@@ -643,19 +641,14 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
     return randomBytes(18).toString('base64url');
   }
 
-  const server = createServer((request, response) => {
-    const handled = handle(request, response).catch((error: unknown) => {
-      if (response.headersSent) response.destroy();
-      else
-        sendText(response, 500, `emulator error: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    handlers.add(handled);
-    void handled.finally(() => handlers.delete(handled));
+  const server = await startLoopbackServer({
+    port: options.port ?? 0,
+    closing,
+    handle,
+    onCrash: (response, error) => sendText(response, 500, crashMessage(error)),
   });
-  const port = await listen(server, options.port ?? 0);
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = server.baseUrl;
 
-  let closed: Promise<void> | undefined;
   return {
     baseUrl,
     credentials,
@@ -685,16 +678,7 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
     listObjects() {
       return store.list();
     },
-    close() {
-      closed ??= (async () => {
-        closing.abort();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await stopped;
-        await Promise.allSettled([...handlers]);
-      })();
-      return closed;
-    },
+    close: () => server.close(),
   };
 }
 
@@ -777,16 +761,5 @@ async function resetMidBody(request: IncomingMessage, onChunk: (chunk: Buffer) =
     request.once('end', reset);
     request.once('error', () => resolve());
     request.once('close', () => resolve());
-  });
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
   });
 }

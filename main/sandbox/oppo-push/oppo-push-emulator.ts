@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -18,6 +16,7 @@ import {
 } from './oppo-push-protocol.ts';
 import { fetchPicture, loopbackUrl } from './picture-fetch.ts';
 import { FaultQueue } from '../fault-queue.ts';
+import { crashMessage, startLoopbackServer } from '../loopback-server.ts';
 
 export interface OppoPushEmulatorOptions {
   /** Where the fetched pictures are kept (as `<id>.<format>`), for tests to look at. */
@@ -120,20 +119,15 @@ export async function startOppoPushEmulator(options: OppoPushEmulatorOptions): P
     refused: [],
     closing: closing.signal,
   };
-  const handlers = new Set<Promise<void>>();
-  const server = createServer((request, response) => {
-    const handled = handle(state, request, response).catch((error: unknown) => {
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 500, errorBody(23100, `emulator error: ${(error as Error).message}`));
-    });
-    handlers.add(handled);
-    void handled.finally(() => handlers.delete(handled));
+  const server = await startLoopbackServer({
+    port: options.port ?? 0,
+    closing,
+    handle: (request, response) => handle(state, request, response),
+    onCrash: (response, error) => sendJson(response, 500, errorBody(23100, crashMessage(error))),
   });
-  const port = await listen(server, options.port ?? 0);
 
-  let closed: Promise<void> | undefined;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: server.baseUrl,
     credentials: state.credentials,
     injectFault(fault, injectOptions) {
       if (fault.kind === 'error' && !(fault.code in OPPO_ERRORS))
@@ -144,16 +138,7 @@ export async function startOppoPushEmulator(options: OppoPushEmulatorOptions): P
     stats: () => ({ ...state.counters }),
     pictures: () => [...state.pictures],
     refused: () => [...state.refused],
-    close() {
-      closed ??= (async () => {
-        closing.abort();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await stopped;
-        await Promise.allSettled([...handlers]);
-      })();
-      return closed;
-    },
+    close: () => server.close(),
   };
 }
 
@@ -284,14 +269,4 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
     'Content-Length': String(Buffer.byteLength(text)),
   });
   response.end(text);
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

@@ -1,8 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -18,6 +16,7 @@ import type { PicUpEcho, PicUpRejection } from './pic-up-protocol.ts';
 import { FILE_UUID_PATTERN, PicUpStore } from './pic-up-store.ts';
 import type { SliceOutcome, StoredObject } from './pic-up-store.ts';
 import { FaultQueue } from '../fault-queue.ts';
+import { crashMessage, startLoopbackServer } from '../loopback-server.ts';
 
 export interface PicUpCredentials {
   sdkAppId: string;
@@ -92,7 +91,6 @@ export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const faults = new FaultQueue<PicUpFault>();
   const counters: PicUpEmulatorStats = { requests: 0, sliceBytesReceived: 0, completedUploads: 0 };
-  const handlers = new Set<Promise<void>>();
   const closing = new AbortController();
   let baseUrl = '';
 
@@ -106,20 +104,13 @@ export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise
     baseUrl: () => baseUrl,
   };
 
-  const server = createServer((request, response) => {
-    const handled = handle(context, request, response).catch((error: unknown) => {
-      if (response.headersSent) {
-        response.destroy();
-      } else {
-        sendText(response, 500, `emulator error: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    });
-    handlers.add(handled);
-    void handled.finally(() => handlers.delete(handled));
+  const server = await startLoopbackServer({
+    port: options.port ?? 0,
+    closing,
+    handle: (request, response) => handle(context, request, response),
+    onCrash: (response, error) => sendText(response, 500, crashMessage(error)),
   });
-
-  const port = await listen(server, options.port ?? 0);
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = server.baseUrl;
 
   let closed: Promise<void> | undefined;
   return {
@@ -139,11 +130,7 @@ export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise
     },
     close() {
       closed ??= (async () => {
-        closing.abort();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await stopped;
-        await Promise.allSettled([...handlers]);
+        await server.close();
         await store.whenIdle();
       })();
       return closed;
@@ -534,15 +521,4 @@ function sendText(response: ServerResponse, status: number, text: string): void 
     'Content-Length': String(Buffer.byteLength(text)),
   });
   response.end(text);
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
+import { crashMessage, startLoopbackServer } from '../loopback-server.ts';
 
 // The real tus server (@tus/server with its FileStore) does the protocol; this file only wraps it in a
 // node:http server of our own for what a test needs around it: an auth check, injected faults, and
@@ -129,7 +128,6 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
   tus.on(EVENTS.POST_TERMINATE, () => counters.uploadsTerminated++);
 
   const faults: QueuedFault[] = [];
-  const handlers = new Set<Promise<void>>();
   const closing = new AbortController();
 
   const nextFault = (method: TusMethod): TusFault | undefined => {
@@ -215,23 +213,14 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
     await Promise.race([handled, closedResponse]);
   }
 
-  const server = createServer((request, response) => {
-    const handled = handle(request, response).catch((error: unknown) => {
-      if (response.headersSent || response.destroyed) response.destroy();
-      else
-        sendText(
-          response,
-          500,
-          `emulator error: ${error instanceof Error ? error.message : String(error)}\n`,
-        );
-    });
-    handlers.add(handled);
-    void handled.finally(() => handlers.delete(handled));
+  const server = await startLoopbackServer({
+    port: options.port ?? 0,
+    closing,
+    handle,
+    onCrash: (response, error) => sendText(response, 500, `${crashMessage(error)}\n`),
   });
-  const port = await listen(server, options.port ?? 0);
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = server.baseUrl;
 
-  let closed: Promise<void> | undefined;
   return {
     baseUrl,
     endpoint: `${baseUrl}${path}`,
@@ -272,16 +261,7 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
     cleanUpExpired() {
       return tus.cleanUpExpiredUploads();
     },
-    close() {
-      closed ??= (async () => {
-        closing.abort();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await stopped;
-        await Promise.allSettled([...handlers]);
-      })();
-      return closed;
-    },
+    close: () => server.close(),
   };
 }
 
@@ -403,15 +383,4 @@ function checkFault(fault: TusFault): TusFault {
     throw new RangeError('reset afterBytes must be at least 1');
   }
   return fault;
-}
-
-function listen(server: HttpServer, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
