@@ -14,7 +14,7 @@ import { easemobMessage, easemobMessageBodyJson } from '../../shared/copy-format
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
-import { prng } from '../support/prng.ts';
+import { seededMix, expectMixOutcome } from '../support/fault-mix.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -375,10 +375,7 @@ describe('faults', () => {
 
 describe('faults mixed at random', () => {
   it('ends every file done with identical bytes or failed with a specific reason, never duplicated', async () => {
-    const seed = Number(process.env.FERRY_FAULT_SEED ?? Date.now() % 2 ** 31);
-    console.log(`easemob fault mix seed: ${seed} (replay with FERRY_FAULT_SEED=${seed})`);
-    const random = prng(seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const { random, pick } = seededMix('easemob');
     const kinds: Array<() => EasemobFault> = [
       () => ({ kind: 'reset' }),
       () => ({ kind: 'http-status', status: pick([500, 502, 503]) }),
@@ -406,16 +403,7 @@ describe('faults mixed at random', () => {
       'network',
       'malformed-response',
     ];
-    for (const task of tasks) {
-      expect(task.state).toBe('failed');
-      expect(allowedFailures).toContain(task.error?.code);
-    }
-    for (const entry of entries) {
-      const source = files.find((f) => f.path.endsWith(`/${entry.name}`))!;
-      expect(entry.sha256).toBe(source.sha256);
-      expect(await downloadSha(entry)).toBe(source.sha256);
-    }
-    expect(tasks.length + entries.length).toBe(files.length);
+    await expectMixOutcome({ tasks, entries }, files, allowedFailures, downloadSha);
     // A fault never leaves an object behind: one object per finished file, none for failed ones.
     expect(
       easemob

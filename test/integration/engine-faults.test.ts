@@ -9,7 +9,7 @@ import type { CommandResponse } from '../../shared/contract.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
-import { prng } from '../support/prng.ts';
+import { seededMix, expectMixOutcome } from '../support/fault-mix.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -120,10 +120,7 @@ describe('each fault alone, on a multi-slice file', () => {
 
 describe('faults mixed at random', () => {
   it('ends every file done with identical bytes or failed with a specific reason, never duplicated', async () => {
-    const seed = Number(process.env.FERRY_FAULT_SEED ?? Date.now() % 2 ** 31);
-    console.log(`fault mix seed: ${seed} (replay with FERRY_FAULT_SEED=${seed})`);
-    const random = prng(seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const { random, pick } = seededMix('tencent-im');
     const kinds: Array<() => PicUpFault> = [
       () => ({ kind: 'reset' }),
       () => ({ kind: 'http-status', status: pick([500, 502, 503]) }),
@@ -145,16 +142,9 @@ describe('faults mixed at random', () => {
       'network',
       'malformed-response',
     ];
-    for (const task of tasks) {
-      expect(task.state).toBe('failed');
-      expect(allowedFailures).toContain(task.error?.code);
-    }
-    for (const entry of entries) {
-      const source = files.find((f) => f.path.endsWith(`/${entry.name}`))!;
-      expect(entry.sha256).toBe(source.sha256);
-      expect(await downloadSha(entry.links[0]!.url)).toBe(source.sha256);
-    }
-    expect(tasks.length + entries.length).toBe(files.length);
+    await expectMixOutcome({ tasks, entries }, files, allowedFailures, (entry) =>
+      downloadSha(entry.links[0]!.url),
+    );
 
     // A failed task may still have finished on the server (a stalled final answer, then a rejected
     // retry): that object must be the one a retry finds, never a second copy.

@@ -19,7 +19,7 @@ import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
-import { prng } from '../support/prng.ts';
+import { seededMix, expectMixOutcome } from '../support/fault-mix.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -371,10 +371,7 @@ describe('each fault alone', () => {
 
 describe('faults mixed at random', () => {
   it('ends every file done with identical bytes or failed with a specific reason, never duplicated', async () => {
-    const seed = Number(process.env.FERRY_FAULT_SEED ?? Date.now() % 2 ** 31);
-    console.log(`im-file-api fault mix seed: ${seed} (replay with FERRY_FAULT_SEED=${seed})`);
-    const random = prng(seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const { random, pick } = seededMix('im-file-api');
     // No 'ticket-expired' here: a renewed ticket is a new key, so after a stalled-but-stored POST it
     // would leave the first copy behind, which no client can prevent (see the report).
     const kinds: Array<() => [ImFileFault, FaultEndpoint]> = [
@@ -410,16 +407,7 @@ describe('faults mixed at random', () => {
       'credentials-rejected',
       'invalid-request',
     ];
-    for (const task of tasks) {
-      expect(task.state).toBe('failed');
-      expect(allowed).toContain(task.error?.code);
-    }
-    for (const entry of entries) {
-      const source = files.find((f) => f.path.endsWith(`/${entry.name}`))!;
-      expect(entry.sha256).toBe(source.sha256);
-      expect(await downloadSha(entry.links[0]!.url)).toBe(source.sha256);
-    }
-    expect(tasks.length + entries.length).toBe(files.length);
+    await expectMixOutcome({ tasks, entries }, files, allowed, (entry) => downloadSha(entry.links[0]!.url));
 
     // A failed task keeps its journaled ticket: the retry posts to the same key, never a second object.
     emulator.clearFaults();

@@ -17,7 +17,7 @@ import type { CommandResponse } from '../../shared/contract.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
-import { prng } from '../support/prng.ts';
+import { seededMix } from '../support/fault-mix.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -405,10 +405,7 @@ describe('each fault alone, on a three-part file', () => {
 
 describe('faults mixed at random', () => {
   it('ends every file done with identical bytes or failed with a specific reason, one object each', async () => {
-    const seed = Number(process.env.FERRY_FAULT_SEED ?? Date.now() % 2 ** 31);
-    console.log(`s3 fault mix seed: ${seed} (replay with FERRY_FAULT_SEED=${seed})`);
-    const random = prng(seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const { random, pick } = seededMix('s3');
     const kinds: Array<() => ProxyFault> = [
       () => ({ kind: 'reset' }),
       () => ({ kind: 'status', status: pick([500, 502, 503]) }),

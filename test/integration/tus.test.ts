@@ -20,6 +20,7 @@ import type { AccountView, HistoryEntryView, TaskState, TaskView } from '../../s
 import { prng, waitFor, writeRandomFile } from '../support/upload-child-harness.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 import type { TusChildAccount } from '../support/tus-upload-child.ts';
+import { seededMix } from '../support/fault-mix.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -421,17 +422,9 @@ describe('each fault alone, on a three-chunk file', () => {
   });
 });
 
-/** A seeded PRNG's pick from a list. */
-function picker(random: () => number) {
-  return <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-}
-
 describe('faults mixed at random', () => {
   it('ends every file done with identical bytes or failed with a specific reason, never two live uploads', async () => {
-    const seed = Number(process.env.FERRY_FAULT_SEED ?? Date.now() % 2 ** 31);
-    console.log(`tus fault mix seed: ${seed} (replay with FERRY_FAULT_SEED=${seed})`);
-    const random = prng(seed);
-    const pick = picker(random);
+    const { random, pick } = seededMix('tus');
     const stall = { kind: 'stall', ms: 2 * stallTimeoutMs } as const;
     const byMethod: Record<'PATCH' | 'HEAD' | 'POST', Array<() => TusFault>> = {
       PATCH: [
