@@ -69,3 +69,36 @@ function listen(server: Server, port: number): Promise<number> {
 export function crashMessage(error: unknown): string {
   return `emulator error: ${error instanceof Error ? error.message : String(error)}`;
 }
+
+/** Read and discard the rest of a request body; `onChunk` sees each chunk (emulators count bytes). */
+export async function drainRequest(
+  request: IncomingMessage,
+  onChunk: (chunk: Buffer) => void = () => {},
+): Promise<void> {
+  if (request.complete) return;
+  await new Promise<void>((resolve) => {
+    request.on('data', onChunk);
+    request.on('end', resolve);
+    request.on('close', resolve);
+    request.on('error', () => resolve());
+    request.resume();
+  });
+}
+
+/** The "connection reset mid-body" fault: once the first body bytes arrive (seen by `onChunk`), drop the socket. */
+export async function resetMidBody(
+  request: IncomingMessage,
+  onChunk: (chunk: Buffer) => void = () => {},
+): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const reset = (chunk?: Buffer) => {
+      if (chunk) onChunk(chunk);
+      request.socket.destroy();
+      resolve();
+    };
+    request.once('data', reset);
+    request.once('end', reset);
+    request.once('error', () => resolve());
+    request.once('close', () => resolve());
+  });
+}

@@ -137,6 +137,7 @@ export class HistoryStore {
   readonly #get;
   readonly #delete;
   readonly #setThumbnailKey;
+  readonly #localPath;
   /** Queries are built from the filters present; each distinct shape is prepared once. */
   readonly #queries = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
 
@@ -146,6 +147,9 @@ export class HistoryStore {
     this.#insertIfNew = db.prepare<[Record<string, unknown>]>(`${insertSql} ON CONFLICT (id) DO NOTHING`);
     this.#get = db.prepare<[string], HistoryRow>('SELECT * FROM history WHERE id = ?');
     this.#delete = db.prepare<[string]>('DELETE FROM history WHERE id = ?');
+    this.#localPath = db.prepare<[string], { path: string }>(
+      'SELECT tasks.path AS path FROM history JOIN tasks ON tasks.id = history.task_id WHERE history.id = ?',
+    );
     this.#setThumbnailKey = db.prepare<[string | null, string]>(
       'UPDATE history SET thumbnail_key = ? WHERE id = ?',
     );
@@ -179,12 +183,7 @@ export class HistoryStore {
   /** Delete entries by id (the FTS index follows by trigger); returns how many existed. */
   /** The path the entry's file was uploaded from (its task's), or null when it came from an import. */
   localPathOf(id: string): string | null {
-    const row = this.#db
-      .prepare<[string], { path: string }>(
-        'SELECT tasks.path AS path FROM history JOIN tasks ON tasks.id = history.task_id WHERE history.id = ?',
-      )
-      .get(id);
-    return row?.path ?? null;
+    return this.#localPath.get(id)?.path ?? null;
   }
 
   delete(ids: readonly string[]): number {

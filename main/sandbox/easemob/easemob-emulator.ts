@@ -18,7 +18,7 @@ import {
 } from './easemob-protocol.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 import { FaultQueue } from '../fault-queue.ts';
-import { startLoopbackServer } from '../loopback-server.ts';
+import { drainRequest, resetMidBody, startLoopbackServer } from '../loopback-server.ts';
 
 export interface EasemobCredentials {
   orgName: string;
@@ -390,7 +390,7 @@ async function receiveMultipart(
     });
   } catch {
     // Not multipart at all: the request has no `file`.
-    await drain(request);
+    await drainRequest(request);
     return { part: undefined, fields };
   }
   let receiving: Promise<ReceivedPart> | undefined;
@@ -476,7 +476,7 @@ async function applyFault(
       await resetMidBody(request);
       return true;
     case 'http-status': {
-      await drain(request);
+      await drainRequest(request);
       if (fault.retryAfterSeconds !== undefined)
         response.setHeader('Retry-After', String(fault.retryAfterSeconds));
       if (fault.body !== undefined) {
@@ -487,11 +487,11 @@ async function applyFault(
       return true;
     }
     case 'malformed':
-      await drain(request);
+      await drainRequest(request);
       sendText(response, 200, fault.body ?? '{"action":"post","entities":[{"uuid":', 'application/json');
       return true;
     case 'unauthorized':
-      await drain(request);
+      await drainRequest(request);
       state.counters.unauthorized++;
       sendAnswer(response, easemobErrors.corruptToken());
       return true;
@@ -540,35 +540,12 @@ async function readSmallBody(request: IncomingMessage, limit: number): Promise<s
 }
 
 /** Read and drop the body, so the client sees the answer rather than a broken pipe. */
-async function drain(request: IncomingMessage): Promise<void> {
-  if (request.readableEnded) return;
-  await new Promise<void>((resolve) => {
-    request.on('end', resolve);
-    request.on('error', () => resolve());
-    request.on('close', () => resolve());
-    request.resume();
-  });
-}
-
-async function resetMidBody(request: IncomingMessage): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const reset = () => {
-      request.socket.destroy();
-      resolve();
-    };
-    request.once('data', reset);
-    request.once('end', reset);
-    request.once('error', () => resolve());
-    request.once('close', () => resolve());
-  });
-}
-
 async function answer(
   request: IncomingMessage,
   response: ServerResponse,
   [status, body]: readonly [number, EasemobErrorBody],
 ): Promise<void> {
-  await drain(request);
+  await drainRequest(request);
   sendJson(response, status, body);
 }
 

@@ -17,7 +17,7 @@ import {
   sign,
 } from './oss-signing.ts';
 import { FaultQueue } from '../fault-queue.ts';
-import { crashMessage, startLoopbackServer } from '../loopback-server.ts';
+import { crashMessage, drainRequest, resetMidBody, startLoopbackServer } from '../loopback-server.ts';
 
 export interface ImFileCredentials {
   appId: string;
@@ -340,11 +340,11 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
         : sendXml(response, status, ossErrorXml(code, message, requestId));
 
     if (request.headers['content-length'] === undefined) {
-      await drain(request, countBytes);
+      await drainRequest(request, countBytes);
       return fail(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
     }
     if (!/^multipart\/form-data/i.test(request.headers['content-type'] ?? '')) {
-      await drain(request, countBytes);
+      await drainRequest(request, countBytes);
       return fail(400, 'InvalidArgument', 'the body must be multipart/form-data');
     }
 
@@ -464,7 +464,7 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
     const fault = await beginUpload(request, response);
     if (fault === 'handled') return;
     const fail = async (status: number, code: string, message: string) => {
-      await drain(request, countBytes);
+      await drainRequest(request, countBytes);
       sendXml(response, status, ossErrorXml(code, message, requestId));
     };
     if (request.headers['content-length'] === undefined) {
@@ -508,7 +508,7 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
       return 'handled';
     }
     // A real server reads the whole body before it answers; the client sees the answer, not EPIPE.
-    await drain(request, countBytes);
+    await drainRequest(request, countBytes);
     if (fault.kind === 'ticket-expired') {
       sendXml(
         response,
@@ -737,29 +737,4 @@ function methodNotAllowed(request: IncomingMessage, response: ServerResponse, al
   request.resume();
   response.setHeader('Allow', allow);
   sendText(response, 405, 'method not allowed');
-}
-
-async function drain(request: IncomingMessage, onChunk: (chunk: Buffer) => void): Promise<void> {
-  if (request.complete) return;
-  await new Promise<void>((resolve) => {
-    request.on('data', onChunk);
-    request.on('end', resolve);
-    request.on('close', resolve);
-    request.on('error', () => resolve());
-    request.resume();
-  });
-}
-
-async function resetMidBody(request: IncomingMessage, onChunk: (chunk: Buffer) => void): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const reset = (chunk?: Buffer) => {
-      if (chunk) onChunk(chunk);
-      request.socket.destroy();
-      resolve();
-    };
-    request.once('data', reset);
-    request.once('end', reset);
-    request.once('error', () => resolve());
-    request.once('close', () => resolve());
-  });
 }

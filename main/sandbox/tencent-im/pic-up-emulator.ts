@@ -16,7 +16,7 @@ import type { PicUpEcho, PicUpRejection } from './pic-up-protocol.ts';
 import { FILE_UUID_PATTERN, PicUpStore } from './pic-up-store.ts';
 import type { SliceOutcome, StoredObject } from './pic-up-store.ts';
 import { FaultQueue } from '../fault-queue.ts';
-import { crashMessage, startLoopbackServer } from '../loopback-server.ts';
+import { crashMessage, resetMidBody, startLoopbackServer } from '../loopback-server.ts';
 
 export interface PicUpCredentials {
   sdkAppId: string;
@@ -484,19 +484,6 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
     chunks.push(buffer);
   }
   return tooLarge ? 'too-large' : Buffer.concat(chunks, total);
-}
-
-async function resetMidBody(request: IncomingMessage): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const reset = () => {
-      request.socket.destroy();
-      resolve();
-    };
-    request.once('data', reset);
-    request.once('end', reset);
-    request.once('error', () => resolve());
-    request.once('close', () => resolve());
-  });
 }
 
 function methodNotAllowed(request: IncomingMessage, response: ServerResponse, allow: string): void {

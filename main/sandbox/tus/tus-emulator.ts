@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
-import { crashMessage, startLoopbackServer } from '../loopback-server.ts';
+import { crashMessage, drainRequest, startLoopbackServer } from '../loopback-server.ts';
 
 // The real tus server (@tus/server with its FileStore) does the protocol; this file only wraps it in a
 // node:http server of our own for what a test needs around it: an auth check, injected faults, and
@@ -153,7 +153,7 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
     const method = (request.method ?? 'GET').toUpperCase() as TusMethod;
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (!tusMethods.includes(method) || !(url.pathname === path || url.pathname.startsWith(`${path}/`))) {
-      await drain(request);
+      await drainRequest(request);
       sendText(response, 404, 'Not found\n');
       return;
     }
@@ -165,7 +165,7 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
     if (credentials !== null && method !== 'OPTIONS' && method !== 'GET') {
       const given = request.headers[credentials.headerName.toLowerCase()];
       if (given !== credentials.headerValue) {
-        await drain(request);
+        await drainRequest(request);
         sendText(
           response,
           given === undefined ? 401 : 403,
@@ -181,7 +181,7 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
     const fault = nextFault(method);
     switch (fault?.kind) {
       case 'http-status':
-        await drain(request);
+        await drainRequest(request);
         if (fault.retryAfterSeconds !== undefined)
           response.setHeader('Retry-After', String(fault.retryAfterSeconds));
         sendText(response, fault.status, fault.body ?? `injected HTTP ${fault.status}\n`);
@@ -346,17 +346,6 @@ async function stall(request: IncomingMessage, ms: number, closing: AbortSignal)
   } finally {
     request.socket.off('close', hangUp);
   }
-}
-
-async function drain(request: IncomingMessage): Promise<void> {
-  if (request.complete) return;
-  await new Promise<void>((resolve) => {
-    request
-      .on('end', resolve)
-      .on('error', () => resolve())
-      .on('close', resolve);
-    request.resume();
-  });
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {
