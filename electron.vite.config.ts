@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-// Explicit entries: the project's folders are main/, renderer/ and shared/ (DESIGN.md), not src/.
+// Explicit entries: the folders are main/, renderer/ and shared/ (docs/architecture.md), not src/.
 export default defineConfig({
   main: {
     build: {

@@ -5,8 +5,8 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-// DESIGN.md's one rule that makes the shape: only main/electron/ imports 'electron'; renderer/ and
-// shared/ import nothing from Node. Enforced here rather than by goodwill.
+// The rule that makes the shape (docs/architecture.md#floors-and-import-rules): only main/electron/ imports
+// 'electron'; renderer/ and shared/ import nothing from Node. Enforced here rather than by goodwill.
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 const electronOutsideElectronLayer = {
   name: 'electron',

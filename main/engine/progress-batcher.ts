@@ -1,6 +1,7 @@
 /**
- * Collects "task X changed" notices and flushes them at most once per interval, so the renderer gets
- * ≤ 1000/intervalMs events per second in total however many tasks run (DESIGN.md: ≤ 10 per second).
+ * Collects "task X changed" notices and flushes them at most once per interval, so the renderer gets ≤
+ * 1000/intervalMs events per second in total however many tasks run (≤ 10 per second:
+ * docs/engine.md#task-lifecycle).
  */
 export class ProgressBatcher {
   readonly #pending = new Set<string>();

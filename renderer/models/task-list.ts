@@ -7,10 +7,10 @@ export const activeStates: ReadonlySet<TaskState> = new Set(['queued', 'hashing'
 export const finishedStates: ReadonlySet<TaskState> = new Set(['done', 'cancelled']);
 
 /**
- * Merges changed tasks into the map by id. Events and the initial `uploads.list` can arrive in either
- * order, so an older snapshot never overwrites a newer one, and a task's transferred bytes never move
- * backwards (DESIGN.md: "Progress never goes backwards in the UI"). Unchanged tasks keep their object,
- * so memoized rows do not re-render.
+ * Merges changed tasks into the map by id. Events and the initial `uploads.list` can arrive in either order,
+ * so an older snapshot never overwrites a newer one, and a task's transferred bytes never move backwards
+ * (docs/engine.md#task-lifecycle: progress never moves backwards). Unchanged tasks keep their object, so
+ * memoized rows do not re-render.
  */
 export function mergeTasks(current: TaskMap, incoming: readonly TaskView[]): TaskMap {
   if (incoming.length === 0) return current;

@@ -1,8 +1,8 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
 
 /**
- * PROVIDERS.md §3: Easemob (环信) chat files. Limits (10 MiB per file, 100 requests/s per app key)
- * are the adapter's capabilities in main/providers/easemob/.
+ * Easemob (环信) chat files (docs/providers.md#easemob). Limits (10 MiB per file, 100 requests/s per app
+ * key) are the adapter's capabilities in main/providers/easemob/.
  */
 export const easemobCatalog = {
   id: 'easemob',

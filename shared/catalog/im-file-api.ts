@@ -1,6 +1,8 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
 
-/** PROVIDERS.md §2: an IM server's file API that hands out pre-signed object-storage tickets. */
+/**
+ * An IM server's file API that hands out pre-signed object-storage tickets (docs/providers.md#im-file-api).
+ */
 export const imFileApiCatalog = {
   id: 'im-file-api',
   name: 'IM server file API (pre-signed storage)',

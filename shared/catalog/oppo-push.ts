@@ -2,7 +2,10 @@ import type { ProviderCatalogEntry } from '../catalog-types.ts';
 
 const regions = ['sgp', 'hk', 'usva', 'defra', 'jpn', 'bra'] as const;
 
-/** PROVIDERS.md §4: OPPO big picture / small icon registration through the push service's v4 Image API. */
+/**
+ * OPPO big picture / small icon registration through the push service's v4 Image API
+ * (docs/providers.md#oppo-push-pictures).
+ */
 export const oppoPushCatalog = {
   id: 'oppo-push',
   name: 'OPPO push pictures',

@@ -1,6 +1,9 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
 
-/** PROVIDERS.md §5: S3-compatible storage (AWS S3, Tencent COS, Aliyun OSS, Cloudflare R2, MinIO). */
+/**
+ * S3-compatible storage: AWS S3, Tencent COS, Aliyun OSS, Cloudflare R2, MinIO
+ * (docs/providers.md#s3-compatible-storage).
+ */
 export const s3Catalog = {
   id: 's3',
   name: 'S3-compatible storage',

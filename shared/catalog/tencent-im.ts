@@ -1,6 +1,6 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
 
-/** PROVIDERS.md §1: Tencent Cloud IM `pic_up`. */
+/** Tencent Cloud IM `pic_up` (docs/providers.md#tencent-cloud-im). */
 export const tencentImCatalog = {
   id: 'tencent-im',
   name: 'Tencent Cloud IM',

@@ -1,6 +1,6 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
 
-/** PROVIDERS.md §5: any tus 1.0 server (tusd, @tus/server, Cloudflare Stream, Supabase Storage, …). */
+/** Any tus 1.0 server (tusd, @tus/server, Cloudflare Stream, Supabase Storage, …): docs/providers.md#tus. */
 export const tusCatalog = {
   id: 'tus',
   name: 'tus (resumable upload server)',

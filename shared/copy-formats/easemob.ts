@@ -1,10 +1,10 @@
 import type { HistoryEntryView } from '../models.ts';
 
 /**
- * Easemob message bodies that reference an uploaded chat file (PROVIDERS.md §3; Easemob's "发送单聊消息"
- * REST docs): what a user pastes into `body` when sending an img/file/video/audio message. Only `url`
- * is required by Easemob; `secret` is required when the file was uploaded with restricted access.
- * Pure functions of a history entry and its details, so the renderer can offer them as copy formats.
+ * Easemob message bodies that reference an uploaded chat file (docs/providers.md#copy-formats; Easemob's
+ * "发送单聊消息" REST docs): what a user pastes into `body` when sending an img/file/video/audio message. Only
+ * `url` is required by Easemob; `secret` is required when the file was uploaded with restricted access. Pure
+ * functions of a history entry and its details, so the renderer can offer them as copy formats.
  */
 
 export type EasemobMessageType = 'img' | 'file' | 'video' | 'audio';

@@ -2,8 +2,8 @@ import type { HistoryEntryView, LinkKind, LinkView } from '../models.ts';
 import { isImage, primaryLink } from './basic.ts';
 
 /**
- * Tencent Cloud IM message elements that send an uploaded file (PROVIDERS.md §1; Tencent IM REST
- * "消息格式描述": TIMImageElem, TIMFileElem): what a user pastes into MsgBody of sendmsg.
+ * Tencent Cloud IM message elements that send an uploaded file (docs/providers.md#copy-formats; Tencent IM
+ * REST "消息格式描述": TIMImageElem, TIMFileElem): what a user pastes into MsgBody of sendmsg.
  */
 
 /** ImageInfoArray `Type`: the message's own codes, not pic_up's PIC_TYPE (1 original, 2 small, 4 large). */

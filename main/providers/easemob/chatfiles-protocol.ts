@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The wire shapes of Easemob's REST file API (PROVIDERS.md §3, seed 002). Everything Ferry assumes
+ * The wire shapes of Easemob's REST file API (docs/providers.md#easemob). Everything Ferry assumes
  * about Easemob that the seed does not say outright is here, so it is easy to correct.
  */
 

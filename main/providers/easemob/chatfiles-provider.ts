@@ -168,8 +168,8 @@ async function postChatfile(
 }
 
 /**
- * Easemob chat files (PROVIDERS.md §3): an app token from the client credentials, then one streamed
- * multipart POST to `/{org}/{app}/chatfiles`. The 10 MB limit is checked before any byte leaves;
+ * Easemob chat files (docs/providers.md#easemob): an app token from the client credentials, then one
+ * streamed multipart POST to `/{org}/{app}/chatfiles`. The 10 MB limit is checked before any byte leaves;
  * a rejected token (401) is replaced once and the upload sent again, then the account's credentials
  * are reported as rejected.
  */

@@ -3,8 +3,8 @@
  * or undefined when sharp cannot read it: a message body without `size` is still a valid Easemob
  * image message, so a picture sharp does not understand must never fail its upload.
  *
- * sharp is imported lazily: DESIGN.md wants it kept out of Electron's process on Linux (GLib clash),
- * and a lazy import keeps it unloaded until an image is actually measured.
+ * sharp is imported lazily: it must stay out of Electron's process on Linux (GLib clash,
+ * docs/architecture.md), and a lazy import keeps it unloaded until an image is actually measured.
  */
 export async function imageDimensions(path: string): Promise<{ width: number; height: number } | undefined> {
   try {

@@ -4,8 +4,8 @@ import { httpStatusFailure, requestFailure } from '../../engine/http-failure.ts'
 import { UploadError } from '../../engine/upload-error.ts';
 
 /**
- * The wire of PROVIDERS.md §2 (seed 001): the IM server's envelopes and tickets, and the object
- * storage's answers. Everything the card marks as a guess is decided here, in one place.
+ * The wire of the IM file API (docs/providers.md#im-file-api): the IM server's envelopes and tickets, and the
+ * object storage's answers. Everything the card marks as a guess is decided here, in one place.
  */
 
 /** `code` of the envelope; every one but 200 arrives with HTTP 200. */

@@ -109,8 +109,9 @@ function ticketTarget(config: ImFileApiConfig, mimeType: string): TicketTarget {
 }
 
 /**
- * PROVIDERS.md §2: a ticket from the IM server, then one streamed POST (or PUT) of the whole file to
- * object storage. Not resumable: a failed transfer is sent again from the first byte.
+ * The IM file API (docs/providers.md#im-file-api): a ticket from the IM server, then one streamed POST (or
+ * PUT) of the whole file to object storage. Not resumable: a failed transfer is sent again from the first
+ * byte.
  */
 export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
   id: 'im-file-api',

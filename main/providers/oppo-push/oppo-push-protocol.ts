@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { UploadError } from '../../engine/upload-error.ts';
 
-/** The push service's v4 Image API for OPPO pictures (PROVIDERS.md §4, seed 003). */
+/** The push service's v4 Image API for OPPO pictures (docs/providers.md#oppo-push-pictures). */
 export const imagePath = 'v4/image/oppo';
 
 /** Singapore; the card's other regions are offered by shared/catalog/oppo-push.ts. */

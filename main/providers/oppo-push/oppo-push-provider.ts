@@ -79,8 +79,8 @@ function progress(session: OppoPushSession, file: LocalFile): StepResult<OppoPus
 
 /**
  * OPPO big picture / small icon registration through the push service's v4 Image API
- * (PROVIDERS.md §4). The API takes URLs, not bytes, so a file goes through a pipeline: exact-size
- * derivatives made with sharp, uploaded through a storage account whose links are public, then
+ * (docs/providers.md#oppo-push-pictures). The API takes URLs, not bytes, so a file goes through a pipeline:
+ * exact-size derivatives made with sharp, uploaded through a storage account whose links are public, then
  * registered; the picture ids land in the history entry.
  */
 export const oppoPushProvider: Provider<OppoPushConfig, OppoPushSession> = {

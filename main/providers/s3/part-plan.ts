@@ -1,7 +1,10 @@
 export const mebibyte = 1024 * 1024;
 /** Ferry's smallest part: above S3's 5 MiB floor, and few enough requests for typical files. */
 export const minimumPartSize = 8 * mebibyte;
-/** S3's own limits (PROVIDERS.md §5); some S3-compatible services allow only 1,000 parts. */
+/**
+ * S3's own limits (docs/providers.md#s3-compatible-storage); some S3-compatible services allow only 1,000
+ * parts.
+ */
 export const maxPartCount = 10_000;
 export const maxPartSize = 5 * 1024 * mebibyte;
 

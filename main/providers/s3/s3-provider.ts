@@ -483,8 +483,8 @@ async function completeUpload(
 }
 
 /**
- * S3-compatible storage (PROVIDERS.md §5): one streamed PutObject up to one part, multipart beyond,
- * resumed from ListParts, SigV4 with an unsigned payload so bodies stream from disk.
+ * S3-compatible storage (docs/providers.md#s3-compatible-storage): one streamed PutObject up to one part,
+ * multipart beyond, resumed from ListParts, SigV4 with an unsigned payload so bodies stream from disk.
  */
 export const s3Provider: Provider<S3Config, S3Session> = {
   id: 's3',

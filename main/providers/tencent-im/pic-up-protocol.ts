@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The wire shapes of pic_up (PROVIDERS.md §1). Tencent's examples quote numbers as strings, so every
- * numeric field accepts both; anything else that does not parse is a malformed answer.
+ * The wire shapes of pic_up (docs/providers.md#tencent-cloud-im). Tencent's examples quote numbers as
+ * strings, so every numeric field accepts both; anything else that does not parse is a malformed answer.
  */
 const numeric = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
 

@@ -74,8 +74,8 @@ function malformed(detail: string): UploadError {
 }
 
 /**
- * Tencent Cloud IM `pic_up` (PROVIDERS.md §1): base64 slices in JSON, offsets 4K-aligned, and the
- * server decides where the next slice starts — resumable by construction.
+ * Tencent Cloud IM `pic_up` (docs/providers.md#tencent-cloud-im): base64 slices in JSON, offsets 4K-aligned,
+ * and the server decides where the next slice starts — resumable by construction.
  */
 export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
   id: 'tencent-im',

@@ -404,8 +404,8 @@ async function patch(
 }
 
 /**
- * tus 1.0 (PROVIDERS.md §5) with the creation, termination and expiration extensions: POST creates the
- * upload, one PATCH per chunk from the server's offset, HEAD whenever that offset is in doubt, DELETE
+ * tus 1.0 (docs/providers.md#tus) with the creation, termination and expiration extensions: POST creates
+ * the upload, one PATCH per chunk from the server's offset, HEAD whenever that offset is in doubt, DELETE
  * on cancel.
  *
  * Never two live uploads for one file: the upload URL is journaled before any byte is sent and every

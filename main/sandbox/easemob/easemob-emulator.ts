@@ -124,7 +124,7 @@ interface EmulatorState {
 }
 
 /**
- * A loopback emulator of Easemob's REST file API (PROVIDERS.md §3): app tokens from client
+ * A loopback emulator of Easemob's REST file API (docs/providers.md#easemob): app tokens from client
  * credentials, streamed multipart uploads with the 10 MB limit, share-secrets for restricted files,
  * downloads with thumbnails, the per-app rate limit, and faults injected per request.
  */

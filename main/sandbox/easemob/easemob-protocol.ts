@@ -1,8 +1,8 @@
 /**
- * The server side of Easemob's REST file API as the emulator speaks it (PROVIDERS.md §3, seed 002 and
- * Easemob's REST error reference). Kept apart from the client's copy in main/providers/easemob/ so
- * the client is tested against the protocol, not against itself. Lines marked (guess) are not
- * documented by Easemob and are kept lenient.
+ * The server side of Easemob's REST file API as the emulator speaks it (docs/providers.md#easemob: Easemob's
+ * "upload file" page and REST error reference). Kept apart from the client's copy in main/providers/easemob/
+ * so the client is tested against the protocol, not against itself. Lines marked (guess) are not documented
+ * by Easemob and are kept lenient.
  */
 
 /** "上传文件的大小默认不能超过 10 MB" — read as MiB, like the client (see its chatfiles-protocol.ts). */

@@ -85,7 +85,7 @@ export interface ImFileEmulator {
   close(): Promise<void>;
 }
 
-/** The envelope codes of PROVIDERS.md §2. */
+/** The envelope codes of the IM file API (docs/providers.md#im-file-api). */
 export const IM_CODES = {
   ok: 200,
   tokenExpired: 402,
@@ -112,9 +112,9 @@ interface IssuedTicket {
 }
 
 /**
- * A loopback emulator of PROVIDERS.md §2: the IM server's ticket, forward and download endpoints
- * (envelopes with business codes in HTTP 200) and, on the same port, the object storage those
- * tickets point at (OSS PostObject checks, file streamed to disk, the callback's answer).
+ * A loopback emulator of the IM file API (docs/providers.md#im-file-api): the IM server's ticket, forward and
+ * download endpoints (envelopes with business codes in HTTP 200) and, on the same port, the object storage
+ * those tickets point at (OSS PostObject checks, file streamed to disk, the callback's answer).
  */
 export async function startImFileEmulator(options: ImFileEmulatorOptions): Promise<ImFileEmulator> {
   const store = await ImFileStore.open(options.storageDir);

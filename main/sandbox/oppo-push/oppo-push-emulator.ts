@@ -99,10 +99,10 @@ interface EmulatorState {
 const maxBodyBytes = 64 * 1024;
 
 /**
- * A loopback emulator of the push service's `POST /v4/image/oppo` (PROVIDERS.md §4): Basic auth,
- * the card's error bodies and statuses, and the part that matters most — it fetches the picture URLs
- * (127.0.0.1 only), decodes them and answers OPPO's 51 with HTTP 200 when a picture is not exactly
- * what OPPO takes.
+ * A loopback emulator of the push service's `POST /v4/image/oppo` (docs/providers.md#oppo-push-pictures):
+ * Basic auth, the card's error bodies and statuses, and the part that matters most — it fetches the picture
+ * URLs (127.0.0.1 only), decodes them and answers OPPO's 51 with HTTP 200 when a picture is not exactly what
+ * OPPO takes.
  */
 export async function startOppoPushEmulator(options: OppoPushEmulatorOptions): Promise<OppoPushEmulator> {
   mkdirSync(options.storageDir, { recursive: true });

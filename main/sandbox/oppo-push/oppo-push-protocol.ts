@@ -1,7 +1,7 @@
 /**
- * The server side of the push service's v4 Image API (PROVIDERS.md §4, seed 003), as the emulator
- * speaks it. Kept apart from the client's copy in main/providers/oppo-push/ on purpose: the client is
- * tested against the card, not against itself.
+ * The server side of the push service's v4 Image API (docs/providers.md#oppo-push-pictures), as the
+ * emulator speaks it. Kept apart from the client's copy in main/providers/oppo-push/ on purpose: the
+ * client is tested against the card, not against itself.
  */
 
 export const OPPO_IMAGE_PATH = '/v4/image/oppo';

@@ -81,9 +81,9 @@ const DOWNLOAD_PREFIX = '/download/';
 const defaultMaxBodyBytes = 16 * 1024 * 1024;
 
 /**
- * A loopback emulator of the server side of Tencent IM's `pic_up` (PROVIDERS.md §1): slices in any
- * order, `Next_Offset` from the received bytes, MD5 verified at the end, idempotent completion, and
- * downloads of what was stored. Faults are injected per request to exercise the client's retry rules.
+ * A loopback emulator of the server side of Tencent IM's `pic_up` (docs/providers.md#tencent-cloud-im):
+ * slices in any order, `Next_Offset` from the received bytes, MD5 verified at the end, idempotent completion,
+ * and downloads of what was stored. Faults are injected per request to exercise the client's retry rules.
  */
 export async function startPicUpEmulator(options: PicUpEmulatorOptions): Promise<PicUpEmulator> {
   const store = await PicUpStore.open(options.storageDir);

@@ -1,6 +1,6 @@
 /**
- * The request side of Tencent IM's `pic_up` as PROVIDERS.md §1 describes it: error codes, field
- * names, and the validation of one slice request. Pure functions, no I/O, so the emulator's rules can
+ * The request side of Tencent IM's `pic_up` as docs/providers.md#tencent-cloud-im describes it: error codes,
+ * field names, and the validation of one slice request. Pure functions, no I/O, so the emulator's rules can
  * be read (and corrected) in one place.
  */
 

@@ -15,7 +15,7 @@ export const FILE_UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const fileTypeSchema = z.literal([1, 2, 3, 4]);
 const uintSchema = z.number().int().nonnegative();
 
-/** What identifies one upload across its slices (PROVIDERS.md §1, a guess). */
+/** What identifies one upload across its slices (a guess: docs/providers.md#tencent-cloud-im). */
 const uploadKeySchema = z.object({
   fromAccount: z.string(),
   timestamp: uintSchema,

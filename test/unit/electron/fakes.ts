@@ -3,8 +3,9 @@ import { EventEmitter } from 'node:events';
 import type { SafeStorageLike } from '../../../main/electron/safe-storage-cipher.ts';
 import type { SenderEvent, SenderFrame } from '../../../main/electron/trusted-sender.ts';
 
-// Stand-ins for Electron objects: the Electron binary cannot be downloaded on the team's machines, so
-// the Electron layer is exercised against fakes shaped like electron.d.ts (see DESIGN.md).
+// Stand-ins for Electron objects: the Electron binary cannot be downloaded on the team's machines, so the
+// Electron layer is exercised against fakes shaped like electron.d.ts (see
+// docs/architecture.md#floors-and-import-rules).
 
 let nextProcessId = 100;
 
