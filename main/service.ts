@@ -9,7 +9,7 @@ import type { AccountView, TaskState } from '../shared/models.ts';
 import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
 import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
-import { UploadError } from './engine/upload-error.ts';
+import { UploadError } from './net/upload-error.ts';
 import type { Provider } from './providers/provider.ts';
 import { providerRegistry } from './providers/registry.ts';
 import { startSandbox } from './sandbox/sandbox.ts';

@@ -1,5 +1,5 @@
 import type { ErrorView } from '../../shared/errors.ts';
-import { UploadError } from '../engine/upload-error.ts';
+import { UploadError } from '../net/upload-error.ts';
 import type { Provider, RemoteResult, StepResult } from '../providers/provider.ts';
 import type { SecretRedactor } from './redactor.ts';
 
