@@ -29,7 +29,8 @@ import { providerCatalog } from '../shared/catalog.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { TaskJournal } from './store/task-journal.ts';
 import { createLogger, logDirOf, type FerryLogger } from './log/logger.ts';
-import { scrubErrorView, secretScrubbingProvider } from './log/secret-scrub.ts';
+import { scrubErrorView } from './log/secret-scrub.ts';
+import { secretScrubbingProvider } from './providers/secret-scrubbing-provider.ts';
 import { LocalApiController } from './local-api/local-api-controller.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */
