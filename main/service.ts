@@ -19,7 +19,7 @@ import { openCheckedDatabase, type DatabaseRecovery, type SqliteDatabase } from 
 import { SettingsStore } from './store/settings-store.ts';
 import { createThumbnailer } from './thumbnails/thumbnailer.ts';
 import { Library } from './library.ts';
-import { safeFileName } from './web/staging.ts';
+import { safeFileName } from './file-names.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { RetryPolicy } from './engine/retry-policy.ts';
 import { createKeyFileCipher } from './vault/key-file-cipher.ts';
