@@ -9,7 +9,7 @@ import type { AccountView, TaskState } from '../shared/models.ts';
 import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
 import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
-import { UploadError } from './engine/upload-error.ts';
+import { UploadError } from './net/upload-error.ts';
 import type { Provider } from './providers/provider.ts';
 import { providerRegistry } from './providers/registry.ts';
 import { startSandbox } from './sandbox/sandbox.ts';
@@ -19,7 +19,7 @@ import { openCheckedDatabase, type DatabaseRecovery, type SqliteDatabase } from 
 import { SettingsStore } from './store/settings-store.ts';
 import { createThumbnailer } from './thumbnails/thumbnailer.ts';
 import { Library } from './library.ts';
-import { safeFileName } from './web/staging.ts';
+import { safeFileName } from './file-names.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { RetryPolicy } from './engine/retry-policy.ts';
 import { createKeyFileCipher } from './vault/key-file-cipher.ts';
@@ -29,7 +29,8 @@ import { providerCatalog } from '../shared/catalog.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { TaskJournal } from './store/task-journal.ts';
 import { createLogger, logDirOf, type FerryLogger } from './log/logger.ts';
-import { scrubErrorView, secretScrubbingProvider } from './log/secret-scrub.ts';
+import { scrubErrorView } from './log/secret-scrub.ts';
+import { secretScrubbingProvider } from './providers/secret-scrubbing-provider.ts';
 import { LocalApiController } from './local-api/local-api-controller.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../main/thumbnails/sharp-loader.ts';
 
 const buildDir = resolve(import.meta.dirname, '..', 'build');
 
@@ -19,6 +19,7 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1024 1024">
 </svg>`;
 
 async function png(size: number): Promise<Buffer> {
+  const { sharp } = await loadSharp();
   return sharp(Buffer.from(svg), { density: 72 * (size / 1024) * 4 })
     .resize(size, size)
     .png({ compressionLevel: 9 })

@@ -14,7 +14,7 @@ import { ProgressBatcher } from './progress-batcher.ts';
 import { defaultRetryPolicy, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import { Speedometer } from './speedometer.ts';
 import { TokenBucket } from './token-bucket.ts';
-import { UploadError } from './upload-error.ts';
+import { UploadError } from '../net/upload-error.ts';
 
 /** What the engine needs to upload to an account: its adapter, parsed config and decrypted secrets. */
 export interface ResolvedAccount {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { freshBackupPath, listBackups } from './backup-files.ts';
 import { integrityProblem, type SqliteDatabase } from './database.ts';
 
 export interface BackupPolicy {
@@ -18,43 +18,6 @@ export const defaultBackupPolicy: BackupPolicy = {
   keep: 3,
 };
 
-const backupName = /^ferry-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.db$/;
-
-/** Finished backups in `dir`, newest first (names sort by their UTC timestamp). */
-export function listBackups(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((name) => backupName.test(name))
-    .sort()
-    .reverse()
-    .map((name) => join(dir, name));
-}
-
-function stampOf(ms: number): string {
-  return new Date(ms).toISOString().replaceAll(':', '-').replace('.', '-');
-}
-
-function msOf(path: string): number {
-  const match = /ferry-(\d{4}-\d\d-\d\dT\d\d)-(\d\d)-(\d\d)-(\d{3})Z\.db$/.exec(path);
-  return match ? Date.parse(`${match[1]}:${match[2]}:${match[3]}.${match[4]}Z`) : Number.NaN;
-}
-
-/**
- * Named by UTC time to the millisecond, always later than the newest backup (a second one within a
- * millisecond, or a clock set back, must not sort a new backup below old ones and get it pruned).
- */
-function freshName(dir: string): string {
-  const newest = listBackups(dir)[0];
-  const after = newest === undefined ? Number.NaN : msOf(newest) + 1;
-  const ms = Number.isNaN(after) ? Date.now() : Math.max(Date.now(), after);
-  return join(dir, `ferry-${stampOf(ms)}.db`);
-}
-
 /**
  * Copy the live database with SQLite's online backup (consistent while Ferry keeps writing), check the
  * copy, and only then give it its final name and drop backups beyond `keep`. A copy that fails the
@@ -66,7 +29,7 @@ export async function backupDatabase(
   keep = defaultBackupPolicy.keep,
 ): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const target = freshName(dir);
+  const target = freshBackupPath(dir);
   const partial = `${target}.partial`;
   try {
     await db.backup(partial);

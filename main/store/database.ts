@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { listBackups } from './backups.ts';
+import { listBackups } from './backup-files.ts';
 import { migrations } from './migrations.ts';
 
 export type SqliteDatabase = Database.Database;

@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defaultSettings, settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings.ts';
-import type { SecretCipher } from '../vault/secret-cipher.ts';
 import type { SqliteDatabase } from './database.ts';
+
+/**
+ * What the settings need to keep the local API's secret encrypted at rest: the vault's SecretCipher
+ * fits. Declared here because the vault sits above the store and the store must not import it.
+ */
+export interface SettingsSecretCipher {
+  encrypt(plaintext: string): Buffer;
+  /** Throws when the blob cannot be decrypted (key lost, keyring changed, blob corrupt). */
+  decrypt(blob: Buffer): string;
+}
 
 type SettingKey = keyof Settings;
 const localApiSecretKey = 'localApiSecret';
@@ -14,12 +23,12 @@ const localApiSecretKey = 'localApiSecret';
  */
 export class SettingsStore {
   readonly #db: SqliteDatabase;
-  readonly #cipher: SecretCipher;
+  readonly #cipher: SettingsSecretCipher;
   readonly #read;
   readonly #write;
   #cache: Settings | undefined;
 
-  constructor(db: SqliteDatabase, cipher: SecretCipher) {
+  constructor(db: SqliteDatabase, cipher: SettingsSecretCipher) {
     this.#db = db;
     this.#cipher = cipher;
     this.#read = db.prepare<[], { key: string; value_json: string }>('SELECT key, value_json FROM settings');

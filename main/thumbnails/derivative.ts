@@ -1,9 +1,8 @@
 import { basename } from 'node:path';
-import type { OutputInfo } from 'sharp';
-import { UploadError } from '../engine/upload-error.ts';
+import { UploadError } from '../net/upload-error.ts';
 import { searchHighestFitting, type BudgetSearchResult } from './budget-search.ts';
 import { defaultMaxInputPixels, inspectImageSource, type SourceImage } from './image-source.ts';
-import { loadSharp, type Sharp } from './sharp-loader.ts';
+import { loadSharp, type OutputInfo, type Sharp } from './sharp-loader.ts';
 
 export type DerivativeFormat = 'jpeg' | 'png';
 

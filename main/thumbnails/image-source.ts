@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { Metadata } from 'sharp';
-import { UploadError } from '../engine/upload-error.ts';
-import { loadSharp } from './sharp-loader.ts';
+import { UploadError } from '../net/upload-error.ts';
+import { loadSharp, type Metadata } from './sharp-loader.ts';
 
 /**
  * Pixels Ferry agrees to decode from one source image. A PNG or TIFF header can promise billions of

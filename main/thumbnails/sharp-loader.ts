@@ -5,6 +5,9 @@ import type sharpModule from 'sharp';
 /** sharp's default export: the constructor with its utilities (format, versions, concurrency ...). */
 export type Sharp = typeof sharpModule;
 
+// This module is the one door to sharp (lint refuses `sharp` anywhere else in the app), types included.
+export type { Metadata, OutputInfo } from 'sharp';
+
 /**
  * Which libvips sharp runs on. `native`: sharp's prebuilt binary for the platform (@img/sharp-<platform>),
  * fast, multi-threaded. `wasm`: @img/sharp-wasm32, libvips compiled to WebAssembly: slower, but it

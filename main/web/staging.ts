@@ -4,24 +4,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { safeFileName } from '../file-names.ts';
 
 /**
  * A browser cannot hand the main side a path, so the web shell streams each dropped file into its own
  * folder under the staging dir (keeping the user's file name for the history) and uploads from there.
  */
-export function safeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  // Control characters and names that mean something to a file system are replaced, not trusted.
-  const cleaned = [...base]
-    .map((char) =>
-      char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f || '<>:"|?*'.includes(char) ? '_' : char,
-    )
-    .join('')
-    .trim();
-  if (cleaned === '' || cleaned === '.' || cleaned === '..') return 'file';
-  return cleaned.slice(0, 200);
-}
-
 export async function stageUpload(stagingDir: string, name: string, body: IncomingMessage): Promise<string> {
   const folder = join(stagingDir, randomUUID());
   await mkdir(folder, { recursive: true });

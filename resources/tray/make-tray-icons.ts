@@ -2,7 +2,7 @@
 // The PNGs are committed, so the build needs no image tooling; rerun this after changing the drawing.
 // nativeImage.createFromPath('tray.png') picks tray@2x.png on high-DPI screens by itself.
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../../main/thumbnails/sharp-loader.ts';
 
 /** A 32-unit drawing: a rounded tile with an arrow rising out of a tray; "uploading" adds a dot. */
 function svg(uploading: boolean): string {
@@ -18,6 +18,7 @@ function svg(uploading: boolean): string {
 }
 
 const dir = import.meta.dirname;
+const { sharp } = await loadSharp();
 for (const uploading of [false, true]) {
   const base = uploading ? 'tray-uploading' : 'tray';
   for (const [suffix, size] of [

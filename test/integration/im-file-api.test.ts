@@ -1,6 +1,6 @@
 import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UploadError } from '../../main/engine/upload-error.ts';
+import { UploadError } from '../../main/net/upload-error.ts';
 import {
   imFileApiProvider,
   imRequestContext,

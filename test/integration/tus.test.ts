@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UploadError } from '../../main/engine/upload-error.ts';
+import { UploadError } from '../../main/net/upload-error.ts';
 import { tusProvider } from '../../main/providers/tus/tus-provider.ts';
 import type { LocalFile } from '../../main/providers/provider.ts';
 import { openRange, readChunks, readRange } from '../../main/engine/local-file.ts';

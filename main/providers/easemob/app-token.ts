@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Got } from 'got';
 import { z } from 'zod';
-import { httpStatusFailure, isRetryableStatus, requestFailure } from '../../engine/http-failure.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { httpStatusFailure, isRetryableStatus, requestFailure } from '../../net/http-failure.ts';
+import { UploadError } from '../../net/upload-error.ts';
 import { appPath, parseEasemobError, tokenResponseSchema } from './chatfiles-protocol.ts';
 
 /** What identifies an Easemob app's admin credentials. */

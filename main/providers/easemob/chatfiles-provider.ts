@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HistoryDetails, LinkView } from '../../../shared/models.ts';
-import { httpStatusFailure, requestFailure } from '../../engine/http-failure.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
+import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import { AppTokenCache, type AppCredentials } from './app-token.ts';
 import {

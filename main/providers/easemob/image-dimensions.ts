@@ -1,14 +1,17 @@
+import { loadSharp } from '../../thumbnails/sharp-loader.ts';
+
 /**
  * Width and height of an image file from its header (sharp reads metadata without decoding pixels),
  * or undefined when sharp cannot read it: a message body without `size` is still a valid Easemob
  * image message, so a picture sharp does not understand must never fail its upload.
  *
- * sharp is imported lazily: it must stay out of Electron's process on Linux (GLib clash,
- * docs/architecture.md), and a lazy import keeps it unloaded until an image is actually measured.
+ * sharp comes through its loader, which picks the build that is safe in this process (wasm inside
+ * Electron on Linux, where the native one's GLib clashes with Electron's) and loads it only when an
+ * image is actually measured.
  */
 export async function imageDimensions(path: string): Promise<{ width: number; height: number } | undefined> {
   try {
-    const { default: sharp } = await import('sharp');
+    const { sharp } = await loadSharp();
     const metadata = await sharp(path, { failOn: 'none' }).metadata();
     const { width, height } = metadata;
     if (!width || !height) return undefined;

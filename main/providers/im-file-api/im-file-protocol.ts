@@ -1,7 +1,7 @@
 import type { Got } from 'got';
 import { z } from 'zod';
-import { httpStatusFailure, requestFailure } from '../../engine/http-failure.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
+import { UploadError } from '../../net/upload-error.ts';
 
 /**
  * The wire of the IM file API (docs/providers.md#im-file-api): the IM server's envelopes and tickets, and the

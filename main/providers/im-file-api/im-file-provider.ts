@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { requestFailure } from '../../engine/http-failure.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { requestFailure } from '../../net/http-failure.ts';
+import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   classifyStorageAnswer,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../../../shared/errors.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { UploadError } from '../../net/upload-error.ts';
 
 /** The push service's v4 Image API for OPPO pictures (docs/providers.md#oppo-push-pictures). */
 export const imagePath = 'v4/image/oppo';

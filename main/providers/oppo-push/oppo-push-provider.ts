@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { LinkView } from '../../../shared/models.ts';
-import { httpStatusFailure, requestFailure } from '../../engine/http-failure.ts';
-import { parseRetryAfter } from '../../engine/retry-policy.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
+import { parseRetryAfter } from '../../net/retry-after.ts';
+import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
 import { ensureDerivative, removeWorkDir } from './derivative-files.ts';
 import {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { isRetryableStatus } from '../../engine/http-failure.ts';
-import { parseRetryAfter } from '../../engine/retry-policy.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { isRetryableStatus } from '../../net/http-failure.ts';
+import { parseRetryAfter } from '../../net/retry-after.ts';
+import { UploadError } from '../../net/upload-error.ts';
 import { childrenOf, childText, escapeXmlText, parseXml, XmlSyntaxError } from './xml.ts';
 import type { XmlElement } from './xml.ts';
 

@@ -3,8 +3,8 @@ import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { LinkView } from '../../../shared/models.ts';
-import { requestFailure } from '../../engine/http-failure.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { requestFailure } from '../../net/http-failure.ts';
+import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
 import { maxPartCount, partRange, planParts } from './part-plan.ts';
 import {

@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { LinkView } from '../../../shared/models.ts';
-import { httpStatusFailure, requestFailure } from '../../engine/http-failure.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
+import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   busiIds,

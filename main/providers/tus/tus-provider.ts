@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Got, Response } from 'got';
 import { z } from 'zod';
-import { httpStatusFailure, requestFailure } from '../../engine/http-failure.ts';
-import { UploadError } from '../../engine/upload-error.ts';
+import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
+import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   byteCountHeader,

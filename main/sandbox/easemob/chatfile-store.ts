@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { loadSharp } from '../../thumbnails/sharp-loader.ts';
 import { THUMBNAIL_THRESHOLD_BYTES } from './easemob-protocol.ts';
 
 export interface StoredChatfile {
@@ -145,7 +146,7 @@ export class ChatfileStore {
 
   async #makeThumbnail(object: StoredChatfile): Promise<Thumbnail | undefined> {
     try {
-      const { default: sharp } = await import('sharp');
+      const { sharp } = await loadSharp();
       const { data, info } = await sharp(this.objectPath(object.uuid))
         .rotate()
         .resize(object.thumbnailWidth, object.thumbnailHeight, { fit: 'inside', withoutEnlargement: true })

@@ -13,7 +13,7 @@ import {
   type BasicCredentials,
   type OppoErrorCode,
   type PictureRole,
-} from './oppo-push-protocol.ts';
+} from './oppo-push-server-protocol.ts';
 import { fetchPicture, loopbackUrl } from './picture-fetch.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, startLoopbackServer } from '../loopback-server.ts';

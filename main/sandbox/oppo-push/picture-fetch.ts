@@ -1,5 +1,5 @@
 import { loadSharp } from '../../thumbnails/sharp-loader.ts';
-import { PICTURE_FORMATS, PICTURE_RULES, type PictureRole } from './oppo-push-protocol.ts';
+import { PICTURE_FORMATS, PICTURE_RULES, type PictureRole } from './oppo-push-server-protocol.ts';
 
 /** Bytes read from a picture URL at most; past the limits of both sizes, the rest is not needed. */
 const maxFetchBytes = 8 * 1024 * 1024;

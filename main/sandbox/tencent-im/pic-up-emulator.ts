@@ -11,8 +11,8 @@ import {
   checkSliceShape,
   echoOf,
   parsePicUpBody,
-} from './pic-up-protocol.ts';
-import type { PicUpEcho, PicUpRejection } from './pic-up-protocol.ts';
+} from './pic-up-server-protocol.ts';
+import type { PicUpEcho, PicUpRejection } from './pic-up-server-protocol.ts';
 import { FILE_UUID_PATTERN, PicUpStore } from './pic-up-store.ts';
 import type { SliceOutcome, StoredObject } from './pic-up-store.ts';
 import { FaultQueue } from '../fault-queue.ts';

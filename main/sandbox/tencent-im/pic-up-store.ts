@@ -4,8 +4,8 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile }
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readImageSize } from './image-size.ts';
-import { FILE_TYPES, SLICE_ALIGNMENT, inconsistent } from './pic-up-protocol.ts';
-import type { PicUpRejection, PicUpSliceRequest } from './pic-up-protocol.ts';
+import { FILE_TYPES, SLICE_ALIGNMENT, inconsistent } from './pic-up-server-protocol.ts';
+import type { PicUpRejection, PicUpSliceRequest } from './pic-up-server-protocol.ts';
 import { addRange, contiguousPrefix, truncateRanges } from './received-ranges.ts';
 import type { ByteRange } from './received-ranges.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, retryDelayMs, type RetryPolicy } from '../../../main/engine/retry-policy.ts';
+import { retryDelayMs, type RetryPolicy } from '../../../main/engine/retry-policy.ts';
 
 const policy: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
 
@@ -14,16 +14,5 @@ describe('retryDelayMs (full jitter)', () => {
   it('waits at least what Retry-After asks', () => {
     expect(retryDelayMs(policy, 1, 7, () => 0.1)).toBe(7000);
     expect(retryDelayMs(policy, 10, 1, () => 0.999)).toBe(29_970);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads delta seconds and HTTP dates, and ignores garbage', () => {
-    expect(parseRetryAfter('120')).toBe(120);
-    const now = Date.parse('2026-11-22T10:00:00Z');
-    expect(parseRetryAfter('Sun, 22 Nov 2026 10:00:30 GMT', now)).toBe(30);
-    expect(parseRetryAfter('Sun, 22 Nov 2026 09:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(parseRetryAfter(undefined)).toBeUndefined();
   });
 });

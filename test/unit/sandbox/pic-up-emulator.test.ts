@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPicUpEmulator } from '../../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { PicUpCredentials, PicUpEmulator } from '../../../main/sandbox/tencent-im/pic-up-emulator.ts';
-import { PIC_UP_ERROR_CODES } from '../../../main/sandbox/tencent-im/pic-up-protocol.ts';
+import { PIC_UP_ERROR_CODES } from '../../../main/sandbox/tencent-im/pic-up-server-protocol.ts';
 
 type Answer = Record<string, unknown>;
 

@@ -1,7 +1,8 @@
 import { closeSync, existsSync, openSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BackupScheduler, backupDatabase, listBackups } from '../../../main/store/backups.ts';
+import { listBackups } from '../../../main/store/backup-files.ts';
+import { BackupScheduler, backupDatabase } from '../../../main/store/backups.ts';
 import { openCheckedDatabase, openDatabase, schemaVersion } from '../../../main/store/database.ts';
 import { HistoryStore } from '../../../main/store/history-store.ts';
 import { migrations } from '../../../main/store/migrations.ts';

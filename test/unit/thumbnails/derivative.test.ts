@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UploadError } from '../../../main/engine/upload-error.ts';
+import { UploadError } from '../../../main/net/upload-error.ts';
 import { makeDerivative, type DerivativeSpec } from '../../../main/thumbnails/derivative.ts';
 import { tempDir } from '../../support/temp.ts';
 

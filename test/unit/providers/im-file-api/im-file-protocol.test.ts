@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UploadError } from '../../../../main/engine/upload-error.ts';
+import { UploadError } from '../../../../main/net/upload-error.ts';
 import {
   businessError,
   classifyStorageAnswer,

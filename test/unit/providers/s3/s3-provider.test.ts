@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UploadError } from '../../../../main/engine/upload-error.ts';
+import { UploadError } from '../../../../main/net/upload-error.ts';
 import { objectKey, s3Provider } from '../../../../main/providers/s3/s3-provider.ts';
 
 const required = { endpoint: 'https://s3.example.com', bucket: 'my-bucket', accessKeyId: 'AKID' };

@@ -1,6 +1,6 @@
 import { RequestError } from 'got';
 import { UploadError } from './upload-error.ts';
-import { parseRetryAfter } from './retry-policy.ts';
+import { parseRetryAfter } from './retry-after.ts';
 
 /** HTTP statuses worth another attempt: timeouts, throttling and server-side failures. */
 export function isRetryableStatus(status: number): boolean {
