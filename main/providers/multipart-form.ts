@@ -32,7 +32,21 @@ class DiskFile extends File {
   }
 
   override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    return ReadableStream.from(readExactly(this.#path, this.size));
+    const reads = readExactly(this.#path, this.size);
+    // Pulled one read at a time; a cancel (the request stopped) ends the reads and closes the file.
+    return new ReadableStream(
+      {
+        async pull(controller) {
+          const next = await reads.next();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        },
+        async cancel() {
+          await reads.return(undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
   }
 }
 
