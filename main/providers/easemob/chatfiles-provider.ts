@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { HistoryDetails, LinkView } from '../../../shared/models.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { multipartFileForm } from '../multipart-form.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import { AppTokenCache, type AppCredentials } from './app-token.ts';
 import {
@@ -15,7 +16,6 @@ import {
   type EasemobError,
 } from './chatfiles-protocol.ts';
 import { imageDimensions } from './image-dimensions.ts';
-import { multipartFileBody } from './multipart-body.ts';
 
 /** Form fields arrive as strings; an empty one means "not set", so the default applies. */
 const unset = (value: unknown) => (value === '' ? undefined : value);
@@ -125,18 +125,11 @@ async function postChatfile(
   token: string,
 ): Promise<PostOutcome> {
   const { config } = ctx;
-  const body = multipartFileBody({
-    fieldName: 'file',
-    fileName: file.name,
-    mimeType: file.mimeType,
-    size: file.size,
-    openFile: () => file.openRange(0, file.size),
-  });
+  const form = multipartFileForm({ fields: [], fileField: 'file', file });
   const headers: Record<string, string> = {
     authorization: `Bearer ${token}`,
     accept: 'application/json',
-    'content-type': body.contentType,
-    'content-length': String(body.contentLength),
+    ...form.headers,
   };
   if (config.restrictAccess) headers['restrict-access'] = 'true';
   // Thumbnails only exist for pictures; the seed says not to send the sizes for a video.
@@ -146,14 +139,14 @@ async function postChatfile(
   }
   try {
     const request = ctx.http.post(`${appPath(config.baseUrl, config.orgName, config.appName)}/chatfiles`, {
-      body: body.stream,
+      body: form.body,
       headers,
       signal: ctx.signal,
       throwHttpErrors: false,
       responseType: 'text',
     });
     request.on('uploadProgress', (progress: { transferred: number }) => {
-      ctx.onBytesSent(Math.max(0, Math.min(file.size, progress.transferred - body.headLength)));
+      ctx.onBytesSent(form.fileBytes(progress.transferred));
     });
     const response = await request;
     return {
@@ -162,7 +155,7 @@ async function postChatfile(
       retryAfter: response.headers['retry-after'],
     };
   } catch (error) {
-    body.stream.destroy();
+    form.body.destroy();
     throw requestFailure(error, ctx.signal);
   }
 }

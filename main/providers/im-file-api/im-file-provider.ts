@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { multipartFileForm } from '../multipart-form.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   classifyStorageAnswer,
@@ -17,7 +18,6 @@ import {
   type Ticket,
   type TicketTarget,
 } from './im-file-protocol.ts';
-import { multipartBody } from './multipart-body.ts';
 
 /** Empty form fields mean "not set". */
 const optionalText = z.preprocess(
@@ -200,7 +200,7 @@ async function sendToStorage(
   ticket: Ticket,
 ): Promise<StorageAnswer> {
   let request;
-  let headLength = 0;
+  let fileBytes = (transferred: number) => Math.min(file.size, transferred);
   if (ticket.upload_method === 'PUT') {
     // (guess) a pre-signed PUT takes the raw bytes; fields of the ticket, if any, travel as headers.
     const headers: Record<string, string> = {};
@@ -217,18 +217,11 @@ async function sendToStorage(
     });
   } else {
     const fields = Object.entries(ticket.oss_body_param).filter(([name]) => name.toLowerCase() !== 'file');
-    const body = multipartBody({
-      fields,
-      fileFieldName: 'file',
-      fileName: file.name,
-      fileContentType: file.mimeType,
-      fileSize: file.size,
-      openFile: () => file.openRange(0, file.size),
-    });
-    headLength = body.headLength;
+    const form = multipartFileForm({ fields, fileField: 'file', file });
+    fileBytes = form.fileBytes;
     request = ctx.http.post(ticket.upload_url, {
-      body: body.open(),
-      headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
+      body: form.body,
+      headers: form.headers,
       signal: ctx.signal,
       throwHttpErrors: false,
       followRedirect: false,
@@ -236,7 +229,7 @@ async function sendToStorage(
     });
   }
   request.on('uploadProgress', (progress: { transferred: number }) => {
-    ctx.onBytesSent(Math.max(0, Math.min(file.size, progress.transferred - headLength)));
+    ctx.onBytesSent(fileBytes(progress.transferred));
   });
   let response;
   try {

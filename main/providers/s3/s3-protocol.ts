@@ -1,9 +1,8 @@
+import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { isRetryableStatus } from '../../net/http-failure.ts';
 import { parseRetryAfter } from '../../net/retry-after.ts';
 import { UploadError } from '../../net/upload-error.ts';
-import { childrenOf, childText, escapeXmlText, parseXml, XmlSyntaxError } from './xml.ts';
-import type { XmlElement } from './xml.ts';
 
 /** S3 error codes that mean the account's keys (or their permissions) are wrong: no retry helps. */
 const credentialCodes = new Set([
@@ -35,28 +34,67 @@ export function malformedS3(detail: string): UploadError {
   );
 }
 
-function parseDocument(body: string): XmlElement {
+/** Elements S3 repeats: one of them alone must still read as a list. */
+const repeatedElements = new Set(['ListPartsResult.Part', 'ListMultipartUploadsResult.Upload']);
+
+const xmlParser = new XMLParser({
+  // S3 carries its facts in elements; the root's xmlns (and any prefix) is noise.
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  // Upload ids, ETags and part numbers stay text: "0123" or "1e5" must not turn into numbers.
+  parseTagValue: false,
+  // Without it numeric character references stay undecoded, and Go servers (MinIO) write an ETag's
+  // quotes as &#34;. It also decodes HTML's named entities, which S3 never sends.
+  htmlEntities: true,
+  isArray: (_name, jPath) => repeatedElements.has(String(jPath)),
+});
+
+/**
+ * The root element's name and content of an S3 answer. A body that is not well-formed XML (cut off,
+ * garbled, not XML) is malformed, never read as half an answer.
+ */
+function readDocument(body: string): { root: string; content: unknown } {
+  // S3 may send whitespace before a 200 Complete's document to keep the connection open, and XML
+  // allows nothing before the declaration.
+  const text = body.trimStart();
+  // S3 never declares entities; refusing a DOCTYPE keeps entity expansion out of the question.
+  if (/<!DOCTYPE/i.test(text)) throw malformedS3('a DOCTYPE declaration');
+  let document: Record<string, unknown>;
   try {
-    return parseXml(body);
+    document = xmlParser.parse(text, true) as Record<string, unknown>;
   } catch (error) {
-    if (error instanceof XmlSyntaxError) throw malformedS3(error.message);
-    throw error;
+    throw malformedS3(error instanceof Error ? error.message : String(error));
   }
+  const roots = Object.keys(document);
+  if (roots.length !== 1) throw malformedS3(`${roots.length} root elements`);
+  return { root: roots[0]!, content: document[roots[0]!] };
 }
+
+/** An element with children; an empty one (`<Result/>`) parses as '' and reads as having none. */
+function element<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.preprocess((value) => (value === '' ? {} : value), z.object(shape));
+}
+
+const errorSchema = element({
+  Code: z.string().min(1),
+  Message: z.string().optional().catch(undefined),
+});
 
 /** The <Error> document S3 answers failures with, if the body is one. */
 export function parseS3Error(body: string): S3ErrorBody | undefined {
   if (!body.includes('<Error')) return undefined;
-  let root: XmlElement;
+  let document: { root: string; content: unknown };
   try {
-    root = parseXml(body);
+    document = readDocument(body);
   } catch {
     return undefined;
   }
-  if (root.name !== 'Error') return undefined;
-  const code = childText(root, 'Code');
-  if (!code) return undefined;
-  return { code, message: childText(root, 'Message') || undefined };
+  if (document.root !== 'Error') return undefined;
+  const parsed = errorSchema.safeParse(document.content);
+  if (!parsed.success) return undefined;
+  return { code: parsed.data.Code, message: parsed.data.Message || undefined };
 }
 
 /**
@@ -137,11 +175,12 @@ export function isS3ErrorCode(error: unknown, code: string): boolean {
   return error instanceof UploadError && error.view.providerCode === code;
 }
 
-function expectRoot(body: string, name: string): XmlElement {
-  const root = parseDocument(body);
-  if (root.name === 'Error') throw s3Failure(200, body);
-  if (root.name !== name) throw malformedS3(`expected <${name}>, got <${root.name}>`);
-  return root;
+/** The content of the expected root; an <Error> in its place (a failed 200 Complete) throws as that error. */
+function expectRoot(body: string, name: string): unknown {
+  const { root, content } = readDocument(body);
+  if (root === 'Error') throw s3Failure(200, body);
+  if (root !== name) throw malformedS3(`expected <${name}>, got <${root}>`);
+  return content;
 }
 
 function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -152,20 +191,26 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 /** CreateMultipartUpload's answer: the UploadId every later request names. */
 export function parseInitiateResult(body: string): { uploadId: string } {
-  const root = expectRoot(body, 'InitiateMultipartUploadResult');
-  return checked(
-    z.object({ uploadId: z.string().min(1) }),
-    { uploadId: childText(root, 'UploadId') },
+  const result = checked(
+    element({ UploadId: z.string().min(1) }),
+    expectRoot(body, 'InitiateMultipartUploadResult'),
     'InitiateMultipartUploadResult',
   );
+  return { uploadId: result.UploadId };
 }
 
-const listedPartSchema = z.object({
-  partNumber: z.coerce.number().int().min(1).max(10_000),
-  etag: z.string().min(1),
-  size: z.coerce.number().int().nonnegative(),
+const listedPartSchema = element({
+  PartNumber: z.coerce.number().int().min(1).max(10_000),
+  ETag: z.string().min(1),
+  Size: z.coerce.number().int().nonnegative(),
+}).transform((part) => ({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size }));
+export type ListedPart = z.output<typeof listedPartSchema>;
+
+const listPartsSchema = element({
+  Part: z.array(listedPartSchema).default([]),
+  IsTruncated: z.string().optional(),
+  NextPartNumberMarker: z.string().optional(),
 });
-export type ListedPart = z.infer<typeof listedPartSchema>;
 
 export interface ListPartsPage {
   parts: ListedPart[];
@@ -175,26 +220,14 @@ export interface ListPartsPage {
 
 /** One page of ListParts (S3 pages by up to 1,000 parts). */
 export function parseListPartsPage(body: string): ListPartsPage {
-  const root = expectRoot(body, 'ListPartsResult');
-  const parts = childrenOf(root, 'Part').map((part) =>
-    checked(
-      listedPartSchema,
-      {
-        partNumber: childText(part, 'PartNumber'),
-        etag: childText(part, 'ETag'),
-        size: childText(part, 'Size'),
-      },
-      'ListPartsResult Part',
-    ),
-  );
-  const truncated = childText(root, 'IsTruncated') === 'true';
-  if (!truncated) return { parts, nextMarker: undefined };
+  const page = checked(listPartsSchema, expectRoot(body, 'ListPartsResult'), 'ListPartsResult');
+  if (page.IsTruncated !== 'true') return { parts: page.Part, nextMarker: undefined };
   const marker = checked(
     z.coerce.number().int().min(1),
-    childText(root, 'NextPartNumberMarker') ?? parts.at(-1)?.partNumber,
+    page.NextPartNumberMarker ?? page.Part.at(-1)?.partNumber,
     'ListPartsResult NextPartNumberMarker',
   );
-  return { parts, nextMarker: marker };
+  return { parts: page.Part, nextMarker: marker };
 }
 
 /**
@@ -202,10 +235,19 @@ export function parseListPartsPage(body: string): ListPartsPage {
  * possibly after whitespace it sent to keep the connection alive): that throws like any S3 error.
  */
 export function parseCompleteResult(body: string): { etag: string | undefined } {
-  const root = expectRoot(body, 'CompleteMultipartUploadResult');
-  return { etag: childText(root, 'ETag') || undefined };
+  const result = checked(
+    element({ ETag: z.string().optional() }),
+    expectRoot(body, 'CompleteMultipartUploadResult'),
+    'CompleteMultipartUploadResult',
+  );
+  return { etag: result.ETag || undefined };
 }
 
+/**
+ * The one XML Ferry writes has a fixed shape and one free text, the ETag (sent back as S3 gave it,
+ * quotes included), so a template with that text escaped says it plainly. fast-xml-parser's
+ * XMLBuilder is deprecated in favour of a separate package, not worth a dependency for this.
+ */
 export function completeBody(parts: ReadonlyArray<{ partNumber: number; etag: string }>): string {
   const items = [...parts]
     .sort((a, b) => a.partNumber - b.partNumber)
@@ -216,14 +258,20 @@ export function completeBody(parts: ReadonlyArray<{ partNumber: number; etag: st
   return `<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${items.join('')}</CompleteMultipartUpload>`;
 }
 
+function escapeXmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const uploadsSchema = element({
+  Upload: z.array(element({ Key: z.string().min(1), UploadId: z.string().min(1) })).default([]),
+});
+
 /** ListMultipartUploads' entries (used by the sandbox and tests to see what is left on a server). */
 export function parseListUploads(body: string): Array<{ key: string; uploadId: string }> {
-  const root = expectRoot(body, 'ListMultipartUploadsResult');
-  return childrenOf(root, 'Upload').map((upload) =>
-    checked(
-      z.object({ key: z.string().min(1), uploadId: z.string().min(1) }),
-      { key: childText(upload, 'Key'), uploadId: childText(upload, 'UploadId') },
-      'ListMultipartUploadsResult Upload',
-    ),
+  const result = checked(
+    uploadsSchema,
+    expectRoot(body, 'ListMultipartUploadsResult'),
+    'ListMultipartUploadsResult',
   );
+  return result.Upload.map((upload) => ({ key: upload.Key, uploadId: upload.UploadId }));
 }

@@ -1,3 +1,4 @@
+import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { UploadError } from '../../../../main/net/upload-error.ts';
 import {
@@ -5,9 +6,10 @@ import {
   parseCompleteResult,
   parseInitiateResult,
   parseListPartsPage,
+  parseListUploads,
+  parseS3Error,
   s3Failure,
 } from '../../../../main/providers/s3/s3-protocol.ts';
-import { parseXml, childrenOf, childText } from '../../../../main/providers/s3/xml.ts';
 
 const errorBody = (code: string, message = 'words') =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>1</RequestId></Error>`;
@@ -121,12 +123,98 @@ describe('response parsers', () => {
   it('writes CompleteMultipartUpload with parts in order and ETags escaped', () => {
     const body = completeBody([
       { partNumber: 2, etag: '"b"' },
-      { partNumber: 1, etag: '"a&"' },
+      { partNumber: 1, etag: '"a&</ETag><x>"' },
     ]);
-    const parts = childrenOf(parseXml(body), 'Part');
-    expect(parts.map((part) => [childText(part, 'PartNumber'), childText(part, 'ETag')])).toEqual([
-      ['1', '"a&"'],
-      ['2', '"b"'],
+    // Read back by an XML parser, not by the code under test.
+    const read = new XMLParser({ ignoreAttributes: false, parseTagValue: false }).parse(body, true);
+    expect(read.CompleteMultipartUpload['@_xmlns']).toBe('http://s3.amazonaws.com/doc/2006-03-01/');
+    expect(read.CompleteMultipartUpload.Part).toEqual([
+      { PartNumber: '1', ETag: '"a&</ETag><x>"' },
+      { PartNumber: '2', ETag: '"b"' },
     ]);
+  });
+});
+
+describe('reading S3 XML', () => {
+  it('skips the prolog, comments, attributes and namespace prefixes; one Part is still a list', () => {
+    const page = parseListPartsPage(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<!-- hi --><s3:ListPartsResult xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/">' +
+        '<s3:Part a="x>y/"><s3:PartNumber>1</s3:PartNumber><s3:ETag>"abc"</s3:ETag><s3:Size> 5 </s3:Size></s3:Part>' +
+        '</s3:ListPartsResult>',
+    );
+    expect(page).toEqual({ parts: [{ partNumber: 1, etag: '"abc"', size: 5 }], nextMarker: undefined });
+  });
+
+  it('keeps ids and ETags as the text they are, never numbers', () => {
+    expect(
+      parseInitiateResult(
+        '<InitiateMultipartUploadResult><UploadId>0123e5</UploadId></InitiateMultipartUploadResult>',
+      ),
+    ).toEqual({ uploadId: '0123e5' });
+    expect(
+      parseCompleteResult('<CompleteMultipartUploadResult><ETag>1e5</ETag></CompleteMultipartUploadResult>'),
+    ).toEqual({ etag: '1e5' });
+  });
+
+  it('decodes named and numeric entities (MinIO quotes ETags as &#34;) and CDATA', () => {
+    const page = parseListPartsPage(
+      '<ListPartsResult>' +
+        '<Part><PartNumber>1</PartNumber><ETag>&#34;a&#34;</ETag><Size>1</Size></Part>' +
+        '<Part><PartNumber>2</PartNumber><ETag>&quot;b&amp;&lt;&gt;&apos;&quot;</ETag><Size>1</Size></Part>' +
+        '<Part><PartNumber>3</PartNumber><ETag><![CDATA["<c & d>"]]></ETag><Size>1</Size></Part>' +
+        '</ListPartsResult>',
+    );
+    expect(page.parts.map((part) => part.etag)).toEqual(['"a"', `"b&<>'"`, '"<c & d>"']);
+    expect(
+      parseListUploads(
+        '<ListMultipartUploadsResult><Upload><Key>&#233;t&#xE9; &#x4E2D;.jpg</Key><UploadId>u1</UploadId></Upload></ListMultipartUploadsResult>',
+      ),
+    ).toEqual([{ key: 'été 中.jpg', uploadId: 'u1' }]);
+    expect(parseListUploads('<ListMultipartUploadsResult/>')).toEqual([]);
+  });
+
+  it('reads an <Error> with or without a message, and nothing from bodies that are not one', () => {
+    expect(parseS3Error('<Error><Code>NoSuchUpload</Code><Message/></Error>')).toEqual({
+      code: 'NoSuchUpload',
+      message: undefined,
+    });
+    expect(parseS3Error('<Error><Message>no code</Message></Error>')).toBeUndefined();
+    expect(parseS3Error('<Error><Code>Internal')).toBeUndefined();
+    expect(parseS3Error('<html>Error</html>')).toBeUndefined();
+  });
+
+  it.each([
+    ['truncated', '<ListPartsResult><Part><PartNumber>1'],
+    ['mismatched tags', '<ListPartsResult><Part></ListPartsResult></Part>'],
+    ['two roots', '<ListPartsResult></ListPartsResult><Extra/>'],
+    ['text outside the root', 'oops<ListPartsResult/>'],
+    ['an unterminated entity', '<ListPartsResult><Part><ETag>a & b</ETag></Part></ListPartsResult>'],
+    ['nothing', '   '],
+    ['JSON', '{"Code": "x"}'],
+    ['an unterminated attribute', '<ListPartsResult b="c></ListPartsResult>'],
+    ['another root', '<ListBucketResult></ListBucketResult>'],
+    ['a Part without children', '<ListPartsResult><Part>1</Part></ListPartsResult>'],
+    [
+      'a part number out of range',
+      '<ListPartsResult><Part><PartNumber>0</PartNumber><ETag>"a"</ETag><Size>1</Size></Part></ListPartsResult>',
+    ],
+    [
+      'two ETags in a part',
+      '<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>"a"</ETag><ETag>"b"</ETag><Size>1</Size></Part></ListPartsResult>',
+    ],
+    [
+      'a DOCTYPE with entities',
+      '<!DOCTYPE r [<!ENTITY e "x">]><ListPartsResult><Part><PartNumber>1</PartNumber><ETag>&e;</ETag><Size>1</Size></Part></ListPartsResult>',
+    ],
+  ])('calls %s a malformed answer, worth another attempt', (_label, body) => {
+    let thrown: unknown;
+    try {
+      parseListPartsPage(body);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UploadError);
+    expect((thrown as UploadError).view.code).toBe('malformed-response');
+    expect((thrown as UploadError).retryable).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, ftruncateSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { Readable } from 'node:stream';
+import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { multipartBody } from '../../../../main/providers/im-file-api/multipart-body.ts';
+import { multipartFileForm } from '../../../../main/providers/multipart-form.ts';
 import {
   startImFileEmulator,
   type ImFileEmulator,
@@ -14,14 +15,31 @@ import { tempDir } from '../../../support/temp.ts';
 const http = got.extend({ retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false });
 
 let emulator: ImFileEmulator;
+let filesDir: string;
 
 beforeEach(async () => {
-  emulator = await startImFileEmulator({ storageDir: tempDir('ferry-im-file-emu-') });
+  filesDir = tempDir('ferry-im-file-files-');
+  emulator = await startImFileEmulator({ storageDir: join(filesDir, 'storage') });
 });
 
 afterEach(async () => {
   await emulator.close();
+  rmSync(filesDir, { recursive: true, force: true });
 });
+
+/** A file to send: its bytes, or a sparse file of that size (reads as zeros, takes no disk). */
+function fileOf(content: Buffer | number) {
+  const path = join(filesDir, `${randomBytes(4).toString('hex')}.bin`);
+  if (typeof content === 'number') {
+    const fd = openSync(path, 'w');
+    ftruncateSync(fd, content);
+    closeSync(fd);
+  } else {
+    writeFileSync(path, content);
+  }
+  const size = typeof content === 'number' ? content : content.length;
+  return { path, name: 'a.bin', size, mimeType: 'application/octet-stream', mtimeMs: Date.now() };
+}
 
 const auth = () => ({ app_id: emulator.credentials.appId, 'access-token': emulator.credentials.accessToken });
 
@@ -47,18 +65,8 @@ async function chatTicket(): Promise<TicketData> {
 }
 
 function post(ticket: TicketData, fields: Array<[string, string]>, content: Buffer) {
-  const body = multipartBody({
-    fields,
-    fileFieldName: 'file',
-    fileName: 'a.bin',
-    fileContentType: 'application/octet-stream',
-    fileSize: content.length,
-    openFile: () => Readable.from([content]),
-  });
-  return http.post(ticket.upload_url, {
-    body: body.open(),
-    headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
-  });
+  const form = multipartFileForm({ fields, fileField: 'file', file: fileOf(content) });
+  return http.post(ticket.upload_url, { body: form.body, headers: form.headers });
 }
 
 describe('the IM endpoints', () => {
@@ -115,16 +123,13 @@ describe('the storage endpoint', () => {
 
   it('refuses a form whose file is not the last field', async () => {
     const ticket = await chatTicket();
-    const body = multipartBody({
+    const form = multipartFileForm({
       fields: Object.entries(ticket.oss_body_param),
-      fileFieldName: 'file',
-      fileName: 'a.bin',
-      fileContentType: 'application/octet-stream',
-      fileSize: 3,
-      openFile: () => Readable.from([Buffer.from('abc')]),
+      fileField: 'file',
+      file: fileOf(Buffer.from('abc')),
     });
-    const boundary = body.contentType.split('boundary=')[1]!;
-    const text = Buffer.concat(await body.open().toArray()).toString('latin1');
+    const boundary = form.headers['content-type'].split('boundary=')[1]!;
+    const text = Buffer.concat(await form.body.toArray()).toString('latin1');
     // One more field after the file part, before the closing boundary.
     const reordered = text.replace(
       `--${boundary}--\r\n`,
@@ -132,7 +137,7 @@ describe('the storage endpoint', () => {
     );
     const response = await http.post(ticket.upload_url, {
       body: Buffer.from(reordered, 'latin1'),
-      headers: { 'content-type': body.contentType },
+      headers: { 'content-type': form.headers['content-type'] },
     });
     expect(response.statusCode).toBe(400);
     expect(response.body).toMatch(/must be the last field/);
@@ -162,37 +167,34 @@ describe('the storage endpoint', () => {
 
   it('wants a Content-Length (no chunked PostObject)', async () => {
     const ticket = await chatTicket();
-    const body = multipartBody({
+    const form = multipartFileForm({
       fields: Object.entries(ticket.oss_body_param),
-      fileFieldName: 'file',
-      fileName: 'a.bin',
-      fileContentType: 'application/octet-stream',
-      fileSize: 1,
-      openFile: () => Readable.from([Buffer.from('x')]),
+      fileField: 'file',
+      file: fileOf(Buffer.from('x')),
     });
     const response = await http.post(ticket.upload_url, {
-      body: body.open(),
-      headers: { 'content-type': body.contentType },
+      body: form.body,
+      headers: { 'content-type': form.headers['content-type'] },
     });
     expect(response.statusCode).toBe(411);
   });
 
   it('forgets an upload whose client went away mid-body, and still closes promptly', async () => {
     const ticket = await chatTicket();
-    const body = multipartBody({
+    const form = multipartFileForm({
       fields: Object.entries(ticket.oss_body_param),
-      fileFieldName: 'file',
-      fileName: 'a.bin',
-      fileContentType: 'application/octet-stream',
-      fileSize: 10 * 1024 * 1024,
-      openFile: () => Readable.from([Buffer.alloc(1024 * 1024)]), // 1 of the 10 MiB promised
+      fileField: 'file',
+      file: fileOf(10 * 1024 * 1024),
     });
-    const request = httpRequest(ticket.upload_url, {
-      method: 'POST',
-      headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
-    });
+    const request = httpRequest(ticket.upload_url, { method: 'POST', headers: form.headers });
     request.on('error', () => undefined);
-    for await (const chunk of body.open()) request.write(chunk);
+    // 1 of the 10 MiB promised, then nothing more.
+    let written = 0;
+    for await (const chunk of form.body) {
+      request.write(chunk);
+      written += (chunk as Buffer).length;
+      if (form.fileBytes(written) >= 1024 * 1024) break;
+    }
     while (emulator.stats().bodyBytesReceived < 1024 * 1024) await setTimeout(5);
     request.destroy();
     await setTimeout(50);
@@ -204,29 +206,18 @@ describe('the storage endpoint', () => {
   it('streams a large upload to disk without holding it in memory', async () => {
     const ticket = await chatTicket();
     const size = 256 * 1024 * 1024;
-    const chunk = Buffer.alloc(1024 * 1024, 7);
+    const form = multipartFileForm({
+      fields: Object.entries(ticket.oss_body_param),
+      fileField: 'file',
+      file: fileOf(size),
+    });
     const before = process.memoryUsage().rss;
     let peak = before;
-    const body = multipartBody({
-      fields: Object.entries(ticket.oss_body_param),
-      fileFieldName: 'file',
-      fileName: 'big.bin',
-      fileContentType: 'application/octet-stream',
-      fileSize: size,
-      openFile: () =>
-        Readable.from(
-          (function* () {
-            for (let sent = 0; sent < size; sent += chunk.length) {
-              peak = Math.max(peak, process.memoryUsage().rss);
-              yield chunk;
-            }
-          })(),
-        ),
+    const request = http.post(ticket.upload_url, { body: form.body, headers: form.headers });
+    request.on('uploadProgress', () => {
+      peak = Math.max(peak, process.memoryUsage().rss);
     });
-    const big = await http.post(ticket.upload_url, {
-      body: body.open(),
-      headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
-    });
+    const big = await request;
     expect(big.statusCode).toBe(200);
     expect(peak - before).toBeLessThan(96 * 1024 * 1024);
     expect(emulator.listObjects().find((o) => o.key === ticket.oss_body_param.key)?.size).toBe(size);

@@ -1,0 +1,113 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { FormDataEncoder, isFile } from 'form-data-encoder';
+import { UploadError } from '../net/upload-error.ts';
+import type { LocalFile } from './provider.ts';
+
+/**
+ * form-data-encoder passes chunks of up to 64 KiB through as they are; larger ones it copies into
+ * 64 KiB pieces counted from the start of their ArrayBuffer, which misreads a view at an offset.
+ */
+const readSize = 64 * 1024;
+
+/**
+ * A File whose bytes stay on disk: `size` is the size the engine checked before this attempt, and
+ * `stream()` reads the file as the body goes out. The encoder only uses `name`, `type`, `size` and
+ * `stream()`; the platform's own readers (`arrayBuffer()`, `new Response(form)`) would see the empty
+ * Blob underneath, which is why the FormData holding it never leaves this module.
+ *
+ * Not `fs.openAsBlob`: a disk-backed Blob whose stream is abandoned mid-body (a cancel, a stall, a
+ * dropped connection) keeps its file descriptor open until garbage collection, while a read stream
+ * closes it as soon as the encoder stops pulling.
+ */
+class DiskFile extends File {
+  /** An own property, shadowing Blob's getter (which would say 0). */
+  override readonly size: number;
+  readonly #path: string;
+
+  constructor(file: Pick<LocalFile, 'path' | 'name' | 'size' | 'mimeType' | 'mtimeMs'>) {
+    super([], file.name, { type: file.mimeType, lastModified: file.mtimeMs });
+    this.size = file.size;
+    this.#path = file.path;
+  }
+
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    const reads = readExactly(this.#path, this.size);
+    // Pulled one read at a time; a cancel (the request stopped) ends the reads and closes the file.
+    return new ReadableStream(
+      {
+        async pull(controller) {
+          const next = await reads.next();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        },
+        async cancel() {
+          await reads.return(undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+}
+
+/**
+ * The first `size` bytes of the file, or an error: a file that shrank since the engine's check would
+ * otherwise leave the server waiting for bytes the Content-Length promised.
+ */
+async function* readExactly(path: string, size: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  let read = 0;
+  if (size > 0) {
+    const chunks = createReadStream(path, { end: size - 1, highWaterMark: readSize });
+    for await (const chunk of chunks as AsyncIterable<Buffer<ArrayBuffer>>) {
+      read += chunk.length;
+      yield chunk;
+    }
+  }
+  if (read !== size) {
+    throw UploadError.of('file-changed', 'The file got shorter while it was being uploaded.');
+  }
+}
+
+/** One attempt's multipart/form-data body: its fields first, then one file part streamed from disk. */
+export interface MultipartFileForm {
+  /** Content-Type with the boundary, and the exact Content-Length: storage refuses chunked form posts. */
+  headers: { 'content-type': string; 'content-length': string };
+  /** The encoded body; a consumed stream cannot be sent again, so build a new form per attempt. */
+  body: Readable;
+  /** How many file bytes are in the first `transferred` bytes of the body (progress counts file bytes). */
+  fileBytes(transferred: number): number;
+}
+
+/**
+ * Encode `fields` in their order, then the file under `fileField`: the file goes last because OSS
+ * PostObject ignores fields after it (and the IM file API emulator refuses them). The Content-Length
+ * is known before the first byte, so a server that enforces a size limit (Easemob's 413) can answer
+ * early; memory holds the fields and one 64 KiB read, never the file.
+ */
+export function multipartFileForm(options: {
+  fields: ReadonlyArray<readonly [string, string]>;
+  fileField: string;
+  file: Pick<LocalFile, 'path' | 'name' | 'size' | 'mimeType' | 'mtimeMs'>;
+}): MultipartFileForm {
+  const form = new FormData();
+  for (const [name, value] of options.fields) form.append(name, value);
+  // No filename argument: FormData would copy the File into a new one and lose the disk reads.
+  form.append(options.fileField, new DiskFile(options.file));
+  const encoder = new FormDataEncoder(form);
+
+  // values() lists the encoded parts without reading the file: everything before it is framing.
+  let headLength = 0;
+  for (const part of encoder.values()) {
+    if (isFile(part)) break;
+    headLength += part.byteLength;
+  }
+  const size = options.file.size;
+  return {
+    headers: {
+      'content-type': encoder.contentType,
+      'content-length': encoder.contentLength!,
+    },
+    body: Readable.from(encoder.encode(), { objectMode: false }),
+    fileBytes: (transferred) => Math.max(0, Math.min(size, transferred - headLength)),
+  };
+}
