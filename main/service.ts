@@ -10,7 +10,7 @@ import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
 import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
 import { UploadError } from './engine/upload-error.ts';
-import type { Provider } from './providers/provider.ts';
+import type { AnyProvider } from './providers/provider.ts';
 import { providerRegistry } from './providers/registry.ts';
 import { startSandbox } from './sandbox/sandbox.ts';
 import type { PicUpEmulator } from './sandbox/tencent-im/pic-up-emulator.ts';
@@ -25,7 +25,7 @@ import type { RetryPolicy } from './engine/retry-policy.ts';
 import { createKeyFileCipher } from './vault/key-file-cipher.ts';
 import type { SecretCipher } from './vault/secret-cipher.ts';
 import { Vault, VaultUnreadableError } from './vault/vault.ts';
-import { providerCatalog } from '../shared/catalog.ts';
+import { isProviderId, providerCatalog, type ProviderCatalogEntry } from '../shared/catalog.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { TaskJournal } from './store/task-journal.ts';
 import { createLogger, logDirOf, type FerryLogger } from './log/logger.ts';
@@ -82,6 +82,16 @@ export const sandboxAccountId = 'sandbox';
 const testConnectionTimeoutMs = 30_000;
 /** An account with tasks in these states cannot be removed: they would fail with nowhere to go. */
 const unfinishedStates: readonly TaskState[] = ['queued', 'hashing', 'uploading', 'paused'];
+
+/**
+ * The catalog entry and adapter for a provider id as stored or requested (a plain string); null when
+ * this Ferry has no such provider.
+ */
+function knownProvider(providerId: string): { entry: ProviderCatalogEntry; provider: AnyProvider } | null {
+  if (!isProviderId(providerId)) return null;
+  const entry = providerCatalog.find((candidate) => candidate.id === providerId);
+  return entry ? { entry, provider: providerRegistry[providerId] } : null;
+}
 
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
@@ -186,7 +196,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     const account = accounts.get(accountId);
     if (!account)
       throw new UploadError({ code: 'account-not-found', message: `No account with id "${accountId}".` });
-    const provider = providerRegistry[account.providerId] as Provider<unknown, unknown> | undefined;
+    const provider = knownProvider(account.providerId)?.provider;
     if (!provider) {
       throw new UploadError({
         code: 'account-not-found',
@@ -305,12 +315,12 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     fields: Record<string, string>;
     secrets: Record<string, string>;
   }): AccountView {
-    const entry = providerCatalog.find((provider) => provider.id === request.providerId);
-    const provider = providerRegistry[request.providerId] as Provider<unknown, unknown> | undefined;
+    const provided = knownProvider(request.providerId);
     const invalid = (message: string): never => {
       throw new CommandError({ code: 'account-invalid', message });
     };
-    if (!entry || !provider) return invalid(`Unknown provider "${request.providerId}".`);
+    if (!provided) return invalid(`Unknown provider "${request.providerId}".`);
+    const { entry, provider } = provided;
     if (accounts.byName(request.name)) return invalid(`An account named "${request.name}" exists already.`);
     for (const field of entry.fields) {
       const given = field.secret ? request.secrets[field.key] : request.fields[field.key];
@@ -359,10 +369,9 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       return invalid(
         `The Sandbox account is built in: it cannot be ${verb}. Add an account of your own instead.`,
       );
-    const entry = providerCatalog.find((provider) => provider.id === account.providerId);
-    const provider = providerRegistry[account.providerId] as Provider<unknown, unknown> | undefined;
-    if (!entry || !provider) return invalid(`This Ferry has no provider "${account.providerId}".`);
-    return { account, entry, provider };
+    const known = knownProvider(account.providerId);
+    if (!known) return invalid(`This Ferry has no provider "${account.providerId}".`);
+    return { account, ...known };
   }
 
   /**
