@@ -30,7 +30,9 @@ import { HistoryStore } from './store/history-store.ts';
 import { TaskJournal } from './store/task-journal.ts';
 import { createLogger, logDirOf, type FerryLogger } from './log/logger.ts';
 import { scrubErrorView, secretScrubbingProvider } from './log/secret-scrub.ts';
-import { LocalApiController } from './local-api/local-api-controller.ts';
+import type { LocalApiFactory } from './service/local-api-host.ts';
+
+export type { LocalApiDeps, LocalApiFactory, LocalApiHost } from './service/local-api-host.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */
 export interface FerryService {
@@ -71,10 +73,11 @@ export interface ServiceOptions {
   retryPolicy?: RetryPolicy;
   stallTimeoutMs?: number;
   /**
-   * Run the PicGo-compatible local API when the settings enable it (default true). A one-shot CLI run
-   * passes false: an editor must not catch a server that vanishes with the command.
+   * The PicGo-compatible local API, run when the settings enable it: the app and the web shell plug in
+   * main/local-api's controller. A one-shot CLI run passes none: an editor must not catch a server
+   * that vanishes with the command.
    */
-  serveLocalApi?: boolean;
+  localApi?: LocalApiFactory;
 }
 
 export const sandboxAccountId = 'sandbox';
@@ -534,7 +537,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     // Start notices, plus the local API's "could not listen" while that lasts.
     'notices.list': async (request) => [
       ...(await library.handlers['notices.list'](request)),
-      ...localApi.notices(),
+      ...(localApi?.notices() ?? []),
     ],
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => {
@@ -542,7 +545,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       if (next.localApi.secret) redactor.register(next.localApi.secret);
       if (patch.concurrency !== undefined) engine.setConcurrency(next.concurrency);
       // Started, stopped or moved before the answer, so the caller sees the new state at once.
-      if (patch.localApi !== undefined && serveLocalApi) await localApi.apply(next.localApi);
+      if (patch.localApi !== undefined) await localApi?.apply(next.localApi);
       logger.info('settings changed', { keys: Object.keys(patch) });
       emit({ name: 'settings.changed', payload: { settings: next } });
       return next;
@@ -574,7 +577,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     thumbnailPath: (key) => library.thumbnailPath(key),
     settings: () => settings.get(),
     async close() {
-      await localApi.close(); // no editor request may start an upload after the engine stopped
+      await localApi?.close(); // no editor request may start an upload after the engine stopped
       await engine.close();
       await library.close();
       listeners.clear();
@@ -587,14 +590,14 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     },
   };
 
-  // The PicGo-compatible upload API for editors: wherever the service runs, and only when enabled.
-  const serveLocalApi = options.serveLocalApi ?? true;
-  const localApi = new LocalApiController({
-    service,
-    settings: () => settings.get(),
-    logger,
-    notify: (notice) => emit({ name: 'notice', payload: notice }),
-  });
-  if (serveLocalApi) await localApi.apply(settings.get().localApi);
+  // The PicGo-compatible upload API for editors, when the transport serves one; only when enabled.
+  const localApi =
+    options.localApi?.({
+      service,
+      settings: () => settings.get(),
+      logger,
+      notify: (notice) => emit({ name: 'notice', payload: notice }),
+    }) ?? null;
+  await localApi?.apply(settings.get().localApi);
   return service;
 }
