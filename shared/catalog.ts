@@ -18,3 +18,10 @@ export const providerCatalog = [
 ] as const;
 
 export type ProviderId = (typeof providerCatalog)[number]['id'];
+
+const providerIds: ReadonlySet<string> = new Set(providerCatalog.map((provider) => provider.id));
+
+/** Narrow a provider id that arrives as a plain string (an account row, a request) to a catalog id. */
+export function isProviderId(value: string): value is ProviderId {
+  return providerIds.has(value);
+}

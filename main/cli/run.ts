@@ -28,10 +28,10 @@ const usageCodes = new Set(['account-invalid', 'account-not-found', 'invalid-req
 
 async function openService(dataDir: string, concurrency?: number): Promise<FerryService> {
   try {
-    // A one-shot command never serves the local upload API, even when the app's settings enable it.
+    // A one-shot command never serves the local upload API (no `localApi`), even when the app's
+    // settings enable it.
     return await createService({
       dataDir,
-      serveLocalApi: false,
       ...(concurrency === undefined ? {} : { concurrency }),
     });
   } catch (error) {

@@ -15,6 +15,7 @@ import {
   shell,
   Tray,
 } from 'electron';
+import { LocalApiController } from '../local-api/local-api-controller.ts';
 import { createService } from '../service.ts';
 import { Application } from './application.ts';
 import { e2eHooksEnabled, installE2EProbe } from './e2e-hooks.ts';
@@ -40,7 +41,8 @@ new Application({
     safeStorage,
     desktop: e2eHooks ? installE2EProbe(desktop) : desktop,
   },
-  createService,
+  // The app serves the PicGo-compatible local API for editors when its settings enable it.
+  createService: (options) => createService({ ...options, localApi: (deps) => new LocalApiController(deps) }),
   rendererDir: join(outDir, 'renderer'),
   preloadPath: join(outDir, 'preload', 'index.cjs'),
   // The app's root (the asar when packaged): electron-builder.yml must package resources/tray/.

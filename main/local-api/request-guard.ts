@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { FerryLogger } from '../log/logger.ts';
+import { Refusal } from './picgo-answer.ts';
 
 /**
  * Who may talk to the local upload API. It listens on 127.0.0.1 only, but a web page in the user's
@@ -51,4 +53,37 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
 export function isSecretMatch(given: string | null, secret: string): boolean {
   if (given === null || secret === '') return false;
   return timingSafeEqual(digest(given), digest(secret));
+}
+
+/**
+ * Every request's checks, in order: the Host (DNS rebinding), the Origin (cross-site pages), then the
+ * secret. Throws a Refusal; returns the URL, of which only the path and the key are ever read (it may
+ * hold the key, so it is never logged).
+ */
+export function guardRequest(
+  request: IncomingMessage,
+  guard: { port: number; secret: string; logger: FerryLogger },
+): URL {
+  const { port, logger } = guard;
+  if (!isAllowedHost(request.headers.host, port)) {
+    throw new Refusal(403, `Refused: the Host header must be 127.0.0.1:${port} or localhost:${port}.`);
+  }
+  if (!isAllowedOrigin(request.headers.origin)) {
+    logger.warn('local api refused a cross-site request', { path: pathOf(request) });
+    throw new Refusal(403, 'Refused: requests from web pages of other sites are not accepted.');
+  }
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  if (!isSecretMatch(presentedKey(request.headers, url), guard.secret)) {
+    logger.warn('local api refused a request without the right key', { path: url.pathname });
+    throw new Refusal(
+      401,
+      "Missing or wrong key: send Ferry's local API secret as ?key=, an x-ferry-key header or Authorization: Bearer.",
+    );
+  }
+  return url;
+}
+
+/** The request's path without its query (which may hold the key), bounded, for the log. */
+export function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '/').split('?')[0]!.slice(0, 200);
 }

@@ -2,11 +2,14 @@ import { basename } from 'node:path';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import { urlFormat } from '../../shared/copy-formats/basic.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
-import type { FerryService } from '../service.ts';
 import type { FileError } from './picgo-request.ts';
 
 /** What the local API needs of the service: its contract, nothing behind it. */
-export type ServiceClient = Pick<FerryService, 'dispatch' | 'subscribe'>;
+export interface ServiceClient {
+  /** Validate and run one contract command; throws CommandError for a refused call. */
+  dispatch(name: unknown, request: unknown): Promise<unknown>;
+  subscribe(listener: (event: FerryEvent) => void): () => void;
+}
 
 export type FileOutcome = { url: string } | { error: FileError };
 

@@ -100,3 +100,11 @@ export interface Provider<TConfig, TSession> {
    */
   testConnection?(ctx: Omit<StepContext<TConfig>, 'onBytesSent'>): Promise<void>;
 }
+
+/**
+ * A provider of whatever config and session types it has, as the engine and the account screen hold
+ * one: they only hand a provider back what the same provider parsed or returned. Every concrete
+ * `Provider<Config, Session>` is one (its methods are declared as methods, so their parameters are
+ * compared bivariantly).
+ */
+export type AnyProvider = Provider<unknown, unknown>;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { defaultDataDir } from '../app-paths.ts';
+import { LocalApiController } from '../local-api/local-api-controller.ts';
 import { createService } from '../service.ts';
 import { startWebShell } from './web-shell-server.ts';
 
@@ -14,7 +15,8 @@ const { values } = parseArgs({
 });
 
 const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-const service = await createService({ dataDir });
+// Like the app, it serves the PicGo-compatible local API when the settings enable it.
+const service = await createService({ dataDir, localApi: (deps) => new LocalApiController(deps) });
 const shell = await startWebShell({
   service,
   rendererDir: resolve(values['renderer-dir'] ?? resolve(import.meta.dirname, '../../out/renderer')),

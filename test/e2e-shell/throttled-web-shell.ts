@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Transform, pipeline } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { LocalApiController } from '../../main/local-api/local-api-controller.ts';
 import { startPicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import { createService } from '../../main/service.ts';
 import { startWebShell } from '../../main/web/web-shell-server.ts';
@@ -68,6 +69,7 @@ const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 const service = await createService({
   dataDir: join(dataDir, 'app'),
   sandboxEmulator: { baseUrl: proxyUrl, credentials: emulator.credentials },
+  localApi: (deps) => new LocalApiController(deps),
   ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
 });
 const shell = await startWebShell({

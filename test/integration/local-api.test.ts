@@ -5,6 +5,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalApiController } from '../../main/local-api/local-api-controller.ts';
 import { logDirOf } from '../../main/log/logger.ts';
 import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
 import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
@@ -31,6 +32,15 @@ async function freePort(): Promise<number> {
   const { port: free } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return free;
+}
+
+/** A service that serves the local API, as the app and the web shell build it. */
+function openService(): Promise<FerryService> {
+  return createService({
+    dataDir,
+    sandboxEmulator: emulator,
+    localApi: (deps) => new LocalApiController(deps),
+  });
 }
 
 async function updateSettings(patch: Record<string, unknown>): Promise<Settings> {
@@ -114,7 +124,7 @@ beforeEach(async () => {
   dataDir = tempDir('ferry-data-');
   filesDir = tempDir('ferry-files-');
   events = [];
-  service = await createService({ dataDir, sandboxEmulator: emulator });
+  service = await openService();
   service.subscribe((event) => events.push(event));
 });
 
@@ -308,7 +318,7 @@ describe('the local upload API when it is enabled', () => {
     expect(text).toMatch(/local api upload/);
     expect(text).toMatch(/local api refused a request without the right key/);
     expect(text).not.toContain(secret);
-    service = await createService({ dataDir, sandboxEmulator: emulator }); // for afterEach
+    service = await openService(); // for afterEach
   });
 });
 
@@ -340,7 +350,7 @@ describe('the local upload API lifecycle', () => {
     await updateSettings({ localApi: { enabled: true, port } });
     await service.close();
     expect(await isListening(port)).toBe(false);
-    service = await createService({ dataDir, sandboxEmulator: emulator });
+    service = await openService();
     expect(await isListening(port)).toBe(true);
   });
 

@@ -2,22 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FerryEvent, Notice } from '../shared/contract.ts';
-import type { HistoryEntryView } from '../shared/models.ts';
-import type { CommandHandlers } from './contract-dispatch.ts';
-import { CommandError } from './contract-dispatch.ts';
-import type { FerryLogger } from './log/logger.ts';
-import type { SqliteDatabase } from './store/database.ts';
-import { BackupScheduler } from './store/backups.ts';
-import type { DatabaseRecovery } from './store/database.ts';
-import type { HistoryStore } from './store/history-store.ts';
-import { exportHistory, importHistory } from './store/history-transfer.ts';
-import type { Thumbnailer } from './thumbnails/thumbnailer.ts';
+import type { FerryEvent, Notice } from '../../shared/contract.ts';
+import type { HistoryEntryView } from '../../shared/models.ts';
+import { CommandError, type CommandHandlers } from '../contract-dispatch.ts';
+import type { FerryLogger } from '../log/logger.ts';
+import { BackupScheduler } from '../store/backups.ts';
+import type { DatabaseRecovery, SqliteDatabase } from '../store/database.ts';
+import type { HistoryStore } from '../store/history-store.ts';
+import { exportHistory, importHistory } from '../store/history-transfer.ts';
+import type { Thumbnailer } from '../thumbnails/thumbnailer.ts';
 
 /** MIME types the thumbnailer can decode; anything else gets no thumbnail and costs nothing. */
 const thumbnailTypes = /^image\/(jpeg|png|webp|gif|avif|tiff|svg\+xml|heic|heif)$/;
 
-export interface LibraryOptions {
+export interface HistoryLibraryOptions {
   db: SqliteDatabase;
   history: HistoryStore;
   thumbnailer: Thumbnailer;
@@ -38,22 +36,17 @@ export interface LibraryOptions {
  * backups, and what the user must be told about the database at start. Kept out of service.ts, which
  * composes; this owns the history's lifecycle.
  */
-export class Library {
+export class HistoryLibrary {
   readonly handlers: Pick<
     CommandHandlers,
-    | 'history.list'
-    | 'history.showLocalFile'
-    | 'history.delete'
-    | 'history.export'
-    | 'history.import'
-    | 'notices.list'
+    'history.list' | 'history.showLocalFile' | 'history.delete' | 'history.export' | 'history.import'
   >;
-  readonly #options: LibraryOptions;
+  readonly #options: HistoryLibraryOptions;
   readonly #backups: BackupScheduler;
   readonly #notices: Notice[] = [];
   readonly #pending = new Set<Promise<void>>();
 
-  constructor(options: LibraryOptions) {
+  constructor(options: HistoryLibraryOptions) {
     this.#options = options;
     const { history, logger } = options;
     this.#backups = new BackupScheduler(options.db, options.backupsDir, {
@@ -115,8 +108,12 @@ export class Library {
           });
         }
       },
-      'notices.list': async () => [...this.#notices],
     };
+  }
+
+  /** What the user must be told about the database at start (a restore or a reset), for notices.list. */
+  startNotices(): Notice[] {
+    return [...this.#notices];
   }
 
   start(): Promise<string | null> {

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CommandError } from '../contract-dispatch.ts';
+import type { FerryLogger } from '../log/logger.ts';
+import { Refusal, sendAnswer, uploadAnswer } from './picgo-answer.ts';
+import { parseUploadRequest } from './picgo-request.ts';
+import { readJsonBody } from './request-body.ts';
+import { uploadAndWait, type FileOutcome, type ServiceClient } from './upload-batch.ts';
+
+/** The PicGo server's paths, which Typora, Obsidian plugins and PicGo-Core clients call. */
+export const uploadPath = '/upload';
+export const heartbeatPath = '/heartbeat';
+
+/** What the routes need, for the life of one server. */
+export interface RouteContext {
+  service: ServiceClient;
+  logger: FerryLogger;
+  /** Read at each request, so that a new default account applies without a restart. */
+  defaultAccountId(): string | null;
+  maxBodyBytes: number;
+  uploadTimeoutMs: number;
+  /** Aborted when the server stops: waiting requests are answered 503, their uploads go on. */
+  stopping: AbortSignal;
+}
+
+/** A request that passed the guard, by path: the heartbeat, an upload, or a 404. */
+export async function routeRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  context: RouteContext,
+): Promise<void> {
+  if (url.pathname === heartbeatPath) {
+    if (request.method !== 'GET' && request.method !== 'POST') throw new Refusal(405, 'Use POST or GET.');
+    return sendAnswer(response, 200, { success: true, result: 'alive' });
+  }
+  if (url.pathname !== uploadPath)
+    throw new Refusal(404, `Not found: ${uploadPath} and ${heartbeatPath} exist.`);
+  if (request.method !== 'POST') throw new Refusal(405, 'Use POST.');
+  return upload(request, response, context);
+}
+
+/**
+ * PicGo's upload: the listed paths go through the service's contract (`uploads.add`) like a drop onto
+ * the window, and the answer waits until every file has its link or error.
+ */
+async function upload(
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: RouteContext,
+): Promise<void> {
+  const { logger, stopping } = context;
+  const parsed = parseUploadRequest(await readJsonBody(request, context.maxBodyBytes));
+  if (parsed.kind === 'clipboard') {
+    throw new Refusal(
+      400,
+      'Clipboard upload is not supported: send {"list": ["/absolute/path.png"]} with the files to upload.',
+    );
+  }
+  if (parsed.kind === 'invalid') throw new Refusal(400, parsed.message);
+  const accountId = context.defaultAccountId();
+  if (accountId === null) {
+    throw new Refusal(
+      409,
+      "No default account is set: choose the account that uploads from editors in Ferry's settings.",
+    );
+  }
+
+  // The client hanging up (or the server stopping) ends the wait, never the uploads.
+  const gone = new AbortController();
+  response.on('close', () => gone.abort());
+  const signal = AbortSignal.any([gone.signal, stopping]);
+
+  const { items } = parsed;
+  const uploadable = items.flatMap((item) => ('path' in item ? [item.path] : []));
+  const started = Date.now();
+  let outcomes: FileOutcome[] = [];
+  if (uploadable.length > 0) {
+    try {
+      outcomes = await uploadAndWait(context.service, uploadable, {
+        accountId,
+        signal,
+        timeoutMs: context.uploadTimeoutMs,
+      });
+    } catch (error) {
+      if (stopping.aborted)
+        throw new Refusal(503, "Ferry's local API was stopped; the uploads go on in Ferry.");
+      if (gone.signal.aborted) return;
+      if (error instanceof CommandError) {
+        throw new Refusal(
+          error.view.code === 'invalid-request' ? 400 : 409,
+          `The default account cannot upload: ${error.view.message}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  const { body, errors } = uploadAnswer(items, outcomes);
+  logger.info('local api upload', {
+    files: items.length,
+    uploaded: items.length - errors.length,
+    failed: errors.map((error) => error.code),
+    ms: Date.now() - started,
+  });
+  return sendAnswer(response, 200, body);
+}

@@ -1,0 +1,35 @@
+import type { FerryEvent } from '../../shared/contract.ts';
+import type { CommandHandlers } from '../contract-dispatch.ts';
+import type { FerryLogger } from '../log/logger.ts';
+import type { SettingsStore } from '../store/settings-store.ts';
+import type { LocalApiHost } from './local-api-host.ts';
+import type { Uploads } from './uploads.ts';
+
+export interface SettingsHandlersOptions {
+  store: SettingsStore;
+  logger: FerryLogger;
+  uploads: Pick<Uploads, 'setConcurrency'>;
+  /** The local API when this service serves one; null for the CLI. */
+  localApi: Pick<LocalApiHost, 'apply'> | null;
+  emit(event: FerryEvent): void;
+}
+
+/** The settings commands, and what follows a change: the redactor, the engine's concurrency, the local API. */
+export function settingsHandlers(
+  options: SettingsHandlersOptions,
+): Pick<CommandHandlers, 'settings.get' | 'settings.update'> {
+  const { store, logger, uploads, localApi, emit } = options;
+  return {
+    'settings.get': async () => store.get(),
+    'settings.update': async (patch) => {
+      const next = store.update(patch);
+      if (next.localApi.secret) logger.redactor.register(next.localApi.secret);
+      if (patch.concurrency !== undefined) uploads.setConcurrency(next.concurrency);
+      // Started, stopped or moved before the answer, so the caller sees the new state at once.
+      if (patch.localApi !== undefined) await localApi?.apply(next.localApi);
+      logger.info('settings changed', { keys: Object.keys(patch) });
+      emit({ name: 'settings.changed', payload: { settings: next } });
+      return next;
+    },
+  };
+}
