@@ -50,7 +50,7 @@ describe('the floors of main/ (import-x/no-restricted-paths)', () => {
     [
       'main/sandbox imports its sibling providers',
       'main/sandbox/probe.ts',
-      "import { multipartBody } from '../providers/im-file-api/multipart-body.ts';",
+      "import { multipartFileForm } from '../providers/multipart-form.ts';",
     ],
     [
       'main/log imports providers',
