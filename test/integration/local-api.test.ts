@@ -6,16 +6,18 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { logDirOf } from '../../main/log/logger.ts';
-import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import { sandboxAccountId, type FerryService } from '../../main/service.ts';
+import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { TaskView } from '../../shared/models.ts';
-import { randomFile, sha256, tempDir } from '../support/temp.ts';
+import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { randomFile, sha256 } from '../support/temp.ts';
 
 // The PicGo-compatible local upload API, driven the way Typora and Obsidian's PicGo uploaders drive
 // PicGo's own server: a real service, the Tencent sandbox emulator, real HTTP on 127.0.0.1.
 
+let harness: ServiceHarness;
 let emulator: PicUpEmulator;
 let service: FerryService;
 let dataDir: string;
@@ -110,18 +112,11 @@ async function png(name: string): Promise<{ path: string; sha256: string }> {
 }
 
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir('ferry-emulator-') });
-  dataDir = tempDir('ferry-data-');
-  filesDir = tempDir('ferry-files-');
-  events = [];
-  service = await createService({ dataDir, sandboxEmulator: emulator });
-  service.subscribe((event) => events.push(event));
+  harness = await startServiceHarness();
+  ({ emulator, service, dataDir, filesDir, events } = harness);
 });
 
-afterEach(async () => {
-  await service.close();
-  await emulator.close();
-});
+afterEach(() => harness.close());
 
 describe('the local upload API when it is enabled', () => {
   beforeEach(async () => {
@@ -308,7 +303,6 @@ describe('the local upload API when it is enabled', () => {
     expect(text).toMatch(/local api upload/);
     expect(text).toMatch(/local api refused a request without the right key/);
     expect(text).not.toContain(secret);
-    service = await createService({ dataDir, sandboxEmulator: emulator }); // for afterEach
   });
 });
 
@@ -340,7 +334,7 @@ describe('the local upload API lifecycle', () => {
     await updateSettings({ localApi: { enabled: true, port } });
     await service.close();
     expect(await isListening(port)).toBe(false);
-    service = await createService({ dataDir, sandboxEmulator: emulator });
+    service = await harness.open();
     expect(await isListening(port)).toBe(true);
   });
 
