@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FerryService } from '../../main/service.ts';
 import {
   startOppoPushEmulator,
@@ -48,6 +48,18 @@ async function writePhotoLike(path: string, width: number, height: number): Prom
     .jpeg({ quality: 90 })
     .toFile(path);
 }
+
+// A failed task keeps its derivatives (main/providers/oppo-push/derivative-files.ts) in the temp
+// folder for a retry, and no test retries them all: this file's services get a temp folder of its
+// own, removed with the file's other folders.
+const systemTemp = process.env.TMPDIR;
+beforeAll(() => {
+  process.env.TMPDIR = tempDir('ferry-oppo-tmp-');
+});
+afterAll(() => {
+  if (systemTemp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = systemTemp;
+});
 
 beforeAll(async () => {
   sourcesDir = tempDir('ferry-oppo-sources-');
