@@ -8,6 +8,8 @@ export default defineConfig({
   retries: 0,
   workers: 1,
   reporter: [['list']],
+  // The run's own temp folder; the run fails when a test leaves a ferry-* folder in it.
+  globalSetup: './test/e2e/temp-run-setup.ts',
   use: {
     launchOptions: {
       executablePath: process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium',

@@ -8,5 +8,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: more workers than that only add contention for the disk and CPU-bound hashing.
     maxWorkers: 2,
+    // The run's own temp folder, and a failed run when a test leaves a ferry-* folder in it.
+    globalSetup: ['test/support/temp-run.ts'],
+    // Removes the folders each test file made with tempDir, after its last test.
+    setupFiles: ['test/support/temp-cleanup.ts'],
   },
 });

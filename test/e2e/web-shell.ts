@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { tempDir } from '../support/temp.ts';
 
 export interface RunningWebShell {
   url: string;
@@ -10,11 +12,12 @@ export interface RunningWebShell {
 }
 
 /**
- * Start the real web shell entry (what `npm run web` runs after building) as its own process, with a
- * throwaway data folder, and read the URL it prints.
+ * Start the real web shell entry (what `npm run web` runs after building) as its own process, and
+ * read the URL it prints. Without `dataDir` it gets a throwaway data folder that stop() removes; a
+ * given one is the caller's to remove.
  */
-export async function startWebShellProcess(dataDir: string): Promise<RunningWebShell> {
-  return startShellEntry('main/web/start.ts', ['--port', '0', '--data-dir', dataDir]);
+export async function startWebShellProcess(dataDir?: string): Promise<RunningWebShell> {
+  return startShellEntry('main/web/start.ts', dataDir, (dir) => ['--port', '0', '--data-dir', dir]);
 }
 
 export interface ThrottledShellOptions {
@@ -27,15 +30,13 @@ export interface ThrottledShellOptions {
 
 /**
  * The web shell over a sandbox the test controls (test/e2e-shell/throttled-web-shell.ts): uploads
- * slow enough that pausing, resuming and cancelling them can be observed.
+ * slow enough that pausing, resuming and cancelling them can be observed. Its data folder is a
+ * throwaway one that stop() removes.
  */
-export async function startThrottledWebShell(
-  dataDir: string,
-  options: ThrottledShellOptions,
-): Promise<RunningWebShell> {
-  return startShellEntry('test/e2e-shell/throttled-web-shell.ts', [
+export async function startThrottledWebShell(options: ThrottledShellOptions): Promise<RunningWebShell> {
+  return startShellEntry('test/e2e-shell/throttled-web-shell.ts', undefined, (dir) => [
     '--data-dir',
-    dataDir,
+    dir,
     '--bytes-per-second',
     String(options.bytesPerSecond),
     ...(options.concurrency === undefined ? [] : ['--concurrency', String(options.concurrency)]),
@@ -43,34 +44,54 @@ export async function startThrottledWebShell(
   ]);
 }
 
-async function startShellEntry(entry: string, args: readonly string[]): Promise<RunningWebShell> {
+async function startShellEntry(
+  entry: string,
+  givenDataDir: string | undefined,
+  argsFor: (dataDir: string) => string[],
+): Promise<RunningWebShell> {
+  const dataDir = givenDataDir ?? tempDir('ferry-e2e-');
+  const removeOwnDataDir = () => {
+    if (givenDataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   const root = resolve(import.meta.dirname, '../..');
-  const child = spawn(process.execPath, [resolve(root, entry), ...args], {
+  const child = spawn(process.execPath, [resolve(root, entry), ...argsFor(dataDir)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web shell did not start:\n${output}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]!);
-      }
+  let url: string;
+  try {
+    url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`web shell did not start:\n${output}`)), 20_000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolveUrl(match[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`web shell exited with ${code}:\n${output}`)));
     });
-    child.once('exit', (code) => reject(new Error(`web shell exited with ${code}:\n${output}`)));
-  });
+  } catch (error) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    removeOwnDataDir();
+    throw error;
+  }
   return {
     url,
     origin: new URL(url).origin,
     process: child,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      removeOwnDataDir();
     },
   };
 }

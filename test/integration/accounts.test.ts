@@ -4,27 +4,25 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyProvider } from '../../main/providers/provider.ts';
 import { providerRegistry } from '../../main/providers/registry.ts';
-import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import { sandboxAccountId, type FerryService } from '../../main/service.ts';
+import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { ProviderId } from '../../shared/catalog.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { AccountView, TaskView } from '../../shared/models.ts';
+import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 import { randomFile, tempDir } from '../support/temp.ts';
 
+let harness: ServiceHarness;
 let emulator: PicUpEmulator;
 let service: FerryService;
 let dataDir: string;
 
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir() });
-  dataDir = tempDir();
-  service = await createService({ dataDir, sandboxEmulator: emulator });
+  harness = await startServiceHarness();
+  ({ emulator, service, dataDir } = harness);
 });
 
-afterEach(async () => {
-  await service.close();
-  await emulator.close();
-});
+afterEach(() => harness.close());
 
 function tencentAccount(
   overrides: Partial<{ name: string; fields: Record<string, string>; secrets: Record<string, string> }> = {},
@@ -93,7 +91,7 @@ describe('accounts', () => {
     const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
     await service.close();
     rmSync(join(dataDir, 'vault.key'));
-    service = await createService({ dataDir, sandboxEmulator: emulator });
+    service = await harness.open();
 
     const file = randomFile(tempDir(), 'f.bin', 1000);
     // The whole call is refused for that account, with the reason, not a crash.
@@ -276,7 +274,7 @@ describe('needs re-entry', () => {
     const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
     await service.close();
     writeFileSync(join(dataDir, 'vault.key'), randomBytes(32)); // another valid key: a restored backup, say
-    service = await createService({ dataDir, sandboxEmulator: emulator });
+    service = await harness.open();
 
     const listed = (await service.dispatch('accounts.list', {})) as AccountView[];
     expect(listed.map((a) => [a.name, a.needsReentry, a.secretsSet])).toEqual([
@@ -308,7 +306,7 @@ describe('needs re-entry', () => {
     await service.dispatch('accounts.add', tencentAccount());
     await service.close();
     writeFileSync(join(dataDir, 'vault.key'), 'truncated');
-    service = await createService({ dataDir, sandboxEmulator: emulator });
+    service = await harness.open();
     const listed = (await service.dispatch('accounts.list', {})) as AccountView[];
     expect(listed.map((a) => a.needsReentry)).toEqual([false, true]);
   });

@@ -1,89 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { FileResult } from '../../main/cli/format.ts';
 import type { AccountView, HistoryEntryView } from '../../shared/models.ts';
-import { randomFile, sha256, tempDir } from '../support/temp.ts';
+import { startCliHarness, type CliHarness } from '../support/cli-harness.ts';
+import { randomFile, sha256 } from '../support/temp.ts';
 
-const cliPath = join(import.meta.dirname, '../../main/cli.ts');
-
+let cli: CliHarness;
 let emulator: PicUpEmulator;
 let dataDir: string;
 let filesDir: string;
-let home: string;
-const children = new Set<ChildProcess>();
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The child's environment: no FERRY_SECRET_* from the developer's shell, and a throwaway home. */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('FERRY_')));
-  return { ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...extra };
-}
-
-function start(
-  args: string[],
-  env: Record<string, string> = {},
-): { child: ChildProcess; done: Promise<Run> } {
-  // process.execPath: the Node 24 that runs vitest (the system Node may be too old for the CLI).
-  const child = spawn(process.execPath, [cliPath, ...args, '--data-dir', dataDir], {
-    env: childEnv(env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin!.end();
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, done };
-}
-
-function ferry(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return start(args, env).done;
-}
 
 function jsonLines<T>(text: string): T[] {
   return text
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as T);
-}
-
-async function addAccount(name = 't'): Promise<Run> {
-  return ferry(
-    [
-      'accounts',
-      'add',
-      'tencent-im',
-      '--name',
-      name,
-      '--field',
-      `baseUrl=${emulator.baseUrl}`,
-      '--field',
-      `sdkAppId=${emulator.credentials.sdkAppId}`,
-      '--field',
-      `identifier=${emulator.credentials.identifier}`,
-      '--field',
-      'fromAccount=a',
-      '--field',
-      'toAccount=b',
-    ],
-    { FERRY_SECRET_USERSIG: emulator.credentials.userSig },
-  );
 }
 
 async function download(url: string): Promise<Buffer> {
@@ -108,32 +41,27 @@ async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<vo
 }
 
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir('ferry-emulator-') });
-  dataDir = tempDir('ferry-cli-data-');
-  filesDir = tempDir('ferry-cli-files-');
-  home = tempDir('ferry-cli-home-');
+  cli = await startCliHarness();
+  ({ emulator, dataDir, filesDir } = cli);
 });
 
-afterEach(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await emulator.close();
-});
+afterEach(() => cli.close());
 
 describe('ferry accounts', () => {
   it('adds an account with the secret from FERRY_SECRET_USERSIG and never shows or stores it in clear', async () => {
     const secret = emulator.credentials.userSig;
-    const added = await addAccount();
+    const added = await cli.addTencentAccount('t');
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/^Added account "t" \(Tencent Cloud IM\), id [0-9a-f-]{36}\.\n$/);
 
-    const listed = await ferry(['accounts', 'list']);
+    const listed = await cli.run(['accounts', 'list']);
     expect(listed.code).toBe(0);
     const row = listed.stdout.split('\n').find((line) => line.startsWith('t '));
     expect(row).toMatch(/^t +tencent-im +[0-9a-f-]{36} +userSig set$/);
     expect(listed.stdout).toMatch(/^Sandbox +tencent-im +sandbox +built in/m);
 
-    const asJson = await ferry(['accounts', 'list', '--json']);
+    const asJson = await cli.run(['accounts', 'list', '--json']);
     const accounts = JSON.parse(asJson.stdout) as AccountView[];
     expect(accounts.find((a) => a.name === 't')).toMatchObject({
       providerId: 'tencent-im',
@@ -154,7 +82,7 @@ describe('ferry accounts', () => {
 
   it('warns about a secret given with --field, without printing it', async () => {
     const secret = emulator.credentials.userSig;
-    const run = await ferry([
+    const run = await cli.run([
       'accounts',
       'add',
       'tencent-im',
@@ -180,7 +108,7 @@ describe('ferry accounts', () => {
   });
 
   it('refuses a missing secret off a terminal, and a duplicate name, with exit code 2', async () => {
-    const missing = await ferry([
+    const missing = await cli.run([
       'accounts',
       'add',
       'tencent-im',
@@ -192,8 +120,8 @@ describe('ferry accounts', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('UserSig (userSig) is required: set FERRY_SECRET_USERSIG');
 
-    expect((await addAccount()).code).toBe(0);
-    const duplicate = await addAccount();
+    expect((await cli.addTencentAccount('t')).code).toBe(0);
+    const duplicate = await cli.addTencentAccount('t');
     expect(duplicate.code).toBe(2);
     expect(duplicate.stderr).toContain('An account named "t" exists already.');
   });
@@ -201,10 +129,10 @@ describe('ferry accounts', () => {
 
 describe('ferry upload', () => {
   it('uploads two files with --json: one line each, and the links serve the same bytes', async () => {
-    expect((await addAccount()).code).toBe(0);
+    expect((await cli.addTencentAccount('t')).code).toBe(0);
     const a = randomFile(filesDir, 'alpha.bin', 3 * 1024 * 1024 + 7);
     const b = randomFile(filesDir, 'beta.txt', 1234);
-    const run = await ferry(['upload', a.path, b.path, '--account', 't', '--json']);
+    const run = await cli.run(['upload', a.path, b.path, '--account', 't', '--json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = jsonLines<FileResult>(run.stdout);
@@ -223,10 +151,10 @@ describe('ferry upload', () => {
   });
 
   it('gives a missing path its own failed line and exits 1 while the good file uploads', async () => {
-    expect((await addAccount()).code).toBe(0);
+    expect((await cli.addTencentAccount('t')).code).toBe(0);
     const good = randomFile(filesDir, 'good.bin', 5000);
     const missing = join(filesDir, 'missing.png');
-    const run = await ferry(['upload', good.path, missing, '--account', 't', '--json']);
+    const run = await cli.run(['upload', good.path, missing, '--account', 't', '--json']);
     expect(run.code).toBe(1);
     const lines = jsonLines<FileResult>(run.stdout);
     expect(lines).toHaveLength(2);
@@ -245,7 +173,7 @@ describe('ferry upload', () => {
 
   it('refuses an unknown account with exit code 2 and a clear message', async () => {
     const file = randomFile(filesDir, 'x.bin', 10);
-    const run = await ferry(['upload', file.path, '--account', 'nope', '--json']);
+    const run = await cli.run(['upload', file.path, '--account', 'nope', '--json']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('Unknown account "nope"');
@@ -254,10 +182,10 @@ describe('ferry upload', () => {
   });
 
   it('prints one plain line per finished file when stdout is not a terminal', async () => {
-    expect((await addAccount()).code).toBe(0);
+    expect((await cli.addTencentAccount('t')).code).toBe(0);
     const file = randomFile(filesDir, 'plain.txt', 2048);
     const missing = join(filesDir, 'gone.txt');
-    const run = await ferry(['upload', file.path, missing, '--account', 't']);
+    const run = await cli.run(['upload', file.path, missing, '--account', 't']);
     expect(run.code).toBe(1);
     expect(run.stdout).not.toContain('\x1b'); // no cursor movement, no bars
     const lines = run.stdout.split('\n').filter(Boolean);
@@ -274,22 +202,22 @@ describe('ferry upload', () => {
 
 describe('ferry history', () => {
   it('finds an upload by --search; lists newest first, as JSON and as plain lines', async () => {
-    expect((await addAccount()).code).toBe(0);
+    expect((await cli.addTencentAccount('t')).code).toBe(0);
     const a = randomFile(filesDir, 'report-2026.pdf', 100);
     const b = randomFile(filesDir, 'holiday.png', 200);
-    expect((await ferry(['upload', a.path, b.path, '--account', 't', '--json'])).code).toBe(0);
+    expect((await cli.run(['upload', a.path, b.path, '--account', 't', '--json'])).code).toBe(0);
 
-    const found = await ferry(['history', '--search', 'report', '--json']);
+    const found = await cli.run(['history', '--search', 'report', '--json']);
     expect(found.code).toBe(0);
     const entries = jsonLines<HistoryEntryView>(found.stdout);
     expect(entries.map((e) => e.name)).toEqual(['report-2026.pdf']);
     expect(entries[0]!.sha256).toBe(a.sha256);
 
-    const all = jsonLines<HistoryEntryView>((await ferry(['history', '--json'])).stdout);
+    const all = jsonLines<HistoryEntryView>((await cli.run(['history', '--json'])).stdout);
     expect(all.map((e) => e.createdAt)).toEqual(all.map((e) => e.createdAt).sort((x, y) => y - x));
-    expect((await ferry(['history', '--json', '--limit', '1'])).stdout.trim().split('\n')).toHaveLength(1);
+    expect((await cli.run(['history', '--json', '--limit', '1'])).stdout.trim().split('\n')).toHaveLength(1);
 
-    const plain = await ferry(['history']);
+    const plain = await cli.run(['history']);
     const lines = plain.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(2);
     for (const line of lines) {
@@ -298,7 +226,7 @@ describe('ferry history', () => {
       );
     }
 
-    const none = await ferry(['history', '--search', 'nothing-like-this']);
+    const none = await cli.run(['history', '--search', 'nothing-like-this']);
     expect(none.stdout).toBe('');
     expect(none.stderr).toContain('Nothing matches');
   });
@@ -306,13 +234,13 @@ describe('ferry history', () => {
 
 describe('ferry resume', () => {
   it('finishes an upload whose process was SIGKILLed mid-file, from where it stopped', async () => {
-    expect((await addAccount()).code).toBe(0);
+    expect((await cli.addTencentAccount('t')).code).toBe(0);
     const size = 30 * 1024 * 1024;
     const file = randomFile(filesDir, 'big.bin', size);
     // Three slices go through; the fourth is held by the server, so the kill lands mid-file for sure.
     for (let i = 0; i < 3; i++) emulator.injectFault({ kind: 'stall', ms: 0 });
     emulator.injectFault({ kind: 'stall', ms: 120_000 });
-    const { child, done } = start(['upload', file.path, '--account', 't', '--json']);
+    const { child, done } = cli.start(['upload', file.path, '--account', 't', '--json']);
     await waitFor(() => emulator.stats().requests >= 4);
     child.kill('SIGKILL');
     const killed = await done;
@@ -322,7 +250,7 @@ describe('ferry resume', () => {
     const sentBeforeKill = emulator.stats().sliceBytesReceived;
     expect(sentBeforeKill).toBe(3 * 1024 * 1024);
 
-    const resumed = await ferry(['resume', '--json']);
+    const resumed = await cli.run(['resume', '--json']);
     expect(resumed.code).toBe(0);
     const [line, ...more] = jsonLines<FileResult>(resumed.stdout);
     expect(more).toEqual([]);
@@ -332,18 +260,18 @@ describe('ferry resume', () => {
     expect(emulator.stats().sliceBytesReceived).toBe(size);
     expect(emulator.stats().completedUploads).toBe(1);
 
-    const again = await ferry(['resume']);
+    const again = await cli.run(['resume']);
     expect(again).toMatchObject({ code: 0, stdout: 'Nothing to resume.\n' });
   });
 });
 
 describe('ferry upload, interrupted', () => {
   it('stops cleanly on SIGINT with exit code 130, keeping the upload for `ferry resume`', async () => {
-    expect((await addAccount()).code).toBe(0);
+    expect((await cli.addTencentAccount('t')).code).toBe(0);
     const file = randomFile(filesDir, 'interrupted.bin', 4 * 1024 * 1024);
     emulator.injectFault({ kind: 'stall', ms: 0 });
     emulator.injectFault({ kind: 'stall', ms: 120_000 });
-    const { child, done } = start(['upload', file.path, '--account', 't']);
+    const { child, done } = cli.start(['upload', file.path, '--account', 't']);
     await waitFor(() => emulator.stats().requests >= 2);
     child.kill('SIGINT');
     const interrupted = await done;
@@ -351,7 +279,7 @@ describe('ferry upload, interrupted', () => {
     expect(interrupted.stdout).toBe('');
     expect(interrupted.stderr).toContain('Interrupted. 1 unfinished upload(s) kept');
 
-    const resumed = await ferry(['resume']);
+    const resumed = await cli.run(['resume']);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/^done +interrupted\.bin \(4\.0 MiB\) +http/);
     expect(resumed.stderr).toContain('Resuming 1 unfinished upload(s).');
@@ -361,14 +289,14 @@ describe('ferry upload, interrupted', () => {
 
 describe('ferry --help and --version', () => {
   it('documents the secret environment variables and the Sandbox caveat', async () => {
-    const help = await ferry(['accounts', 'add', '--help']);
+    const help = await cli.run(['accounts', 'add', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/userSig +UserSig \(secret; env FERRY_SECRET_USERSIG, required\)/);
-    const main = await ferry(['--help']);
+    const main = await cli.run(['--help']);
     expect(main.stdout).toContain('links only work while a Ferry process');
-    const version = await ferry(['--version']);
+    const version = await cli.run(['--version']);
     expect(version.stdout).toMatch(/^ferry \d+\.\d+\.\d+\n$/);
-    const bad = await ferry(['upload', '--account', 't']);
+    const bad = await cli.run(['upload', '--account', 't']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Give at least one file to upload.');
   });

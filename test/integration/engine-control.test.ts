@@ -1,35 +1,30 @@
 import { appendFileSync, truncateSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createService,
-  sandboxAccountId,
-  type FerryService,
-  type ServiceOptions,
-} from '../../main/service.ts';
+import { sandboxAccountId, type FerryService, type ServiceOptions } from '../../main/service.ts';
 import { defaultSliceSize } from '../../main/providers/tencent-im/slice-plan.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { TaskView } from '../../shared/models.ts';
-import { randomFile, sha256, tempDir } from '../support/temp.ts';
+import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { randomFile, sha256 } from '../support/temp.ts';
 import { readFileSync } from 'node:fs';
 
+let harness: ServiceHarness;
 let emulator: PicUpEmulator;
 let service: FerryService;
 let filesDir: string;
 
 async function open(options: Partial<ServiceOptions> = {}): Promise<void> {
-  service = await createService({ dataDir: tempDir(), sandboxEmulator: emulator, ...options });
+  service = await harness.open(options);
 }
 
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir() });
-  filesDir = tempDir();
+  // Each test opens the service with the options it needs.
+  harness = await startServiceHarness({ open: false });
+  ({ emulator, filesDir } = harness);
 });
 
-afterEach(async () => {
-  await service.close();
-  await emulator.close();
-});
+afterEach(() => harness.close());
 
 async function add(paths: string[]): Promise<string[]> {
   const { taskIds } = (await service.dispatch('uploads.add', {

@@ -1,39 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
-import {
-  startPicUpEmulator,
-  type PicUpEmulator,
-  type PicUpFault,
-} from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import { sandboxAccountId, type FerryService } from '../../main/service.ts';
+import type { PicUpEmulator, PicUpFault } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
-import { randomFile, sha256, tempDir } from '../support/temp.ts';
+import { randomFile, sha256 } from '../support/temp.ts';
 import { seededMix, expectMixOutcome } from '../support/fault-mix.ts';
+import { fastRetries, startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
-// Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
-const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
+// A short stall watchdog keeps the suite quick; the behaviour is the same as the default's.
 const stallTimeoutMs = 300;
 
+let harness: ServiceHarness;
 let emulator: PicUpEmulator;
 let service: FerryService;
 let filesDir: string;
 
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir() });
-  service = await createService({
-    dataDir: tempDir(),
-    sandboxEmulator: emulator,
-    retryPolicy,
-    stallTimeoutMs,
-  });
-  filesDir = tempDir();
+  harness = await startServiceHarness({ service: { stallTimeoutMs } });
+  ({ emulator, service, filesDir } = harness);
 });
 
-afterEach(async () => {
-  await service.close();
-  await emulator.close();
-});
+afterEach(() => harness.close());
 
 async function uploadAll(paths: string[]): Promise<{ tasks: TaskView[]; entries: HistoryEntryView[] }> {
   const { taskIds } = (await service.dispatch('uploads.add', {
@@ -109,11 +97,11 @@ describe('each fault alone, on a multi-slice file', () => {
     'gives up after the retry budget on repeated %s, with a specific reason',
     async (_label, fault, code, message) => {
       const file = randomFile(filesDir, 'doomed.bin', threeSlices);
-      for (let i = 0; i < retryPolicy.maxAttempts; i++) emulator.injectFault(fault);
+      for (let i = 0; i < fastRetries.maxAttempts; i++) emulator.injectFault(fault);
       const { tasks } = await uploadAll([file.path]);
       expect(tasks[0]).toMatchObject({ state: 'failed', error: { code } });
       expect(tasks[0]!.error!.message).toMatch(message);
-      expect(emulator.stats().requests).toBe(retryPolicy.maxAttempts);
+      expect(emulator.stats().requests).toBe(fastRetries.maxAttempts);
     },
   );
 });

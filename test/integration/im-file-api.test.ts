@@ -13,42 +13,34 @@ import {
   type ImFileFault,
   type FaultEndpoint,
 } from '../../main/sandbox/im-file-api/im-file-emulator.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
-import { createService, type FerryService } from '../../main/service.ts';
+import type { FerryService } from '../../main/service.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 import { seededMix, expectMixOutcome } from '../support/fault-mix.ts';
+import { fastRetries, startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 
-// Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
-const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
+// A short stall watchdog keeps the suite quick; the behaviour is the same as the default's.
 const stallTimeoutMs = 500;
 const http = got.extend({ retry: { limit: 0 }, timeout: { request: 10_000 } });
 
 let emulator: ImFileEmulator;
-let tencent: PicUpEmulator;
+let harness: ServiceHarness;
 let service: FerryService;
 let filesDir: string;
 
 beforeEach(async () => {
   emulator = await startImFileEmulator({ storageDir: tempDir('ferry-im-file-') });
-  // The service's built-in Sandbox account needs a Tencent emulator; a real one is cheaper than the
-  // whole embedded sandbox.
-  tencent = await startPicUpEmulator({ storageDir: tempDir() });
-  service = await createService({
-    dataDir: tempDir(),
-    sandboxEmulator: tencent,
-    retryPolicy,
-    stallTimeoutMs,
-  });
-  filesDir = tempDir();
+  // The harness's Tencent emulator behind the built-in Sandbox account is cheaper than the whole
+  // embedded sandbox.
+  harness = await startServiceHarness({ service: { stallTimeoutMs } });
+  ({ service, filesDir } = harness);
 });
 
 afterEach(async () => {
-  await service.close();
+  await harness.close();
   await emulator.close();
-  await tencent.close();
 });
 
 async function addAccount(
@@ -104,8 +96,7 @@ describe('uploading through the service', () => {
   it('uploads 0-byte, small and ~20 MiB files; the download 302 leads to identical bytes', async () => {
     // A watchdog that a loaded machine cannot trip while the storage writes 20 MiB: the request
     // counts below are exact.
-    await service.close();
-    service = await createService({ dataDir: tempDir(), sandboxEmulator: tencent, retryPolicy });
+    service = await harness.open({ stallTimeoutMs: undefined });
     const files = [
       randomFile(filesDir, 'empty.bin', 0),
       randomFile(filesDir, 'photo.png', 3_000),
@@ -146,17 +137,15 @@ describe('uploading through the service', () => {
   });
 
   it('resumes after a restart with the journaled ticket: same key, one object', async () => {
-    const dataDir = tempDir();
-    await service.close();
     // The default 30 s watchdog: the stalled answer must outlive the first service, not be retried by it.
-    service = await createService({ dataDir, sandboxEmulator: tencent, retryPolicy });
+    service = await harness.open({ stallTimeoutMs: undefined });
     const file = randomFile(filesDir, 'restart.bin', 1024 * 1024);
     emulator.injectFault({ kind: 'stall', ms: 2_000 });
     await service.dispatch('uploads.add', { paths: [file.path], accountId: await addAccount() });
     while (emulator.listObjects().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     await service.close(); // the answer never arrived: the task stays unfinished in the journal
 
-    service = await createService({ dataDir, sandboxEmulator: tencent, retryPolicy, stallTimeoutMs });
+    service = await harness.open();
     await service.idle();
     const page = (await service.dispatch('history.list', { limit: 10 })) as CommandResponse<'history.list'>;
     expect(page.entries).toHaveLength(1);
@@ -223,7 +212,7 @@ describe('business errors in HTTP 200 envelopes', () => {
 
   it('gives up on a 10009 that does not go away, with its code', async () => {
     const file = randomFile(filesDir, 'f.bin', 10_000);
-    for (let i = 0; i < retryPolicy.maxAttempts; i++) {
+    for (let i = 0; i < fastRetries.maxAttempts; i++) {
       emulator.injectFault({ kind: 'business-error', code: 10009, message: 'oss down' });
     }
     const { tasks } = await uploadAll([file.path]);
@@ -231,7 +220,7 @@ describe('business errors in HTTP 200 envelopes', () => {
       state: 'failed',
       error: { code: 'provider-rejected', providerCode: '10009', providerMessage: 'oss down' },
     });
-    expect(emulator.stats().ticketRequests).toBe(retryPolicy.maxAttempts);
+    expect(emulator.stats().ticketRequests).toBe(fastRetries.maxAttempts);
   });
 
   it('a 10009 in the storage answer (self-hosted style) is retried too', async () => {
@@ -349,11 +338,11 @@ describe('each fault alone', () => {
     ['malformed JSON', { kind: 'malformed-json' }, 'malformed-response'],
   ])('gives up after the retry budget on repeated %s', async (_label, fault, code) => {
     const file = randomFile(filesDir, 'doomed.bin', 10_000);
-    for (let i = 0; i < retryPolicy.maxAttempts; i++) emulator.injectFault(fault);
+    for (let i = 0; i < fastRetries.maxAttempts; i++) emulator.injectFault(fault);
     const { tasks } = await uploadAll([file.path]);
     expect(tasks[0]).toMatchObject({ state: 'failed', error: { code } });
     // The ticket request took the first attempt of the budget; the POSTs had the rest.
-    expect(emulator.stats().uploadPosts).toBe(retryPolicy.maxAttempts - 1);
+    expect(emulator.stats().uploadPosts).toBe(fastRetries.maxAttempts - 1);
     expect(emulator.listObjects()).toEqual([]);
   });
 

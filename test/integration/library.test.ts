@@ -3,41 +3,29 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import { sandboxAccountId, type FerryService } from '../../main/service.ts';
 import { startWebShell } from '../../main/web/web-shell-server.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { HistoryEntryView } from '../../shared/models.ts';
 import { thumbnailPath } from '../../shared/web-protocol.ts';
+import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 import { randomFile, tempDir } from '../support/temp.ts';
 
 // The history as the user meets it through the contract: thumbnails after image uploads, filters,
 // delete, export/import, settings, and what the service says after restoring a damaged database.
 
-let emulator: PicUpEmulator;
+let harness: ServiceHarness;
 let service: FerryService;
 let dataDir: string;
 let filesDir: string;
 let events: FerryEvent[];
 
-async function open(): Promise<FerryService> {
-  const opened = await createService({ dataDir, sandboxEmulator: emulator });
-  opened.subscribe((event) => events.push(event));
-  return opened;
-}
-
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir('ferry-emulator-') });
-  dataDir = tempDir('ferry-data-');
-  filesDir = tempDir('ferry-files-');
-  events = [];
-  service = await open();
+  harness = await startServiceHarness();
+  ({ service, dataDir, filesDir, events } = harness);
 });
 
-afterEach(async () => {
-  await service.close();
-  await emulator.close();
-});
+afterEach(() => harness.close());
 
 async function upload(paths: string[]): Promise<void> {
   await service.dispatch('uploads.add', { paths, accountId: sandboxAccountId });
@@ -113,7 +101,7 @@ describe('thumbnails', () => {
     const [entry] = await list();
     expect(entry?.name).toBe('broken.png');
     await service.close();
-    service = await open(); // close waits for the thumbnailer; the entry stays without a thumbnail
+    service = await harness.open(); // close waits for the thumbnailer; the entry stays without a thumbnail
     expect((await list())[0]?.thumbnailKey).toBeUndefined();
   });
 });
@@ -168,11 +156,7 @@ describe('show the local file', () => {
     });
     await service.close();
     const shown: string[] = [];
-    service = await createService({
-      dataDir,
-      sandboxEmulator: emulator,
-      showItemInFolder: (path) => shown.push(path),
-    });
+    service = await harness.open({ showItemInFolder: (path) => shown.push(path) });
     await expect(service.dispatch('history.showLocalFile', { id: idOf('kept.bin') })).resolves.toEqual({
       path: kept.path,
       exists: true,
@@ -218,7 +202,7 @@ describe('settings', () => {
     await service.close();
     // The secret is encrypted at rest like account secrets: not in the database file in plain text.
     expect(readFileSync(join(dataDir, 'ferry.db')).includes(changed.localApi.secret)).toBe(false);
-    service = await open();
+    service = await harness.open();
     expect(await service.dispatch('settings.get', {})).toEqual(changed);
   });
 });
@@ -228,7 +212,7 @@ describe('a damaged database', () => {
     await upload([randomFile(filesDir, 'kept.bin', 10).path]);
     await service.close();
     // The next start makes a backup holding "kept.bin"; then the file is damaged while Ferry is closed.
-    service = await open();
+    service = await harness.open();
     await waitFor(() => (readdirSafe(join(dataDir, 'backups')).length > 0 ? true : undefined));
     await service.close();
     const db = join(dataDir, 'ferry.db');
@@ -236,7 +220,7 @@ describe('a damaged database', () => {
     bytes.fill(0x5a, 100, Math.min(bytes.length, 16_384));
     writeFileSync(db, bytes);
 
-    service = await open();
+    service = await harness.open();
     const notices = (await service.dispatch('notices.list', {})) as CommandResponse<'notices.list'>;
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ kind: 'database-restored' });

@@ -7,16 +7,18 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalApiController } from '../../main/local-api/local-api-controller.ts';
 import { logDirOf } from '../../main/log/logger.ts';
-import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import { sandboxAccountId, type FerryService, type LocalApiDeps } from '../../main/service.ts';
+import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { TaskView } from '../../shared/models.ts';
-import { randomFile, sha256, tempDir } from '../support/temp.ts';
+import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { randomFile, sha256 } from '../support/temp.ts';
 
 // The PicGo-compatible local upload API, driven the way Typora and Obsidian's PicGo uploaders drive
 // PicGo's own server: a real service, the Tencent sandbox emulator, real HTTP on 127.0.0.1.
 
+let harness: ServiceHarness;
 let emulator: PicUpEmulator;
 let service: FerryService;
 let dataDir: string;
@@ -35,13 +37,8 @@ async function freePort(): Promise<number> {
 }
 
 /** A service that serves the local API, as the app and the web shell build it. */
-function openService(): Promise<FerryService> {
-  return createService({
-    dataDir,
-    sandboxEmulator: emulator,
-    localApi: (deps) => new LocalApiController(deps),
-  });
-}
+/** The service with the local API's factory, as the app and the web shell build it. */
+const withLocalApi = { localApi: (deps: LocalApiDeps) => new LocalApiController(deps) };
 
 async function updateSettings(patch: Record<string, unknown>): Promise<Settings> {
   return (await service.dispatch('settings.update', patch)) as Settings;
@@ -120,18 +117,11 @@ async function png(name: string): Promise<{ path: string; sha256: string }> {
 }
 
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir('ferry-emulator-') });
-  dataDir = tempDir('ferry-data-');
-  filesDir = tempDir('ferry-files-');
-  events = [];
-  service = await openService();
-  service.subscribe((event) => events.push(event));
+  harness = await startServiceHarness({ service: withLocalApi });
+  ({ emulator, service, dataDir, filesDir, events } = harness);
 });
 
-afterEach(async () => {
-  await service.close();
-  await emulator.close();
-});
+afterEach(() => harness.close());
 
 describe('the local upload API when it is enabled', () => {
   beforeEach(async () => {
@@ -318,7 +308,6 @@ describe('the local upload API when it is enabled', () => {
     expect(text).toMatch(/local api upload/);
     expect(text).toMatch(/local api refused a request without the right key/);
     expect(text).not.toContain(secret);
-    service = await openService(); // for afterEach
   });
 });
 
@@ -350,7 +339,7 @@ describe('the local upload API lifecycle', () => {
     await updateSettings({ localApi: { enabled: true, port } });
     await service.close();
     expect(await isListening(port)).toBe(false);
-    service = await openService();
+    service = await harness.open();
     expect(await isListening(port)).toBe(true);
   });
 

@@ -2,26 +2,27 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createService, type FerryService } from '../../main/service.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FerryService } from '../../main/service.ts';
 import {
   startOppoPushEmulator,
   type OppoPushEmulator,
   type OppoPushFault,
 } from '../../main/sandbox/oppo-push/oppo-push-emulator.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { AccountView, HistoryEntryView, TaskView } from '../../shared/models.ts';
+import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 import { sha256, tempDir } from '../support/temp.ts';
 
 const retryPolicy = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50 };
 const stallTimeoutMs = 1000;
 
+let harness: ServiceHarness;
 let storage: PicUpEmulator;
 let push: OppoPushEmulator;
 let service: FerryService;
-let dataDir: string;
 let storageAccountId: string;
 let sourcesDir: string;
 /** 4000×3000 photo-like JPEG. */
@@ -48,6 +49,18 @@ async function writePhotoLike(path: string, width: number, height: number): Prom
     .toFile(path);
 }
 
+// A failed task keeps its derivatives (main/providers/oppo-push/derivative-files.ts) in the temp
+// folder for a retry, and no test retries them all: this file's services get a temp folder of its
+// own, removed with the file's other folders.
+const systemTemp = process.env.TMPDIR;
+beforeAll(() => {
+  process.env.TMPDIR = tempDir('ferry-oppo-tmp-');
+});
+afterAll(() => {
+  if (systemTemp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = systemTemp;
+});
+
 beforeAll(async () => {
   sourcesDir = tempDir('ferry-oppo-sources-');
   photo = join(sourcesDir, 'campaign-photo.jpg');
@@ -56,15 +69,11 @@ beforeAll(async () => {
   await writePhotoLike(snapshot, 1200, 800);
 });
 
-async function open(): Promise<FerryService> {
-  return createService({ dataDir, sandboxEmulator: storage, retryPolicy, stallTimeoutMs });
-}
-
 beforeEach(async () => {
-  storage = await startPicUpEmulator({ storageDir: tempDir('ferry-oppo-storage-') });
+  // The harness's Tencent emulator is the storage the push provider's pictures go to.
+  harness = await startServiceHarness({ service: { retryPolicy, stallTimeoutMs } });
+  ({ emulator: storage, service } = harness);
   push = await startOppoPushEmulator({ storageDir: tempDir('ferry-oppo-push-') });
-  dataDir = tempDir('ferry-oppo-data-');
-  service = await open();
   // The storage account: Tencent IM's DownUrl links are public (on loopback, here).
   const account = (await service.dispatch('accounts.add', {
     providerId: 'tencent-im',
@@ -82,9 +91,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await service.close();
+  await harness.close();
   await push.close();
-  await storage.close();
 });
 
 let accountCounter = 0;
@@ -266,7 +274,7 @@ describe('OPPO push pictures through the service', () => {
     const storageRequests = storage.stats().requests;
     await service.close();
 
-    service = await open(); // resumes the task from its journaled session: phase "register"
+    service = await harness.open(); // resumes the task from its journaled session: phase "register"
     await service.idle();
     const [entry] = await historyEntries();
     expect(entry).toMatchObject({ providerId: 'oppo-push', name: 'campaign-photo.jpg' });

@@ -2,37 +2,26 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import { sandboxAccountId, type FerryService } from '../../main/service.ts';
+import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { FerryEvent } from '../../shared/contract.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
-import { randomFile, sha256, tempDir } from '../support/temp.ts';
+import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { randomFile, sha256 } from '../support/temp.ts';
 
+let harness: ServiceHarness;
 let emulator: PicUpEmulator;
 let service: FerryService;
-let dataDir: string;
 let filesDir: string;
 let events: FerryEvent[];
 
-async function open(): Promise<FerryService> {
-  const opened = await createService({ dataDir, sandboxEmulator: emulator });
-  opened.subscribe((event) => events.push(event));
-  return opened;
-}
-
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir('ferry-emulator-') });
-  dataDir = tempDir('ferry-data-');
-  filesDir = tempDir('ferry-files-');
-  events = [];
-  service = await open();
+  harness = await startServiceHarness();
+  ({ emulator, service, filesDir, events } = harness);
 });
 
-afterEach(async () => {
-  await service.close();
-  await emulator.close();
-});
+afterEach(() => harness.close());
 
 async function upload(paths: string[]): Promise<string[]> {
   const { taskIds } = (await service.dispatch('uploads.add', {
@@ -190,7 +179,7 @@ describe('uploading to Tencent IM pic_up through the service', () => {
     const sentBeforeRestart = emulator.stats().sliceBytesReceived;
     expect(sentBeforeRestart).toBeLessThan(size);
 
-    service = await open();
+    service = await harness.open();
     await service.idle();
     const [entry] = await historyEntries();
     expect(entry!.sha256).toBe(file.sha256);

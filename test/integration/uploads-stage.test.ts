@@ -3,23 +3,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandError } from '../../main/contract-dispatch.ts';
-import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
-import { createService, type FerryService } from '../../main/service.ts';
+import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
+import type { FerryService } from '../../main/service.ts';
 import { maxStagedBytes } from '../../shared/contract.ts';
-import { sha256, tempDir } from '../support/temp.ts';
+import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { sha256 } from '../support/temp.ts';
 
+let harness: ServiceHarness;
 let emulator: PicUpEmulator;
 let service: FerryService;
 
 beforeEach(async () => {
-  emulator = await startPicUpEmulator({ storageDir: tempDir() });
-  service = await createService({ dataDir: tempDir(), sandboxEmulator: emulator });
+  harness = await startServiceHarness();
+  ({ emulator, service } = harness);
 });
 
-afterEach(async () => {
-  await service.close();
-  await emulator.close();
-});
+afterEach(() => harness.close());
 
 async function refusal(promise: Promise<unknown>): Promise<CommandError> {
   const error = await promise.then(

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
+import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, drainRequest, startLoopbackServer } from '../loopback-server.ts';
 
 // The real tus server (@tus/server with its FileStore) does the protocol; this file only wraps it in a
@@ -92,12 +93,6 @@ export interface TusEmulator {
 const defaultExpirationMs = 24 * 60 * 60 * 1000;
 const tusMethods: readonly TusMethod[] = ['OPTIONS', 'POST', 'HEAD', 'PATCH', 'DELETE', 'GET'];
 
-interface QueuedFault {
-  fault: TusFault;
-  method: TusMethod;
-  skip: number;
-}
-
 /** A loopback tus 1.0 server (creation, termination, expiration, GET of finished uploads) with faults. */
 export async function startTusEmulator(options: TusEmulatorOptions): Promise<TusEmulator> {
   const path = options.path ?? '/files';
@@ -127,20 +122,11 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
   tus.on(EVENTS.POST_FINISH, () => counters.uploadsFinished++);
   tus.on(EVENTS.POST_TERMINATE, () => counters.uploadsTerminated++);
 
-  const faults: QueuedFault[] = [];
+  // One queue per method: a fault aimed at PATCH waits for a PATCH, whatever HEADs come first.
+  const faults = Object.fromEntries(
+    tusMethods.map((method) => [method, new FaultQueue<TusFault>()]),
+  ) as Record<TusMethod, FaultQueue<TusFault>>;
   const closing = new AbortController();
-
-  const nextFault = (method: TusMethod): TusFault | undefined => {
-    const index = faults.findIndex((queued) => queued.method === method);
-    if (index === -1) return undefined;
-    const queued = faults[index]!;
-    if (queued.skip > 0) {
-      queued.skip--;
-      return undefined;
-    }
-    faults.splice(index, 1);
-    return queued.fault;
-  };
 
   const expire = async (id: string): Promise<void> => {
     const upload = await store.configstore.get(id);
@@ -178,7 +164,7 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
     if (method === 'GET' && (await serveNonAsciiName(store, uploadIdOf(url.pathname, path), response)))
       return;
 
-    const fault = nextFault(method);
+    const fault = faults[method].next();
     switch (fault?.kind) {
       case 'http-status':
         await drainRequest(request);
@@ -226,13 +212,10 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
     endpoint: `${baseUrl}${path}`,
     credentials,
     injectFault(fault, faultOptions) {
-      const skip = faultOptions?.afterRequests ?? 0;
-      if (!Number.isInteger(skip) || skip < 0)
-        throw new RangeError(`afterRequests must be a whole number: ${skip}`);
-      faults.push({ fault: checkFault(fault), method: faultOptions?.method ?? 'PATCH', skip });
+      faults[faultOptions?.method ?? 'PATCH'].push(checkReset(fault), faultOptions?.afterRequests);
     },
     clearFaults() {
-      return faults.splice(0).length;
+      return tusMethods.reduce((cleared, method) => cleared + faults[method].clear(), 0);
     },
     stats() {
       return { ...counters, requests: { ...counters.requests } };
@@ -358,16 +341,8 @@ function sendText(response: ServerResponse, status: number, text: string): void 
   response.end(text);
 }
 
-function checkFault(fault: TusFault): TusFault {
-  if (
-    fault.kind === 'http-status' &&
-    (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
-  ) {
-    throw new RangeError(`not an HTTP status: ${fault.status}`);
-  }
-  if (fault.kind === 'stall' && (!Number.isFinite(fault.ms) || fault.ms < 0)) {
-    throw new RangeError('stall ms must be a non-negative number');
-  }
+/** The check the shared queue cannot make: a reset needs at least one byte to come after. */
+function checkReset(fault: TusFault): TusFault {
   if (fault.kind === 'reset' && fault.afterBytes !== undefined && !(fault.afterBytes >= 1)) {
     throw new RangeError('reset afterBytes must be at least 1');
   }

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { _electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { accountSecretStaysWriteOnly, accountTestAndRemove } from '../flows/account-secret.ts';
 import { dropFolderFlow, dropTwoFilesFlow } from '../flows/drop-upload.ts';
 import { historyShowsThumbnailsAndSearchFinds } from '../flows/history-thumbnails-search.ts';
 import { switchToChineseFlow, switchToEnglish } from '../flows/language.ts';
+import { tempDir } from '../../support/temp.ts';
 
 // The packaged app's own process model, under real Electron: sandboxed renderer on app://ferry, the
 // preload's closed API, the tray and notifications (read through the FERRY_E2E_HOOKS probe in
@@ -62,7 +62,7 @@ test.describe(suiteTitle, () => {
 
   test.beforeEach(async () => {
     if (!('path' in electron)) return;
-    userData = mkdtempSync(join(tmpdir(), 'ferry-electron-e2e-'));
+    userData = tempDir('ferry-electron-e2e-');
     app = await _electron.launch({
       executablePath: electron.path,
       // The project folder: package.json's "main" is out/main/index.js, and the app path holds resources/.
@@ -76,6 +76,7 @@ test.describe(suiteTitle, () => {
 
   test.afterEach(async () => {
     await app?.close();
+    if (userData) rmSync(userData, { recursive: true, force: true });
   });
 
   const probe = (): Promise<E2EProbe> =>

@@ -1,7 +1,4 @@
 import { test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   accountSecretStaysWriteOnly,
   accountTestAndRemove,
@@ -12,7 +9,7 @@ import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
 let shell: RunningWebShell;
 
 test.beforeAll(async () => {
-  shell = await startWebShellProcess(mkdtempSync(join(tmpdir(), 'ferry-e2e-accounts-')));
+  shell = await startWebShellProcess();
 });
 
 test.afterAll(async () => {

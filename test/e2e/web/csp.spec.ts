@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
 
@@ -10,7 +7,7 @@ import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
 let shell: RunningWebShell;
 
 test.beforeAll(async () => {
-  shell = await startWebShellProcess(mkdtempSync(join(tmpdir(), 'ferry-e2e-csp-')));
+  shell = await startWebShellProcess();
 });
 
 test.afterAll(async () => {

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { dropFiveMixedFilesFlow } from '../flows/five-files.ts';
@@ -12,7 +9,7 @@ let shell: RunningWebShell;
 
 test.beforeAll(async () => {
   // 1 MB/s for all uploads together: the 4 MB video takes seconds, long enough to pause.
-  shell = await startThrottledWebShell(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), {
+  shell = await startThrottledWebShell({
     bytesPerSecond: 1_000_000,
   });
 });

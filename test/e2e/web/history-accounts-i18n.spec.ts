@@ -1,7 +1,4 @@
 import { test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { historyShowsThumbnailsAndSearchFinds } from '../flows/history-thumbnails-search.ts';
 import { historyAndAccountsInChinese } from '../flows/views-in-chinese.ts';
 import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
@@ -9,7 +6,7 @@ import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
 let shell: RunningWebShell;
 
 test.beforeAll(async () => {
-  shell = await startWebShellProcess(mkdtempSync(join(tmpdir(), 'ferry-e2e-i18n-')));
+  shell = await startWebShellProcess();
 });
 
 test.afterAll(async () => {

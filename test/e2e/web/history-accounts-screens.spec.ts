@@ -1,6 +1,4 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountSecretStaysWriteOnly } from '../flows/account-secret.ts';
 import { historyShowsThumbnailsAndSearchFinds } from '../flows/history-thumbnails-search.ts';
@@ -10,7 +8,7 @@ import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
 let shell: RunningWebShell;
 
 test.beforeAll(async () => {
-  shell = await startWebShellProcess(mkdtempSync(join(tmpdir(), 'ferry-e2e-screens-')));
+  shell = await startWebShellProcess();
 });
 
 test.afterAll(async () => {

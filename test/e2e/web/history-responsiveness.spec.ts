@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../../../main/store/database.ts';
 import { HistoryStore } from '../../../main/store/history-store.ts';
 import { fillHistory, random } from '../../bench/history.ts';
+import { tempDir } from '../../support/temp.ts';
 import { historyStaysResponsive } from '../flows/history-responsiveness.ts';
 import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
 
@@ -17,10 +17,12 @@ const entries = 100_000;
 const assertLongTasks = process.env.FERRY_ASSERT_LONG_TASKS === '1';
 
 let shell: RunningWebShell;
+/** Given to the shell, not made by it: this file removes it. */
+let dataDir: string | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  const dataDir = mkdtempSync(join(tmpdir(), 'ferry-e2e-100k-'));
+  dataDir = tempDir('ferry-e2e-100k-');
   // Filled before the shell starts, through the app's own store and migrations (the bench's filler).
   const db = openDatabase(join(dataDir, 'ferry.db'));
   fillHistory(new HistoryStore(db), entries, random(7));
@@ -30,6 +32,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await shell?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test(`with ${entries.toLocaleString('en')} entries, scrolling far and searching the history stays responsive`, async ({

@@ -1,7 +1,4 @@
 import { test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { copyFormatChangesWhatIsCopied } from '../flows/history-copy-formats.ts';
 import { deleteEntryAsksFirst, entryDetailsShowRemoteId } from '../flows/history-delete.ts';
 import { historyShowsThumbnailsAndSearchFinds } from '../flows/history-thumbnails-search.ts';
@@ -14,7 +11,7 @@ let otherName: string;
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  shell = await startWebShellProcess(mkdtempSync(join(tmpdir(), 'ferry-e2e-history-')));
+  shell = await startWebShellProcess();
 });
 
 test.afterAll(async () => {

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import enCommon from '../../../renderer/i18n/locales/en/common.ts';
 import zhCommon from '../../../renderer/i18n/locales/zh-CN/common.ts';
@@ -12,7 +9,7 @@ let shell: RunningWebShell;
 const providerMessage = 'pic_up: the file was refused by the content check';
 
 test.beforeAll(async () => {
-  shell = await startThrottledWebShell(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), {
+  shell = await startThrottledWebShell({
     bytesPerSecond: 0,
     rejectFirst: providerMessage,
   });

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { queueManyFilesResponsiveness } from '../flows/responsiveness.ts';
@@ -9,7 +8,7 @@ let shell: RunningWebShell;
 
 test.beforeAll(async () => {
   // No throttle: the point is the page keeping up with the main side at full speed.
-  shell = await startThrottledWebShell(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), {
+  shell = await startThrottledWebShell({
     bytesPerSecond: 0,
     concurrency: 6,
   });

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { switchToChineseFlow, switchToEnglish } from '../flows/language.ts';
 import { dropFiles, openView, queueRow } from '../flows/page-helpers.ts';
@@ -12,7 +9,7 @@ let shell: RunningWebShell;
 
 test.beforeAll(async () => {
   // Slow enough that a 3 MB file is still uploading (and can sit paused) while the views are checked.
-  shell = await startThrottledWebShell(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), {
+  shell = await startThrottledWebShell({
     bytesPerSecond: 300_000,
   });
 });

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { dropFiles, openView, queueRow, type ViewId } from '../flows/page-helpers.ts';
@@ -10,7 +7,7 @@ import { startThrottledWebShell, type RunningWebShell } from '../web-shell.ts';
 let shell: RunningWebShell;
 
 test.beforeAll(async () => {
-  shell = await startThrottledWebShell(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), {
+  shell = await startThrottledWebShell({
     bytesPerSecond: 200_000,
   });
 });

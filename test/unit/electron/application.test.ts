@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSettings, type Settings } from '../../../shared/settings.ts';
 import type { FerryEvent } from '../../../shared/contract.ts';
@@ -10,6 +9,7 @@ import type { FerryService, ServiceOptions } from '../../../main/service.ts';
 import { Application, type ElectronModules } from '../../../main/electron/application.ts';
 import { FakeIpcMain, FakeSafeStorage, FakeWebContents, fakeInvokeEvent, silentLog } from './fakes.ts';
 import { fakeDesktopElectron, FakeNotification, FakeTray, task } from './desktop-fakes.ts';
+import { tempDir } from '../../support/temp.ts';
 
 /** Everything the Application touches, faked and recording one shared call log for order checks. */
 function fakeElectron(options: { gotLock?: boolean } = {}) {
@@ -323,7 +323,7 @@ describe('Application desktop integration (fake Electron modules: Electron binar
   }
 
   function tempFiles(...names: string[]): string {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-app-'));
+    const dir = tempDir('ferry-app-');
     for (const name of names) writeFileSync(join(dir, name), name);
     return dir;
   }

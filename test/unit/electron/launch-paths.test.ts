@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { candidatePaths, existingPaths, leadingArgCount } from '../../../main/electron/launch-paths.ts';
+import { tempDir } from '../../support/temp.ts';
 
 describe('launch paths (plain logic over a real temporary folder)', () => {
   it('skips the executable (and the app folder in development) and every switch', () => {
@@ -26,7 +26,7 @@ describe('launch paths (plain logic over a real temporary folder)', () => {
   });
 
   it('keeps only existing regular files and folders, absolute and without duplicates', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-launch-'));
+    const dir = tempDir('ferry-launch-');
     writeFileSync(join(dir, 'a.png'), 'a');
     mkdirSync(join(dir, 'folder'));
     symlinkSync(join(dir, 'a.png'), join(dir, 'link.png'));

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../../main/store/migrations.ts';
@@ -7,9 +5,10 @@ import { openDatabase, schemaVersion } from '../../../main/store/database.ts';
 import { HistoryStore } from '../../../main/store/history-store.ts';
 import { TaskJournal } from '../../../main/store/task-journal.ts';
 import type { HistoryEntryView } from '../../../shared/models.ts';
+import { tempDir } from '../../support/temp.ts';
 
 function tempDbFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'ferry-store-')), 'ferry.db');
+  return join(tempDir('ferry-store-'), 'ferry.db');
 }
 
 describe('database', () => {
