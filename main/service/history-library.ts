@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
 import type { FerryEvent, Notice } from '../../shared/contract.ts';
 import type { HistoryEntryView } from '../../shared/models.ts';
 import { CommandError, type CommandHandlers } from '../contract-dispatch.ts';
@@ -9,7 +8,7 @@ import type { FerryLogger } from '../log/logger.ts';
 import { BackupScheduler } from '../store/backups.ts';
 import type { DatabaseRecovery, SqliteDatabase } from '../store/database.ts';
 import type { HistoryStore } from '../store/history-store.ts';
-import { exportHistory, importHistory } from '../store/history-transfer.ts';
+import { claimExportPath, exportHistory, importHistory } from '../store/history-transfer.ts';
 import type { Thumbnailer } from '../thumbnails/thumbnailer.ts';
 
 /** MIME types the thumbnailer can decode; anything else gets no thumbnail and costs nothing. */
@@ -80,13 +79,16 @@ export class HistoryLibrary {
         return { deleted };
       },
       'history.export': async ({ format, filter, includeShareSecrets }) => {
+        // The user's downloads folder in the app: created if missing, its mode left as the user has it.
         mkdirSync(options.exportDir, { recursive: true });
-        const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..*$/, '');
-        const path = join(options.exportDir, `ferry-history-${stamp}.${format === 'json' ? 'jsonl' : 'csv'}`);
+        const path = claimExportPath(options.exportDir, format);
         const { exported } = await exportHistory(history, path, {
           format,
           ...(filter ? { filter: definedOnly(filter) } : {}),
           includeShareSecrets,
+        }).catch(async (error: unknown) => {
+          await rm(path, { force: true }); // the empty file that held the name
+          throw error;
         });
         logger.info('history exported', { format, exported, includeShareSecrets });
         return { path, exported };

@@ -137,6 +137,28 @@ describe('history commands', () => {
       service.dispatch('history.import', { path: join(filesDir, 'missing.csv'), format: 'csv' }),
     ).rejects.toMatchObject({ view: { code: 'file-not-found' } });
   });
+
+  it('gives exports of the same format in the same second files of their own', async () => {
+    await upload([randomFile(filesDir, 'one.bin', 10).path]);
+    const exportAs = async (format: 'json' | 'csv') =>
+      (await service.dispatch('history.export', { format })) as CommandResponse<'history.export'>;
+    // Two in a row, then two at once: all within a second or two of each other.
+    const inRow = [await exportAs('json'), await exportAs('json')];
+    const atOnce = await Promise.all([exportAs('csv'), exportAs('csv'), exportAs('csv')]);
+    const paths = [...inRow, ...atOnce].map((exported) => exported.path);
+    expect(new Set(paths).size).toBe(5);
+    for (const exported of [...inRow, ...atOnce]) {
+      expect(exported.exported).toBe(1);
+      const report = (await service.dispatch('history.import', {
+        path: exported.path,
+        format: exported.path.endsWith('.csv') ? 'csv' : 'json',
+      })) as CommandResponse<'history.import'>;
+      expect(report).toMatchObject({ added: 0, alreadyPresent: 1, rejected: [] });
+    }
+    expect(readdirSync(join(dataDir, 'exports')).sort()).toEqual(
+      paths.map((path) => path.slice(join(dataDir, 'exports').length + 1)).sort(),
+    );
+  });
 });
 
 describe('show the local file', () => {
