@@ -4,6 +4,7 @@ import { AccountStore } from '../store/account-store.ts';
 import { lockDataDir } from '../store/data-dir-lock.ts';
 import { openCheckedDatabase, type DatabaseRecovery, type SqliteDatabase } from '../store/database.ts';
 import { HistoryStore } from '../store/history-store.ts';
+import { NoticeFile } from '../store/notice-file.ts';
 import { makePrivateDir } from '../store/private-files.ts';
 import { SettingsStore } from '../store/settings-store.ts';
 import { TaskJournal } from '../store/task-journal.ts';
@@ -25,6 +26,8 @@ export interface DataFolder {
   readonly db: SqliteDatabase;
   /** What the check at start had to repair, if anything: the user is told. */
   readonly recovery: DatabaseRecovery | null;
+  /** Notices kept until the user dismisses them, across restarts. */
+  readonly notices: NoticeFile;
   readonly logger: FerryLogger;
   readonly vault: Vault;
   readonly journal: TaskJournal;
@@ -83,6 +86,7 @@ export async function openDataFolder(options: DataFolderOptions): Promise<DataFo
     dir: dataDir,
     db,
     recovery,
+    notices: new NoticeFile(join(dataDir, 'notices.json')),
     logger,
     vault,
     journal: new TaskJournal(db),
