@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import got, { type Got } from 'got';
-import type { FerryEvent } from '../shared/contract.ts';
+import type { FerryEvent, Notice } from '../shared/contract.ts';
 import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
 import type { RetryPolicy } from './engine/retry-policy.ts';
@@ -33,6 +33,11 @@ export interface FerryService {
   thumbnailPath(key: string): string | null;
   /** The current settings, for main-side consumers (tray, notifications, the local API). */
   settings(): Settings;
+  /**
+   * The notice about a damaged database that this start repaired, null when it opened healthy. The CLI
+   * prints it; windows find it (and older unread ones) through `notices.list`.
+   */
+  readonly recoveredAtStart: Notice | null;
   close(): Promise<void>;
 }
 
@@ -94,6 +99,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     backupsDir: join(data.dir, 'backups'),
     exportDir: options.exportDir ?? join(data.dir, 'exports'),
     recovery: data.recovery,
+    notices: data.notices,
     logger,
     emit: events.emit,
     showItemInFolder: options.showItemInFolder,
@@ -144,8 +150,9 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     'vault.status': async () => vault.describe(),
     ...uploads.handlers,
     ...library.handlers,
-    // Start notices, plus the local API's "could not listen" while that lasts.
+    // Start notices until read, plus the local API's "could not listen" while that lasts.
     'notices.list': async () => [...library.startNotices(), ...(localApi?.notices() ?? [])],
+    'notices.dismiss': async ({ id }) => ({ dismissed: library.dismissNotice(id) }),
     ...settingsHandlers({ store: settings, logger, uploads, localApi, emit: events.emit }),
   };
 
@@ -156,6 +163,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     idle: () => uploads.idle(),
     thumbnailPath: (key) => library.thumbnailPath(key),
     settings: () => settings.get(),
+    recoveredAtStart: library.recoveredAtStart,
     async close() {
       await localApi?.close(); // no editor request may start an upload after the engine stopped
       await uploads.close();

@@ -26,6 +26,7 @@ export const commandNames = [
   'settings.get',
   'settings.update',
   'notices.list',
+  'notices.dismiss',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 

@@ -195,8 +195,16 @@ export const commandSchemas = {
   },
   'settings.get': { request: z.object({}).strict(), response: settingsSchema },
   'settings.update': { request: settingsPatchSchema, response: settingsSchema },
-  /** What happened at start that the user must hear about (a damaged database restored from a backup). */
+  /**
+   * What the user must hear about: a damaged database found at a start (restored from a backup, or
+   * started empty), listed at every start until dismissed; the local API's port trouble while it lasts.
+   */
   'notices.list': { request: z.object({}).strict(), response: z.array(noticeSchema) },
+  /** The user has read a notice: it is not listed again, after a restart either. False for an unknown id. */
+  'notices.dismiss': {
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: z.object({ dismissed: z.boolean() }),
+  },
 } as const satisfies Record<CommandName, { request: z.ZodType; response: z.ZodType }>;
 
 /** Events: main → renderer. */

@@ -26,4 +26,5 @@ export class CliFailure extends Error {
   }
 }
 
-export const exitCodes = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+/** `recovered`: the command ran, but the database was found damaged at start and data was lost (said once). */
+export const exitCodes = { ok: 0, failed: 1, usage: 2, recovered: 3, interrupted: 130 } as const;

@@ -38,7 +38,9 @@ Usage:
 Every command takes --data-dir <dir> and --help. The command line works on the same data as the
 desktop app (accounts, history, unfinished uploads), but not while the app has the folder open.
 
-Exit codes: 0 success, 1 a file failed (or Ferry could not run), 2 usage error, 130 interrupted.
+Exit codes: 0 success, 1 a file failed (or Ferry could not run), 2 usage error, 3 the command ran but
+Ferry found its database damaged at start and data was lost (stderr says what, and where the damaged
+copy is; only the run that found it), 130 interrupted.
 
 ${sandboxNote}
 `;

@@ -41,13 +41,19 @@ async function openService(dataDir: string, concurrency?: number): Promise<Ferry
 }
 
 async function withService(
+  io: CliIo,
   dataDir: string,
   run: (service: FerryService) => Promise<number>,
   concurrency?: number,
 ): Promise<number> {
   const service = await openService(dataDir, concurrency);
   try {
-    return await run(service);
+    // A repaired database lost data: said first, on stderr (stdout may be JSON for a script), and the
+    // exit code says it too — once: the next run finds a healthy database.
+    const recovered = service.recoveredAtStart;
+    if (recovered !== null) io.stderr.write(`ferry: ${recovered.message}\n`);
+    const code = await run(service);
+    return recovered !== null && code === exitCodes.ok ? exitCodes.recovered : code;
   } finally {
     // Unfinished uploads stay in the journal; `ferry resume` or the app picks them up.
     await service.close();
@@ -64,20 +70,20 @@ async function execute(command: CliCommand, io: CliIo): Promise<number> {
       return exitCodes.ok;
     case 'accounts add': {
       const input = await gatherAccountInput(command, io);
-      return withService(command.dataDir, (service) => addAccount(command, input, service, io));
+      return withService(io, command.dataDir, (service) => addAccount(command, input, service, io));
     }
     case 'accounts list':
-      return withService(command.dataDir, (service) => listAccounts(service, io, command.json));
+      return withService(io, command.dataDir, (service) => listAccounts(service, io, command.json));
     case 'accounts test':
-      return withService(command.dataDir, (service) => testAccount(command, service, io));
+      return withService(io, command.dataDir, (service) => testAccount(command, service, io));
     case 'accounts remove':
-      return withService(command.dataDir, (service) => removeAccount(command, service, io));
+      return withService(io, command.dataDir, (service) => removeAccount(command, service, io));
     case 'upload':
-      return withService(command.dataDir, (service) => upload(service, io, command), command.concurrency);
+      return withService(io, command.dataDir, (service) => upload(service, io, command), command.concurrency);
     case 'resume':
-      return withService(command.dataDir, (service) => resume(service, io, command.json));
+      return withService(io, command.dataDir, (service) => resume(service, io, command.json));
     case 'history':
-      return withService(command.dataDir, (service) => showHistory(service, io, command));
+      return withService(io, command.dataDir, (service) => showHistory(service, io, command));
   }
 }
 

@@ -11,7 +11,7 @@ import type { NewTask, TaskJournal, TaskRecord } from '../store/task-journal.ts'
 import { hashFile, openRange, readChunks, readRange } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
-import { defaultRetryPolicy, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
+import { defaultRetryPolicy, finalError, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import { Speedometer } from './speedometer.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { UploadError } from '../net/upload-error.ts';
@@ -374,7 +374,9 @@ export class UploadEngine {
         journal.cancel(id);
         if (latest) await this.#abortRemote(latest);
       } else if (live.stopReason !== 'close') {
-        journal.fail(id, errorView(error));
+        // A retryable error that reaches here was tried once (a session start is not retried).
+        const final = error instanceof UploadError && error.retryable ? finalError(error, 1) : error;
+        journal.fail(id, errorView(final));
       }
       // 'close': left as it is in the journal, to resume on the next start.
     } finally {
@@ -580,9 +582,11 @@ export class UploadEngine {
         session = result.session;
         hooks.onStep?.(result);
       } catch (error) {
-        if (signal.aborted) throw error;
-        if (!(error instanceof UploadError) || !error.retryable || attempt >= this.#retryPolicy.maxAttempts)
-          throw error;
+        if (signal.aborted || !(error instanceof UploadError) || !error.retryable) throw error;
+        if (attempt >= this.#retryPolicy.maxAttempts) {
+          // An upload inside another task's step leaves the verdict to that step's own retries.
+          throw hooks.nested === true ? error : finalError(error, attempt);
+        }
         await delay(retryDelayMs(this.#retryPolicy, attempt, error.retryAfterSeconds), undefined, { signal });
       }
     }
@@ -642,7 +646,7 @@ export class UploadEngine {
         throw new UploadError(
           {
             code: 'network',
-            message: `No progress for ${Math.round(this.#stallTimeoutMs / 1000)} s; trying again.`,
+            message: `No progress for ${Number((this.#stallTimeoutMs / 1000).toFixed(1))} s.`,
           },
           { retryable: true, cause: error },
         );

@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, logDirOf, type FerryLogger } from '../log/logger.ts';
 import { AccountStore } from '../store/account-store.ts';
 import { lockDataDir } from '../store/data-dir-lock.ts';
 import { openCheckedDatabase, type DatabaseRecovery, type SqliteDatabase } from '../store/database.ts';
 import { HistoryStore } from '../store/history-store.ts';
+import { NoticeFile } from '../store/notice-file.ts';
+import { makePrivateDir } from '../store/private-files.ts';
 import { SettingsStore } from '../store/settings-store.ts';
 import { TaskJournal } from '../store/task-journal.ts';
 import { createKeyFileCipher } from '../vault/key-file-cipher.ts';
@@ -25,6 +26,8 @@ export interface DataFolder {
   readonly db: SqliteDatabase;
   /** What the check at start had to repair, if anything: the user is told. */
   readonly recovery: DatabaseRecovery | null;
+  /** Notices kept until the user dismisses them, across restarts. */
+  readonly notices: NoticeFile;
   readonly logger: FerryLogger;
   readonly vault: Vault;
   readonly journal: TaskJournal;
@@ -38,7 +41,8 @@ export interface DataFolder {
 /** Lock the folder, then open its database, log and vault; a step that fails undoes the ones before. */
 export async function openDataFolder(options: DataFolderOptions): Promise<DataFolder> {
   const { dataDir } = options;
-  mkdirSync(dataDir, { recursive: true });
+  // Everything inside (database, backups, logs, thumbnails, staged copies) is the user's alone.
+  makePrivateDir(dataDir);
   const lock = lockDataDir(dataDir);
   let db: SqliteDatabase;
   let recovery: DatabaseRecovery | null;
@@ -82,6 +86,7 @@ export async function openDataFolder(options: DataFolderOptions): Promise<DataFo
     dir: dataDir,
     db,
     recovery,
+    notices: new NoticeFile(join(dataDir, 'notices.json')),
     logger,
     vault,
     journal: new TaskJournal(db),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
 import type { FerryEvent, Notice } from '../../shared/contract.ts';
 import type { HistoryEntryView } from '../../shared/models.ts';
 import { CommandError, type CommandHandlers } from '../contract-dispatch.ts';
@@ -9,7 +8,8 @@ import type { FerryLogger } from '../log/logger.ts';
 import { BackupScheduler } from '../store/backups.ts';
 import type { DatabaseRecovery, SqliteDatabase } from '../store/database.ts';
 import type { HistoryStore } from '../store/history-store.ts';
-import { exportHistory, importHistory } from '../store/history-transfer.ts';
+import { claimExportPath, exportHistory, importHistory } from '../store/history-transfer.ts';
+import type { NoticeFile } from '../store/notice-file.ts';
 import type { Thumbnailer } from '../thumbnails/thumbnailer.ts';
 
 /** MIME types the thumbnailer can decode; anything else gets no thumbnail and costs nothing. */
@@ -23,6 +23,8 @@ export interface HistoryLibraryOptions {
   /** Where exports are written: the user's downloads folder in the app, a data-folder dir otherwise. */
   exportDir: string;
   recovery: DatabaseRecovery | null;
+  /** Where notices wait until the user dismisses them. */
+  notices: NoticeFile;
   logger: FerryLogger;
   emit(event: FerryEvent): void;
   /** The OS file manager's "show in folder" (Electron's shell.showItemInFolder); absent outside the app. */
@@ -43,7 +45,8 @@ export class HistoryLibrary {
   >;
   readonly #options: HistoryLibraryOptions;
   readonly #backups: BackupScheduler;
-  readonly #notices: Notice[] = [];
+  /** The notice about a damaged database this start repaired; null when the database opened healthy. */
+  readonly recoveredAtStart: Notice | null = null;
   readonly #pending = new Set<Promise<void>>();
 
   constructor(options: HistoryLibraryOptions) {
@@ -52,7 +55,7 @@ export class HistoryLibrary {
     this.#backups = new BackupScheduler(options.db, options.backupsDir, {
       onError: (error) => logger.error('database backup failed', { err: error }),
     });
-    if (options.recovery) this.#recovered(options.recovery);
+    if (options.recovery) this.recoveredAtStart = this.#recovered(options.recovery);
 
     this.handlers = {
       'history.list': async ({ cursor, limit, ...filter }) =>
@@ -80,13 +83,16 @@ export class HistoryLibrary {
         return { deleted };
       },
       'history.export': async ({ format, filter, includeShareSecrets }) => {
+        // The user's downloads folder in the app: created if missing, its mode left as the user has it.
         mkdirSync(options.exportDir, { recursive: true });
-        const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..*$/, '');
-        const path = join(options.exportDir, `ferry-history-${stamp}.${format === 'json' ? 'jsonl' : 'csv'}`);
+        const path = claimExportPath(options.exportDir, format);
         const { exported } = await exportHistory(history, path, {
           format,
           ...(filter ? { filter: definedOnly(filter) } : {}),
           includeShareSecrets,
+        }).catch(async (error: unknown) => {
+          await rm(path, { force: true }); // the empty file that held the name
+          throw error;
         });
         logger.info('history exported', { format, exported, includeShareSecrets });
         return { path, exported };
@@ -111,9 +117,16 @@ export class HistoryLibrary {
     };
   }
 
-  /** What the user must be told about the database at start (a restore or a reset), for notices.list. */
+  /** What the user has yet to read about the database (a restore or a reset), at this start or an earlier one. */
   startNotices(): Notice[] {
-    return [...this.#notices];
+    return this.#options.notices.list();
+  }
+
+  /** The user has read it: not listed again. False for an id that is not (or no longer) listed. */
+  dismissNotice(id: string): boolean {
+    const dismissed = this.#options.notices.dismiss(id);
+    if (dismissed) this.#options.logger.info('notice dismissed', { id });
+    return dismissed;
   }
 
   start(): Promise<string | null> {
@@ -159,23 +172,44 @@ export class HistoryLibrary {
     await this.#backups.close();
   }
 
-  #recovered(recovery: DatabaseRecovery): void {
-    const notice: Notice = recovery.restoredFrom
-      ? {
-          id: randomUUID(),
-          kind: 'database-restored',
-          message: `Ferry's history database was damaged (${recovery.reason}). It was restored from the backup of ${recovery.restoredFrom}; uploads after that backup are missing from the history. The damaged file was kept at ${recovery.movedAside}.`,
-          createdAt: Date.now(),
-        }
-      : {
-          id: randomUUID(),
-          kind: 'database-reset',
-          message: `Ferry's history database was damaged (${recovery.reason}) and no usable backup existed, so Ferry started with an empty history. The damaged file was kept at ${recovery.movedAside}.`,
-          createdAt: Date.now(),
-        };
-    this.#notices.push(notice);
+  /** Tell the user, now and at every start until dismissed; the log keeps the details too. */
+  #recovered(recovery: DatabaseRecovery): Notice {
+    const notice: Notice = {
+      id: randomUUID(),
+      kind: recovery.restoredFrom ? 'database-restored' : 'database-reset',
+      message: recoveryMessage(recovery, this.#options.db.name),
+      createdAt: Date.now(),
+    };
     this.#options.logger.error('database recovered at start', { ...recovery });
+    try {
+      this.#options.notices.add(notice);
+    } catch (error) {
+      // Still told at this start (notices.list, the CLI); only the reminder at later starts is lost.
+      this.#options.logger.error('could not keep the database notice', { err: error });
+    }
+    return notice;
   }
+}
+
+/**
+ * What was lost, where the damaged copy is and what the user can do, in one message for every front
+ * end (the CLI prints it, the windows show it under a translated title).
+ */
+export function recoveryMessage(recovery: DatabaseRecovery, databaseFile: string): string {
+  const damaged = `Ferry's database was damaged (${recovery.reason})`;
+  const kept = `The damaged file is kept at "${recovery.movedAside}"`;
+  if (recovery.restoredFrom !== null) {
+    return (
+      `${damaged} and has been restored from the backup "${recovery.restoredFrom}". Uploads, accounts ` +
+      `and settings changed after that backup are missing. ${kept}: it may still hold them (SQLite's ` +
+      `.recover command salvages what is readable).`
+    );
+  }
+  return (
+    `${damaged} and no usable backup existed, so Ferry started with an empty database: accounts, ` +
+    `settings and the upload history are gone. ${kept}. To get them back, quit Ferry and copy a backup ` +
+    `of your own over "${databaseFile}", or salvage the damaged file with SQLite's .recover command.`
+  );
 }
 
 /** zod gives absent keys as undefined; the store's exactOptionalPropertyTypes wants them absent. */

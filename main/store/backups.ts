@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { freshBackupPath, listBackups } from './backup-files.ts';
+import { renameSync, rmSync } from 'node:fs';
+import { freshBackupPath, listBackups, removeBackupLeftovers } from './backup-files.ts';
 import { integrityProblem, type SqliteDatabase } from './database.ts';
+import { createPrivateFile, makePrivate, makePrivateDir } from './private-files.ts';
 
 export interface BackupPolicy {
   /** A backup at least this often while Ferry runs. */
@@ -18,33 +19,45 @@ export const defaultBackupPolicy: BackupPolicy = {
   keep: 3,
 };
 
+function removeSidecars(file: string): void {
+  for (const suffix of ['-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+}
+
 /**
  * Copy the live database with SQLite's online backup (consistent while Ferry keeps writing), check the
- * copy, and only then give it its final name and drop backups beyond `keep`. A copy that fails the
- * check (the live database went bad) is deleted and the older, good backups stay.
+ * copy, and only then give it its final name (0600) and drop backups beyond `keep`. A copy that fails
+ * the check (the live database went bad) is deleted and the older, good backups stay.
  */
 export async function backupDatabase(
   db: SqliteDatabase,
   dir: string,
   keep = defaultBackupPolicy.keep,
 ): Promise<string> {
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const target = freshBackupPath(dir);
   const partial = `${target}.partial`;
   try {
+    createPrivateFile(partial);
     await db.backup(partial);
-    const copy = new Database(partial, { readonly: true });
+    // The copy carries the live database's WAL mode, and reading a WAL database creates -wal and -shm
+    // files that a read-only connection cannot remove. A rollback-journal copy is one self-contained
+    // file: converted first, then checked, it leaves nothing beside it.
+    const copy = new Database(partial);
     let problem: string | null;
     try {
+      copy.pragma('journal_mode = DELETE');
       problem = integrityProblem(copy);
     } finally {
       copy.close();
     }
+    removeSidecars(partial);
     if (problem !== null)
       throw new Error(`The backup failed its integrity check (${problem}); older backups kept.`);
+    makePrivate(partial);
     renameSync(partial, target);
   } catch (error) {
     rmSync(partial, { force: true });
+    removeSidecars(partial);
     throw error;
   }
   for (const old of listBackups(dir).slice(Math.max(1, keep))) rmSync(old, { force: true });
@@ -78,8 +91,12 @@ export class BackupScheduler {
     this.#onError = options.onError ?? (() => undefined);
   }
 
-  /** The backup at start; resolves with its path (null if it failed: reported through onError). */
+  /**
+   * The backup at start, after removing what unfinished backups left (earlier versions left a WAL and
+   * SHM pair at every start); resolves with its path (null if it failed: reported through onError).
+   */
   start(): Promise<string | null> {
+    removeBackupLeftovers(this.#dir);
     this.#timer = setInterval(() => void this.backupNow(), this.#policy.intervalMs);
     this.#timer.unref();
     return this.backupNow();

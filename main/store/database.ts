@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } fro
 import { dirname, join } from 'node:path';
 import { listBackups } from './backup-files.ts';
 import { migrations } from './migrations.ts';
+import { createPrivateFile, makePrivate } from './private-files.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -22,17 +23,24 @@ export function openDatabase(file: string): SqliteDatabase {
 }
 
 function openUnmigrated(file: string): SqliteDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const onDisk = file !== ':memory:';
+  if (onDisk) {
+    mkdirSync(dirname(file), { recursive: true });
+    // SQLite gives its -wal and -shm the database file's mode: a private file keeps them private.
+    createPrivateFile(file);
+  }
   const db = new Database(file);
   try {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     // WAL can be refused (some network file systems); then the default rollback journal still keeps
     // every commit atomic, only readers and the writer wait for each other.
-    if (mode !== 'wal' && file !== ':memory:') db.pragma('journal_mode = DELETE');
+    if (mode !== 'wal' && onDisk) db.pragma('journal_mode = DELETE');
     // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commits.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Files an earlier version made (0644) are tightened too.
+    if (onDisk) makePrivate(`${file}-wal`, `${file}-shm`);
   } catch (error) {
     db.close();
     throw error;
@@ -151,6 +159,7 @@ export function openCheckedDatabase(file: string, options: { backupsDir?: string
   renameSync(file, movedAside);
   if (existsSync(`${file}-wal`)) renameSync(`${file}-wal`, `${movedAside}-wal`);
   rmSync(`${file}-shm`, { force: true });
+  makePrivate(movedAside, `${movedAside}-wal`);
 
   for (const backup of backups) {
     copyFileSync(backup, file);

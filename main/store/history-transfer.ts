@@ -1,5 +1,6 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { readFile, rename, rm } from 'node:fs/promises';
 import type { z } from 'zod';
@@ -13,6 +14,7 @@ import {
 } from '../../shared/models.ts';
 import { csvRecord, csvRows, spreadsheetSafe, spreadsheetUnsafe } from './csv.ts';
 import type { HistoryFilter, HistoryStore } from './history-store.ts';
+import { makePrivate } from './private-files.ts';
 
 export type HistoryFileFormat = 'json' | 'csv';
 
@@ -156,7 +158,8 @@ export async function exportHistory(
 ): Promise<{ exported: number }> {
   const includeShareSecrets = options.includeShareSecrets ?? false;
   const partial = `${path}.partial`;
-  const out = createWriteStream(partial, { encoding: 'utf8' });
+  // The history lists the user's files and links: readable by the user only (chmod below: umask-proof).
+  const out = createWriteStream(partial, { encoding: 'utf8', mode: 0o600 });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
   let exported = 0;
@@ -194,12 +197,32 @@ export async function exportHistory(
       await closeStream(out);
     };
     await Promise.race([run(), failed]);
+    makePrivate(partial);
     await rename(partial, path);
     return { exported };
   } catch (error) {
     out.destroy();
     await rm(partial, { force: true });
     throw error;
+  }
+}
+
+/**
+ * A new export's file in `dir`, named by its time to the second (`ferry-history-<UTC time>.csv`), with
+ * -2, -3, … when that name is taken: created empty (0600) and exclusively, so two exports in the same
+ * second, even at once, never share a file. `exportHistory` then replaces it.
+ */
+export function claimExportPath(dir: string, format: HistoryFileFormat, now = new Date()): string {
+  const stem = `ferry-history-${now.toISOString().replaceAll(':', '-').replace(/\..*$/, '')}`;
+  const extension = format === 'json' ? 'jsonl' : 'csv';
+  for (let n = 1; ; n++) {
+    const path = join(dir, `${stem}${n === 1 ? '' : `-${n}`}.${extension}`);
+    try {
+      closeSync(openSync(path, 'wx', 0o600));
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }
 

@@ -7,8 +7,7 @@ export function StatusBanners() {
   const connection = useAppState((state) => state.connection);
   const loadError = useAppState((state) => state.loadError);
   const notices = useAppState((state) => state.notices);
-  const dismissNotice = useAppState((state) => state.dismissNotice);
-  const { refresh } = useAppActions();
+  const { refresh, dismissNotice } = useAppActions();
 
   return (
     <>
@@ -24,7 +23,7 @@ export function StatusBanners() {
             type="button"
             className="button small"
             aria-label={`${t('notice.dismiss')}: ${t(`notice.${notice.kind}`)}`}
-            onClick={() => dismissNotice(notice.id)}
+            onClick={() => void dismissNotice(notice.id)}
           >
             {t('notice.dismiss')}
           </button>

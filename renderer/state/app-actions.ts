@@ -28,6 +28,8 @@ export interface AppActions {
   updateSettings(patch: SettingsPatch): Promise<void>;
   loadMoreHistory(): Promise<void>;
   dismissLocalItem(id: string): void;
+  /** Hide a notice and tell the service it was read, so that it is not shown again after a restart. */
+  dismissNotice(id: string): Promise<void>;
   /** Where a history entry's thumbnail loads from (the transport decides). */
   thumbnailUrl(thumbnailKey: string): string;
 }
@@ -397,6 +399,11 @@ export function createAppActions({
     },
     loadMoreHistory,
     dismissLocalItem: (id) => store.getState().removeLocalItem(id),
+    dismissNotice: async (id) => {
+      store.getState().dismissNotice(id);
+      // If the service cannot be told, the notice comes back at the next start: shown again, not lost.
+      await api.invoke('notices.dismiss', { id }).catch(() => undefined);
+    },
     thumbnailUrl: (key) => api.thumbnailUrl(key),
   };
 }

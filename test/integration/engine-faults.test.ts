@@ -101,9 +101,27 @@ describe('each fault alone, on a multi-slice file', () => {
       const { tasks } = await uploadAll([file.path]);
       expect(tasks[0]).toMatchObject({ state: 'failed', error: { code } });
       expect(tasks[0]!.error!.message).toMatch(message);
+      // A final error says that Ferry stopped, after how many tries, and what the user can do.
+      expect(tasks[0]!.error!.message).toContain(`Ferry stopped after ${fastRetries.maxAttempts} tries`);
+      expect(tasks[0]!.error!.message).toMatch(/check the network connection and the server, then retry/);
       expect(emulator.stats().requests).toBe(fastRetries.maxAttempts);
     },
   );
+
+  it('says that Ferry stopped, not that it is trying again, once the stall watchdog gives up for good', async () => {
+    const file = randomFile(filesDir, 'stalled.bin', threeSlices);
+    for (let i = 0; i < fastRetries.maxAttempts; i++)
+      emulator.injectFault({ kind: 'stall', ms: 5 * stallTimeoutMs });
+    const { tasks, entries } = await uploadAll([file.path]);
+    expect(entries).toEqual([]);
+    expect(tasks[0]).toMatchObject({ state: 'failed', error: { code: 'network' } });
+    const { message } = tasks[0]!.error!;
+    expect(message).not.toMatch(/trying again/i);
+    expect(message).toMatch(/^No progress for 0\.3 s\. /);
+    expect(message).toContain(`Ferry stopped after ${fastRetries.maxAttempts} tries`);
+    expect(message).toMatch(/check the network connection and the server, then retry/);
+    expect(emulator.stats().requests).toBe(fastRetries.maxAttempts);
+  });
 });
 
 describe('faults mixed at random', () => {

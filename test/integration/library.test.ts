@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -137,6 +137,28 @@ describe('history commands', () => {
       service.dispatch('history.import', { path: join(filesDir, 'missing.csv'), format: 'csv' }),
     ).rejects.toMatchObject({ view: { code: 'file-not-found' } });
   });
+
+  it('gives exports of the same format in the same second files of their own', async () => {
+    await upload([randomFile(filesDir, 'one.bin', 10).path]);
+    const exportAs = async (format: 'json' | 'csv') =>
+      (await service.dispatch('history.export', { format })) as CommandResponse<'history.export'>;
+    // Two in a row, then two at once: all within a second or two of each other.
+    const inRow = [await exportAs('json'), await exportAs('json')];
+    const atOnce = await Promise.all([exportAs('csv'), exportAs('csv'), exportAs('csv')]);
+    const paths = [...inRow, ...atOnce].map((exported) => exported.path);
+    expect(new Set(paths).size).toBe(5);
+    for (const exported of [...inRow, ...atOnce]) {
+      expect(exported.exported).toBe(1);
+      const report = (await service.dispatch('history.import', {
+        path: exported.path,
+        format: exported.path.endsWith('.csv') ? 'csv' : 'json',
+      })) as CommandResponse<'history.import'>;
+      expect(report).toMatchObject({ added: 0, alreadyPresent: 1, rejected: [] });
+    }
+    expect(readdirSync(join(dataDir, 'exports')).sort()).toEqual(
+      paths.map((path) => path.slice(join(dataDir, 'exports').length + 1)).sort(),
+    );
+  });
 });
 
 describe('show the local file', () => {
@@ -227,6 +249,47 @@ describe('a damaged database', () => {
     expect(notices[0]!.message).toContain('restored from the backup');
     expect((await list()).map((e) => e.name)).toEqual(['kept.bin']);
     expect((await readdir(dataDir)).some((name) => name.startsWith('ferry.db.corrupt-'))).toBe(true);
+  });
+
+  it('with no backup: the notice names the loss and the damaged copy, and stays across restarts until dismissed', async () => {
+    await upload([randomFile(filesDir, 'lost.bin', 10).path]);
+    await service.close();
+    rmSync(join(dataDir, 'backups'), { recursive: true, force: true });
+    const db = join(dataDir, 'ferry.db');
+    const bytes = readFileSync(db);
+    bytes.fill(0x42, 0, 100); // the header: "file is not a database"
+    writeFileSync(db, bytes);
+
+    service = await harness.open();
+    const notices = (await service.dispatch('notices.list', {})) as CommandResponse<'notices.list'>;
+    expect(notices).toHaveLength(1);
+    const [notice] = notices;
+    expect(notice).toMatchObject({ kind: 'database-reset' });
+    expect(notice!.message).toContain('accounts, settings and the upload history are gone');
+    const damaged = /damaged file is kept at "([^"]+ferry\.db\.corrupt-[^"]+)"/.exec(notice!.message)?.[1];
+    expect(damaged).toBeDefined();
+    expect(existsSync(damaged!)).toBe(true);
+    expect(await list()).toEqual([]);
+    // Kept beside the database, and as private (Windows has no modes to check).
+    if (process.platform !== 'win32') {
+      expect(statSync(join(dataDir, 'notices.json')).mode & 0o777).toBe(0o600);
+      expect(statSync(damaged!).mode & 0o777).toBe(0o600);
+    }
+
+    // Unread, it is there again after a restart, and after another.
+    for (let restart = 0; restart < 2; restart++) {
+      service = await harness.open();
+      expect(await service.dispatch('notices.list', {})).toEqual([notice]);
+    }
+    await expect(service.dispatch('notices.dismiss', { id: notice!.id })).resolves.toEqual({
+      dismissed: true,
+    });
+    expect(await service.dispatch('notices.list', {})).toEqual([]);
+    await expect(service.dispatch('notices.dismiss', { id: notice!.id })).resolves.toEqual({
+      dismissed: false,
+    });
+    service = await harness.open();
+    expect(await service.dispatch('notices.list', {})).toEqual([]);
   });
 });
 

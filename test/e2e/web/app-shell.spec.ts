@@ -18,7 +18,7 @@ test('the sections are keyboard operable, with visible focus and aria-current', 
   }
 });
 
-test('a database damaged between runs is reported by a dismissible start notice', async ({
+test('a database damaged between runs is reported by a start notice that stays until dismissed', async ({
   page,
 }, testInfo) => {
   // One data folder for two runs of the shell: this test removes it.
@@ -31,11 +31,24 @@ test('a database damaged between runs is reported by a dismissible start notice'
     for (const suffix of ['-wal', '-shm']) rmSync(join(dataDir, `ferry.db${suffix}`), { force: true });
     writeFileSync(join(dataDir, 'ferry.db'), 'this is not a SQLite database '.repeat(200));
     shell = await startWebShellProcess(dataDir);
+    await page.goto(shell.url);
+    await expect(page.getByTestId('notice-banner')).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath('start-notice.png') });
+    // Not read yet: the next run shows it again.
+    await shell.stop();
+    shell = await startWebShellProcess(dataDir);
     try {
       await page.goto(shell.url);
-      await expect(page.getByTestId('notice-banner')).toBeVisible();
-      await page.screenshot({ path: testInfo.outputPath('start-notice.png') });
-      await startNoticeFlow(page, /history database was damaged/);
+      await startNoticeFlow(page, /database was damaged/);
+    } finally {
+      await shell.stop();
+    }
+    // Dismissed: gone for good.
+    shell = await startWebShellProcess(dataDir);
+    try {
+      await page.goto(shell.url);
+      await expect(page.getByLabel('Upload to')).toHaveValue('sandbox');
+      await expect(page.getByTestId('notice-banner')).toHaveCount(0);
     } finally {
       await shell.stop();
     }

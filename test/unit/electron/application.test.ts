@@ -126,6 +126,7 @@ function fakeService(calls: string[], settings: Settings = defaultSettings) {
     idle: async () => undefined,
     thumbnailPath: () => null,
     settings: () => settings,
+    recoveredAtStart: null,
     close: vi.fn(async () => {
       calls.push('service.close');
     }),

@@ -41,6 +41,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'settings.get': async () => defaultSettings,
     'settings.update': async () => defaultSettings,
     'notices.list': async () => [],
+    'notices.dismiss': async () => ({ dismissed: false }),
     ...overrides,
   };
   const listeners = new Set<(event: FerryEvent) => void>();

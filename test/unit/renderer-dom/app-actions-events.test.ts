@@ -46,7 +46,7 @@ function setUp() {
     flushDelayMs: 0,
   });
   actions.start();
-  return { store, calls, emit };
+  return { store, calls, emit, actions };
 }
 
 describe('events from the Electron main side (transport faked)', () => {
@@ -76,6 +76,20 @@ describe('events from the Electron main side (transport faked)', () => {
     expect(calls.some((call) => call.name === 'uploads.add')).toBe(false);
     expect(store.getState().localItems.map((item) => item.reason?.key)).toEqual([
       'queue:local.chooseAccount',
+    ]);
+  });
+});
+
+describe('notices (transport faked)', () => {
+  it('dismissing one hides it and tells the service, which keeps it dismissed after a restart', async () => {
+    const { store, calls, emit, actions } = setUp();
+    const notice = { id: 'n1', kind: 'database-reset' as const, message: 'kept at "/x"', createdAt: 1 };
+    emit({ name: 'notice', payload: notice });
+    expect(store.getState().notices).toEqual([notice]);
+    await actions.dismissNotice('n1');
+    expect(store.getState().notices).toEqual([]);
+    expect(calls.filter((call) => call.name === 'notices.dismiss')).toEqual([
+      { name: 'notices.dismiss', request: { id: 'n1' } },
     ]);
   });
 });

@@ -1,6 +1,16 @@
-import { closeSync, existsSync, openSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBackups } from '../../../main/store/backup-files.ts';
 import { BackupScheduler, backupDatabase } from '../../../main/store/backups.ts';
 import { openCheckedDatabase, openDatabase, schemaVersion } from '../../../main/store/database.ts';
@@ -143,5 +153,80 @@ describe('database crash safety', () => {
     const opened = openCheckedDatabase(file);
     expect(opened.recovery?.restoredFrom).toBe(backups[1]);
     opened.db.close();
+  });
+});
+
+describe('backup leftovers', () => {
+  it('a backup leaves nothing but its .db file, and start removes what earlier versions left', async () => {
+    const dir = tempDir('ferry-recovery-');
+    const backupsDir = join(dir, 'backups');
+    const db = openDatabase(join(dir, 'ferry.db'));
+    new HistoryStore(db).insertMissing(entries('kept', 20));
+    // What every start of an earlier version left behind, and a backup cut short by a crash.
+    const leftovers = [
+      'ferry-2024-01-01T00-00-00-000Z.db.partial-wal',
+      'ferry-2024-01-01T00-00-00-000Z.db.partial-shm',
+      'ferry-2024-01-02T00-00-00-000Z.db.partial',
+      'ferry-2024-01-02T00-00-00-000Z.db.partial-journal',
+    ];
+    await backupDatabase(db, backupsDir);
+    for (const name of leftovers) writeFileSync(join(backupsDir, name), 'left over');
+    const keep = join(backupsDir, 'notes.txt'); // not Ferry's: never touched
+    writeFileSync(keep, 'mine');
+
+    const scheduler = new BackupScheduler(db, backupsDir);
+    const started = await scheduler.start();
+    await scheduler.backupNow();
+    await scheduler.close();
+    db.close();
+
+    const names = readdirSync(backupsDir).sort();
+    expect(names).toEqual(
+      [...listBackups(backupsDir).map((path) => path.slice(backupsDir.length + 1)), 'notes.txt'].sort(),
+    );
+    expect(names.filter((name) => name.includes('.partial'))).toEqual([]);
+    expect(listBackups(backupsDir)).toHaveLength(3);
+    expect(listBackups(backupsDir)).toContain(started);
+  });
+});
+
+// Windows has no POSIX modes to check.
+describe.skipIf(process.platform === 'win32')('private files', () => {
+  let umask: number;
+  // The widest umask: every mode below must come from Ferry, not from the environment.
+  beforeAll(() => {
+    umask = process.umask(0);
+  });
+  afterAll(() => {
+    process.umask(umask);
+  });
+
+  const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8);
+
+  it('the database, its WAL and SHM, backups and damaged copies are 0600 whatever the umask', async () => {
+    const dir = tempDir('ferry-recovery-');
+    const file = join(dir, 'ferry.db');
+    const backupsDir = join(dir, 'backups');
+    const { db } = openCheckedDatabase(file);
+    new HistoryStore(db).insertMissing(entries('private', 50));
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    const backup = await backupDatabase(db, backupsDir);
+    for (const path of [file, `${file}-wal`, `${file}-shm`, backup]) expect(modeOf(path), path).toBe('600');
+    db.close();
+
+    // A database an earlier version left world-readable is made private at the next start.
+    chmodSync(file, 0o644);
+    const again = openCheckedDatabase(file);
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(path), path).toBe('600');
+    again.db.close();
+
+    // Damaged, moved aside, restored from the backup: the kept copy and the restored file are private.
+    chmodSync(file, 0o644);
+    scribbleOverPages(file);
+    const recovered = openCheckedDatabase(file);
+    expect(recovered.recovery?.restoredFrom).toBe(backup);
+    expect(modeOf(recovered.recovery!.movedAside)).toBe('600');
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(path), path).toBe('600');
+    recovered.db.close();
   });
 });

@@ -21,8 +21,10 @@ const common = {
   },
   notice: {
     dismiss: 'Dismiss',
-    'database-restored': 'The history database was damaged and has been restored from a backup.',
-    'database-reset': 'The history database was damaged and no backup could be used; it was started afresh.',
+    'database-restored':
+      'Ferry’s database was damaged and has been restored from a backup; changes made after that backup are missing.',
+    'database-reset':
+      'Ferry’s database was damaged and no backup could be used: accounts, settings and history start empty.',
     details: 'Details:',
   },
   copy: {

@@ -21,8 +21,8 @@ const common = {
   },
   notice: {
     dismiss: '关闭',
-    'database-restored': '历史数据库已损坏，已从备份恢复。',
-    'database-reset': '历史数据库已损坏且没有可用的备份，已重新创建。',
+    'database-restored': 'Ferry 的数据库已损坏，已从备份恢复；该备份之后的更改已丢失。',
+    'database-reset': 'Ferry 的数据库已损坏且没有可用的备份：账号、设置和历史记录都已清空。',
     details: '详情：',
   },
   copy: {
