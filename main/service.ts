@@ -33,6 +33,8 @@ export interface FerryService {
   thumbnailPath(key: string): string | null;
   /** The current settings, for main-side consumers (tray, notifications, the local API). */
   settings(): Settings;
+  /** The service's (redacting) log, where transports note what happened on their own sockets. */
+  readonly logger: FerryLogger;
   close(): Promise<void>;
 }
 
@@ -156,6 +158,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     idle: () => uploads.idle(),
     thumbnailPath: (key) => library.thumbnailPath(key),
     settings: () => settings.get(),
+    logger,
     async close() {
       await localApi?.close(); // no editor request may start an upload after the engine stopped
       await uploads.close();

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { extname, join, relative, isAbsolute, sep } from 'node:path';
 
 const contentTypes: Readonly<Record<string, string>> = {
@@ -61,5 +62,6 @@ export async function serveFile(
     'cache-control': 'no-cache',
     ...headers,
   });
-  createReadStream(file).pipe(response);
+  // pipeline, not pipe: a read that fails or a client that hangs up closes both ends (and the file).
+  await pipeline(createReadStream(file), response);
 }
