@@ -1,5 +1,6 @@
-import type { Server, ServerOptions } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server, ServerOptions, ServerResponse } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * What every Ferry HTTP server does about a client that misbehaves (resets mid-request, sends bytes
@@ -99,4 +100,20 @@ export function throttledLog(
     log(message, dropped > 0 ? { ...fields, linesLeftOut: dropped } : fields);
     dropped = 0;
   };
+}
+
+/**
+ * Stream a file (or any source `open` makes) into a response; rejects when the read fails or the
+ * client hangs up. `pipeline` refuses a response the client already closed without closing the
+ * source (ERR_STREAM_UNABLE_TO_PIPE), which would keep the file open for good: the source is opened
+ * only for a response that is still open, and destroyed whatever happens.
+ */
+export async function streamIntoResponse(open: () => Readable, response: ServerResponse): Promise<void> {
+  if (response.destroyed) return;
+  const source = open();
+  try {
+    await pipeline(source, response);
+  } finally {
+    source.destroy();
+  }
 }

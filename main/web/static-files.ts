@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { extname, join, relative, isAbsolute, sep } from 'node:path';
+import { streamIntoResponse } from '../net/server-guard.ts';
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -62,6 +62,6 @@ export async function serveFile(
     'cache-control': 'no-cache',
     ...headers,
   });
-  // pipeline, not pipe: a read that fails or a client that hangs up closes both ends (and the file).
-  await pipeline(createReadStream(file), response);
+  // Not pipe(): a read that fails or a client that hangs up must close both ends, the file included.
+  await streamIntoResponse(() => createReadStream(file), response);
 }

@@ -16,6 +16,8 @@ export async function rawConnect(port: number): Promise<Socket> {
 /** Resolves when the socket is closed (by either side); false if `ms` passed first. */
 export function closedWithin(socket: Socket, ms: number): Promise<boolean> {
   if (socket.destroyed) return Promise.resolve(true);
+  // Flowing, so that a server's last words (a 408, a close frame) cannot keep the end from being seen.
+  socket.resume();
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
     socket.once('close', () => {
@@ -43,14 +45,27 @@ export function upgradeRequest(options: { port: number; path: string; origin?: s
 }
 
 /** Send an upgrade and wait for the server's answer head; resolves with its status line. */
-export async function upgrade(socket: Socket, request: string): Promise<string> {
-  socket.write(request);
-  let head = '';
-  while (!head.includes('\r\n\r\n')) {
-    const [chunk] = (await once(socket, 'data')) as [Buffer];
-    head += chunk.toString('latin1');
-  }
-  return head.split('\r\n')[0]!;
+export function upgrade(socket: Socket, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let head = '';
+    const onData = (chunk: Buffer): void => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      cleanUp();
+      resolve(head.split('\r\n')[0]!);
+    };
+    const onClose = (): void => {
+      cleanUp();
+      reject(new Error(`the connection closed before the upgrade was answered: ${JSON.stringify(head)}`));
+    };
+    const cleanUp = (): void => {
+      socket.off('data', onData);
+      socket.off('close', onClose);
+    };
+    socket.on('data', onData);
+    socket.on('close', onClose);
+    socket.write(request);
+  });
 }
 
 export const wsOpcodes = { text: 0x1, binary: 0x2, close: 0x8, ping: 0x9 } as const;

@@ -10,7 +10,7 @@ const startScript = join(import.meta.dirname, '../../main/web/start.ts');
 const gcPreload = join(import.meta.dirname, 'gc-on-signal.ts');
 
 /**
- * `npm run web` in a child process, so that a client able to crash the web shell shows up as the
+ * `npm run web` (its start script and V8 flags) in a child process, so that a client able to crash the web shell shows up as the
  * child exiting rather than as the test runner dying.
  */
 export interface WebShellChild {
@@ -28,8 +28,8 @@ export interface WebShellChild {
   logLines(): Array<Record<string, unknown>>;
   /** Resident memory (VmRSS) and open file descriptors, read from /proc. */
   usage(): { rssBytes: number; openFds: number };
-  /** Ask the child for a full garbage collection (test/support/gc-on-signal.ts) and give it a moment. */
-  collectGarbage(): Promise<void>;
+  /** A full garbage collection in the child (test/support/gc-on-signal.ts); resolves with its memoryUsage() after it. */
+  collectGarbage(): Promise<NodeJS.MemoryUsage>;
   /** SIGTERM (the shell closes its service), SIGKILL after 5 s. */
   close(): Promise<void>;
 }
@@ -46,10 +46,21 @@ export function rendererWithBrokenFile(): string {
 export async function startWebShellChild(options: { rendererDir?: string } = {}): Promise<WebShellChild> {
   const dataDir = tempDir('ferry-web-shell-');
   const rendererDir = options.rendererDir ?? rendererWithBrokenFile();
+  const heapFile = join(tempDir('ferry-heap-'), 'heap.jsonl');
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', gcPreload, startScript, '--data-dir', dataDir, '--renderer-dir', rendererDir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--max-semi-space-size=16',
+      '--expose-gc',
+      '--import',
+      gcPreload,
+      startScript,
+      '--data-dir',
+      dataDir,
+      '--renderer-dir',
+      rendererDir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FERRY_TEST_HEAP_FILE: heapFile } },
   );
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -97,8 +108,15 @@ export async function startWebShellChild(options: { rendererDir?: string } = {})
       return { rssBytes: rssKiB * 1024, openFds: readdirSync(`/proc/${child.pid}/fd`).length };
     },
     async collectGarbage() {
+      const reports = (): string[] =>
+        existsSync(heapFile) ? readFileSync(heapFile, 'utf8').split('\n').filter(Boolean) : [];
+      const known = reports().length;
       child.kill('SIGUSR2');
-      await delay(300);
+      for (let waited = 0; reports().length === known; waited += 50) {
+        if (waited > 5000) throw new Error('the child did not report its heap after SIGUSR2');
+        await delay(50);
+      }
+      return JSON.parse(reports().at(-1)!) as NodeJS.MemoryUsage;
     },
     async close() {
       if (exit) return;
