@@ -38,6 +38,8 @@ export interface FerryService {
    * prints it; windows find it (and older unread ones) through `notices.list`.
    */
   readonly recoveredAtStart: Notice | null;
+  /** The service's (redacting) log, where transports note what happened on their own sockets. */
+  readonly logger: FerryLogger;
   close(): Promise<void>;
 }
 
@@ -164,6 +166,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     thumbnailPath: (key) => library.thumbnailPath(key),
     settings: () => settings.get(),
     recoveredAtStart: library.recoveredAtStart,
+    logger,
     async close() {
       await localApi?.close(); // no editor request may start an upload after the engine stopped
       await uploads.close();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FerryLogger } from '../log/logger.ts';
+import { clientFaultFields, guardClientErrors, requestTimeouts, throttledLog } from '../net/server-guard.ts';
 import { failure, Refusal, sendAnswer } from './picgo-answer.ts';
 import { routeRequest, type RouteContext } from './local-api-routes.ts';
 import { guardRequest, pathOf } from './request-guard.ts';
@@ -55,24 +56,35 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
     return routeRequest(request, response, url, context);
   };
 
-  const server: Server = createServer((request, response) => {
-    const work = handle(request, response)
-      .catch((error: unknown) => {
-        if (!request.complete) {
-          // Refused before its body was read: discard the rest and do not reuse the connection.
-          response.setHeader('connection', 'close');
-          request.resume();
-        }
-        if (error instanceof Refusal) return sendAnswer(response, error.status, failure(error.message));
-        logger.error('local api request crashed', { path: pathOf(request), err: error });
-        sendAnswer(response, 500, failure("Ferry hit an internal error; the details are in Ferry's log."));
-      })
-      .finally(() => inFlight.delete(work));
-    inFlight.add(work);
-  });
-  // The request itself must arrive promptly; the wait for uploads that follows is not bounded by these.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const logFault = throttledLog((message, fields) => logger.warn(message, fields));
+  const server: Server = createServer(
+    // The request itself must arrive promptly; the wait for uploads that follows is not bounded by these.
+    requestTimeouts({ headersMs: 10_000, requestMs: 30_000 }),
+    (request, response) => {
+      const work = handle(request, response)
+        .catch((error: unknown) => {
+          if (request.socket.destroyed) {
+            // The client reset or hung up mid-request: its fault, and nobody is left to answer.
+            logFault('client connection closed', {
+              path: pathOf(request),
+              ...clientFaultFields('local api', error),
+            });
+            return;
+          }
+          if (!request.complete) {
+            // Refused before its body was read: discard the rest and do not reuse the connection.
+            response.setHeader('connection', 'close');
+            request.resume();
+          }
+          if (error instanceof Refusal) return sendAnswer(response, error.status, failure(error.message));
+          logger.error('local api request crashed', { path: pathOf(request), err: error });
+          sendAnswer(response, 500, failure("Ferry hit an internal error; the details are in Ferry's log."));
+        })
+        .finally(() => inFlight.delete(work));
+      inFlight.add(work);
+    },
+  );
+  guardClientErrors(server, 'local api', logFault);
   server.maxConnections = 64;
 
   await new Promise<void>((resolve, reject) => {

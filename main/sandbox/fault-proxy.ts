@@ -158,6 +158,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       else response.destroy();
     });
     request.on('aborted', () => upstream.destroy());
+    // A client that hangs up before its whole answer went out must not leave the exchange behind it
+    // (two sockets and the server's file stream) paused forever.
+    response.once('close', () => {
+      if (!response.writableFinished) upstream.destroy();
+    });
 
     if (fault?.kind === 'reset') {
       const declared = Number(request.headers['content-length'] ?? 0);

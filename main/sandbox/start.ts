@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     return;
   }
   const sandbox = await startSandbox(options);
+  keepServingThroughStrayErrors();
   process.stdout.write(`${JSON.stringify(sandbox.endpoints)}\n`);
   process.stderr.write(`Ferry sandbox running, data in ${sandbox.dataDir}. Ctrl+C to stop.\n`);
 
@@ -58,6 +59,22 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * The last resort, for this standalone process only (the app embeds its emulator without it). Every
+ * request's errors are caught where it is handled, but the servers underneath (s3rver, @tus/server)
+ * can still throw from a timer or a stream callback that no handler sees; a sandbox that tests and
+ * people are using is worth more running, with the error on stderr, than gone. Installed once the
+ * emulators listen, so that a failed start still ends the process.
+ */
+function keepServingThroughStrayErrors(): void {
+  const report = (kind: string) => (error: unknown) => {
+    const details = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`sandbox: ${kind} outside any request, still serving: ${details}\n`);
+  };
+  process.on('uncaughtException', report('uncaught exception'));
+  process.on('unhandledRejection', report('unhandled rejection'));
 }
 
 if (import.meta.main) await main();

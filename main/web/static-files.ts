@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, relative, isAbsolute, sep } from 'node:path';
+import { streamIntoResponse } from '../net/server-guard.ts';
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -61,5 +62,6 @@ export async function serveFile(
     'cache-control': 'no-cache',
     ...headers,
   });
-  createReadStream(file).pipe(response);
+  // Not pipe(): a read that fails or a client that hangs up must close both ends, the file included.
+  await streamIntoResponse(() => createReadStream(file), response);
 }

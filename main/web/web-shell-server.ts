@@ -12,6 +12,13 @@ import {
   type WebServerMessage,
 } from '../../shared/web-protocol.ts';
 import { toErrorView } from '../contract-dispatch.ts';
+import {
+  clientFaultFields,
+  guardClientErrors,
+  guardUpgradeSocket,
+  requestTimeouts,
+  throttledLog,
+} from '../net/server-guard.ts';
 import type { FerryService } from '../service.ts';
 import { stageUpload } from './staging.ts';
 import { serveFile, serveStatic } from './static-files.ts';
@@ -40,6 +47,11 @@ function sameSecret(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The request's path without its query, which may hold the token. */
+function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '/').split('?')[0]!.slice(0, 200);
+}
+
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
@@ -56,13 +68,27 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   let allowedHosts = new Set<string>();
   let staticHeaders: Record<string, string> = {};
 
-  const server: Server = createServer((request, response) => {
-    void handleHttp(request, response).catch(() => {
-      if (!response.headersSent)
-        sendJson(response, 500, { error: { code: 'internal', message: 'Internal error' } });
-      else response.destroy();
-    });
-  });
+  // The token rides in URLs (thumbnails, the WebSocket): should one reach a log line, it is redacted.
+  service.logger.redactor.register(token);
+  const logFault = throttledLog((message, fields) => service.logger.warn(message, fields));
+
+  const server: Server = createServer(
+    // The browser on this machine sends its headers at once; a file it stages may take minutes.
+    requestTimeouts({ headersMs: 5000, requestMs: 10 * 60_000 }),
+    (request, response) => {
+      void handleHttp(request, response).catch((error: unknown) => {
+        // A client that hung up mid-request or a file that failed mid-read: this request ends here.
+        logFault('web shell request failed', {
+          path: pathOf(request),
+          ...clientFaultFields('web shell', error),
+        });
+        if (!response.headersSent && !response.destroyed)
+          sendJson(response, 500, { error: { code: 'internal', message: 'Internal error' } });
+        else response.destroy();
+      });
+    },
+  );
+  guardClientErrors(server, 'web shell', logFault);
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!allowedHosts.has(request.headers.host ?? '')) {
@@ -103,8 +129,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', origin);
+    guardUpgradeSocket(socket, 'web shell upgrade', logFault);
+    const url = URL.parse(request.url ?? '/', origin);
     const trusted =
+      url !== null &&
       url.pathname === webSocketPath &&
       allowedHosts.has(request.headers.host ?? '') &&
       // A page from any other origin must not drive Ferry even if it guessed the port.
@@ -125,6 +153,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       send({ type: 'event', name: event.name, payload: event.payload }),
     );
     ws.on('close', unsubscribe);
+    // A frame over maxPayload or text that is not UTF-8: ws closes the socket (1009, 1007) after this.
+    ws.on('error', (error) =>
+      logFault('client connection closed', clientFaultFields('web shell websocket', error)),
+    );
     ws.on('message', (data) => {
       let message;
       try {

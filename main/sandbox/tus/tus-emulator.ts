@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
+import { streamIntoResponse } from '../../net/server-guard.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, drainRequest, startLoopbackServer } from '../loopback-server.ts';
 
@@ -161,9 +161,6 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
       }
     }
 
-    if (method === 'GET' && (await serveNonAsciiName(store, uploadIdOf(url.pathname, path), response)))
-      return;
-
     const fault = faults[method].next();
     switch (fault?.kind) {
       case 'http-status':
@@ -191,6 +188,7 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
       case undefined:
         break;
     }
+    if (method === 'GET') return serveDownload(store, uploadIdOf(url.pathname, path), response);
     // A connection reset under the tus server (by a fault or by the client) can leave its write of the
     // answer waiting forever; the exchange is over once the response is closed either way.
     const closedResponse = new Promise<void>((resolve) => response.once('close', resolve));
@@ -256,29 +254,55 @@ function uploadIdOf(pathname: string, base: string): string {
   }
 }
 
+/** Types a browser may show inline; anything else is a download (the rule @tus/server 2.4.5 applies). */
+const inlineTypes = new Set([
+  'text/plain',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/bmp',
+  'image/webp',
+  'audio/wave',
+  'audio/wav',
+  'audio/x-wav',
+  'audio/x-pn-wav',
+  'audio/webm',
+  'audio/ogg',
+  'video/mp4',
+  'video/webm',
+  'video/ogg',
+  'application/ogg',
+]);
+
 /**
- * @tus/server 2.4.5 puts the metadata's filename into Content-Disposition as it is, which fails (HTTP 500,
- * and a stray stream error) for any name outside Latin-1, such as 报告.pdf. Such downloads are served
- * here the way its GET would, with the name in RFC 6266's `filename*`. Returns false to leave the
- * request to the tus server.
+ * GET of a finished upload, served here rather than by @tus/server 2.4.5, whose answer is a web
+ * Response over the file stream: a client that hangs up just as the body ends makes it close an
+ * already-closed ReadableStream, an exception no request handler can catch, and the process exits.
+ * Its GET also fails (HTTP 500) for a filename outside Latin-1, such as 报告.pdf, which goes here in
+ * RFC 6266's `filename*`. Headers otherwise as the tus server sends them.
  */
-async function serveNonAsciiName(store: FileStore, id: string, response: ServerResponse): Promise<boolean> {
-  const upload = await store.getUpload(id).catch(() => undefined);
-  const filename = upload?.metadata?.filename;
-  if (!upload || !filename || /^[\x20-\x7e]*$/.test(filename)) return false;
-  if (upload.offset !== upload.size) {
+async function serveDownload(store: FileStore, id: string, response: ServerResponse): Promise<void> {
+  // Upload ids are the tus server's random hex; nothing else may reach the file store's paths.
+  const upload = /^[\w-]+$/.test(id) ? await store.getUpload(id).catch(() => undefined) : undefined;
+  if (!upload || upload.offset !== upload.size) {
     sendText(response, 404, 'The file for this url was not found\n');
-    return true;
+    return;
   }
   const filetype = upload.metadata?.filetype ?? '';
-  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(filetype) ? filetype : 'application/octet-stream';
+  let disposition = inlineTypes.has(contentType) ? 'inline' : 'attachment';
+  const filename = upload.metadata?.filename;
+  if (filename) {
+    const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    disposition += `; filename="${fallback}"`;
+    if (fallback !== filename) disposition += `; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  }
   response.writeHead(200, {
-    'Content-Type': /^[\w.+-]+\/[\w.+-]+$/.test(filetype) ? filetype : 'application/octet-stream',
+    'Content-Type': contentType,
     'Content-Length': String(upload.offset),
-    'Content-Disposition': `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    'Content-Disposition': disposition,
   });
-  await pipeline(store.read(id), response);
-  return true;
+  await streamIntoResponse(() => store.read(id), response);
 }
 
 /**

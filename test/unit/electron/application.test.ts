@@ -154,7 +154,7 @@ function start(
     options.createService ??
     vi.fn(async (serviceOptions: ServiceOptions) => {
       electron.calls.push(`createService:${serviceOptions.dataDir}`);
-      return service as FerryService;
+      return service as unknown as FerryService;
     });
   const application = new Application({
     electron: electron.modules,

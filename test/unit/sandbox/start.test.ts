@@ -59,4 +59,48 @@ describe('start script', () => {
     }
     expect(await exited).toBe(0);
   }, 20_000);
+
+  it('logs an exception no request handler could catch and goes on serving (the last resort)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ferry-sandbox-start-'));
+    toRemove.push(dataDir);
+    // Stands in for a third-party server throwing from a timer or a stream callback: on SIGUSR2, one
+    // uncaught exception and one unhandled rejection, outside any request.
+    const plant =
+      "process.on('SIGUSR2', () => { setImmediate(() => { throw new Error('planted exception'); }); " +
+      "void Promise.reject(new Error('planted rejection')); });";
+    const child = spawn(
+      node,
+      ['--import', `data:text/javascript,${encodeURIComponent(plant)}`, script, '--data-dir', dataDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (code) => {
+        exitCode = code;
+        resolve();
+      }),
+    );
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const endpoints = JSON.parse(line) as { tencentIm: { baseUrl: string } };
+      child.kill('SIGUSR2');
+      for (let waited = 0; waited < 5000 && !stderr.includes('planted rejection'); waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(exitCode, stderr).toBeUndefined();
+      expect(stderr).toMatch(/uncaught exception.*still serving[^]*planted exception/);
+      expect(stderr).toMatch(/unhandled rejection.*still serving[^]*planted rejection/);
+      const response = await fetch(
+        `${endpoints.tencentIm.baseUrl}/download/00000000-0000-4000-8000-000000000000`,
+      );
+      expect(response.status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    await exited;
+  }, 20_000);
 });
