@@ -169,7 +169,8 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
     }
 
     const fileSign = fileSignOf(ticket, answer.callback);
-    const key = objectKeyOf(ticket);
+    const { identity, warning } = answer;
+    const key = identity.key ?? objectKeyOf(ticket);
     const downloadUrl = imUrl(ctx.config.baseUrl, ticket.download_url).href;
     return {
       kind: 'done',
@@ -182,6 +183,8 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
           ...(target.kind === 'chat' ? { fileType: target.fileType } : {}),
           ...(fileSign ? { fileSign } : {}),
           ...(key ? { key } : {}),
+          ...(identity.etag ? { etag: identity.etag } : {}),
+          ...(warning ? { storageWarning: warning } : {}),
         },
       },
     };
@@ -237,5 +240,8 @@ async function sendToStorage(
   } catch (error) {
     throw requestFailure(error, ctx.signal);
   }
-  return classifyStorageAnswer(response.statusCode, response.body, response.headers['retry-after']);
+  return classifyStorageAnswer(response.statusCode, response.body, {
+    retryAfter: response.headers['retry-after'],
+    etag: response.headers.etag,
+  });
 }

@@ -87,8 +87,8 @@ describe('the storage answer', () => {
     [203, xml('CallbackFailed', 'callback failed'), 'http-status', true, 'CallbackFailed'],
     [200, '{"code": 10009, "message": "oss"}', 'provider-rejected', true, '10009'],
     [200, '{"Status": "FAIL"}', 'provider-rejected', false, undefined],
-    [200, '{"Status": "OK", ', 'malformed-response', true, undefined],
-    [200, '{"something": "else"}', 'malformed-response', true, undefined],
+    [200, '{"data": false}', 'provider-rejected', false, undefined],
+    [200, xml('InternalError', 'odd'), 'provider-rejected', false, 'InternalError'],
   ] as const)('HTTP %i %s fails as %s (retryable %s)', (status, body, code, retryable, providerCode) => {
     const error = thrown(() => classifyStorageAnswer(status, body));
     expect(error.view.code).toBe(code);
@@ -96,8 +96,40 @@ describe('the storage answer', () => {
     expect(error.view.providerCode).toBe(providerCode);
   });
 
+  it('reads the object’s name from a 201 PostResponse, and the ETag header of any answer', () => {
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Bucket>b</Bucket>' +
+      '<Location>https://b.oss.example.com/chat/1%20a</Location><Key>chat/1 a</Key>' +
+      '<ETag>"0123ABC"</ETag></PostResponse>';
+    expect(classifyStorageAnswer(201, body)).toEqual({
+      kind: 'stored',
+      callback: {},
+      identity: { key: 'chat/1 a', etag: '"0123ABC"', location: 'https://b.oss.example.com/chat/1%20a' },
+    });
+    expect(classifyStorageAnswer(204, '', { etag: '"E"' })).toMatchObject({ identity: { etag: '"E"' } });
+  });
+
+  it.each([
+    [200, '{"Status": "OK", ', /HTTP 200 with a body that starts like JSON but does not parse/],
+    [
+      200,
+      '{"something": "else", "token": "t0ps3cret"}',
+      /JSON object with 2 fields \("something", "token"\)/,
+    ],
+    [202, '<html><p>t0ps3cret</p></html>', /HTTP 202 with an HTML page/],
+    [201, '<PostResponse><Key>k</Key', /HTTP 201 with XML whose root is <PostResponse>/],
+    [200, '[1, 2]', /JSON array/],
+  ])('HTTP %i %s is stored, with a warning that describes it without quoting it', (status, body, said) => {
+    const answer = classifyStorageAnswer(status, body);
+    expect(answer.kind).toBe('stored');
+    const warning = answer.kind === 'stored' ? (answer.warning ?? '') : '';
+    expect(warning).toMatch(said);
+    expect(warning).toMatch(/not sent again/);
+    expect(warning).not.toContain('t0ps3cret');
+  });
+
   it('passes Retry-After through', () => {
-    expect(thrown(() => classifyStorageAnswer(429, 'slow', '7')).retryAfterSeconds).toBe(7);
+    expect(thrown(() => classifyStorageAnswer(429, 'slow', { retryAfter: '7' })).retryAfterSeconds).toBe(7);
   });
 });
 
