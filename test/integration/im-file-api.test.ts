@@ -237,6 +237,49 @@ describe('the storage’s success answers', () => {
   );
 });
 
+describe('what the ticket’s policy allows, checked before sending', () => {
+  it('asks for a new ticket instead of sending the file on one whose policy has expired', async () => {
+    emulator.setTicketTtlMs(3000);
+    const file = randomFile(filesDir, 'late.bin', 2 * 1024 * 1024);
+    for (let i = 0; i < fastRetries.maxAttempts; i++) {
+      emulator.injectFault({ kind: 'http-status', status: 503 }, { endpoint: 'storage' });
+    }
+    const { tasks } = await uploadAll([file.path]);
+    expect(tasks[0]).toMatchObject({ state: 'failed', error: { code: 'http-status' } });
+    emulator.clearFaults();
+    await new Promise((resolve) => setTimeout(resolve, 3100)); // the journaled ticket's policy expires
+    const before = emulator.stats();
+
+    await service.dispatch('uploads.retry', { taskIds: [tasks[0]!.id] });
+    await service.idle();
+    const page = (await service.dispatch('history.list', { limit: 10 })) as CommandResponse<'history.list'>;
+    expect(await downloadSha(page.entries[0]!.links[0]!.url)).toBe(file.sha256);
+    const after = emulator.stats();
+    expect(after.ticketRequests - before.ticketRequests).toBe(1);
+    // One POST, on the new ticket: the expired one never carried a byte.
+    expect(after.uploadPosts - before.uploadPosts).toBe(1);
+    expect(after.bodyBytesReceived - before.bodyBytesReceived).toBeLessThan(2 * 1024 * 1024 + 4096);
+  });
+
+  it('refuses a file over the policy’s content-length-range before its first byte, naming the limit', async () => {
+    emulator.setMaxObjectBytes(1024 * 1024);
+    const file = randomFile(filesDir, 'huge.bin', 3 * 1024 * 1024);
+    const { tasks, entries } = await uploadAll([file.path]);
+    expect(entries).toEqual([]);
+    expect(tasks[0]).toMatchObject({ state: 'failed', error: { code: 'file-too-large' } });
+    expect(tasks[0]!.error!.message).toMatch(/1 MiB \(1048576 bytes\)/);
+    expect(emulator.stats()).toMatchObject({ ticketRequests: 1, uploadPosts: 0, bodyBytesReceived: 0 });
+  });
+
+  it('sends a file at the limit', async () => {
+    emulator.setMaxObjectBytes(100_000);
+    const file = randomFile(filesDir, 'exact.bin', 100_000);
+    const { tasks, entries } = await uploadAll([file.path]);
+    expect(tasks).toEqual([]);
+    expect(await downloadSha(entries[0]!.links[0]!.url)).toBe(file.sha256);
+  });
+});
+
 describe('business errors in HTTP 200 envelopes', () => {
   it.each<[number, ErrorCode]>([
     [10002, 'invalid-request'],
@@ -406,7 +449,8 @@ describe('each fault alone', () => {
     expect(tasks[0]).toMatchObject({ state: 'failed', error: { code: 'provider-rejected' } });
     expect(tasks[0]!.error!.message).toMatch(/clock/);
     expect(tasks[0]!.error!.providerMessage).toMatch(/Policy expired/);
-    expect(emulator.stats()).toMatchObject({ ticketRequests: 4, uploadPosts: 4 });
+    // Each ticket's own policy says it has expired, so only the last (past the renewal budget) is tried.
+    expect(emulator.stats()).toMatchObject({ ticketRequests: 4, uploadPosts: 1 });
     expect(emulator.listObjects()).toEqual([]);
   });
 });

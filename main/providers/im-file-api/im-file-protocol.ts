@@ -252,6 +252,70 @@ export function ticketField(ticket: Ticket, name: string): string | undefined {
   return undefined;
 }
 
+/** What a ticket lets through, as far as it says: when it stops working, and the size it takes. */
+export interface TicketLimits {
+  /** Epoch ms after which the store refuses the ticket. */
+  expiresAt?: number;
+  minBytes?: number;
+  maxBytes?: number;
+}
+
+const byteCount = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
+
+const policySchema = z.object({
+  expiration: z.string().optional(),
+  conditions: z.array(z.unknown()).optional(),
+});
+
+/**
+ * The limits a ticket carries: an OSS PostObject policy (base64 JSON: `expiration`, and conditions
+ * such as `["content-length-range", min, max]`), or a pre-signed PUT URL's expiry (`Expires` in epoch
+ * seconds, OSS; `X-Amz-Date` + `X-Amz-Expires`, S3). Whatever is absent or unreadable is left out:
+ * the store still decides, this only spares sending what it would refuse.
+ */
+export function ticketLimitsOf(ticket: Ticket): TicketLimits {
+  if (ticket.upload_method === 'PUT') return presignedExpiry(ticket.upload_url);
+  const encoded = ticketField(ticket, 'policy');
+  if (encoded === undefined) return {};
+  let policy: z.infer<typeof policySchema>;
+  try {
+    const parsed = policySchema.safeParse(JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')));
+    if (!parsed.success) return {};
+    policy = parsed.data;
+  } catch {
+    return {};
+  }
+  const limits: TicketLimits = {};
+  const expiresAt = policy.expiration === undefined ? NaN : Date.parse(policy.expiration);
+  if (Number.isFinite(expiresAt)) limits.expiresAt = expiresAt;
+  for (const condition of policy.conditions ?? []) {
+    if (!Array.isArray(condition) || String(condition[0]).toLowerCase() !== 'content-length-range') continue;
+    const min = byteCount.safeParse(condition[1]);
+    const max = byteCount.safeParse(condition[2]);
+    if (min.success) limits.minBytes = min.data;
+    if (max.success) limits.maxBytes = max.data;
+  }
+  return limits;
+}
+
+function presignedExpiry(url: string): TicketLimits {
+  let query: URLSearchParams;
+  try {
+    query = new URL(url).searchParams;
+  } catch {
+    return {};
+  }
+  const expires = query.get('Expires');
+  if (expires !== null && /^\d{9,11}$/.test(expires)) return { expiresAt: Number(expires) * 1000 };
+  const signedAt = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get('X-Amz-Date') ?? '');
+  const lifetime = query.get('X-Amz-Expires');
+  if (signedAt && lifetime !== null && /^\d+$/.test(lifetime)) {
+    const [, year, month, day, hour, minute, second] = signedAt.map(Number) as number[];
+    return { expiresAt: Date.UTC(year!, month! - 1, day, hour, minute, second) + Number(lifetime) * 1000 };
+  }
+  return {};
+}
+
 /** How the store named what it stored, where its answer says (201's PostResponse, an ETag header). */
 export interface StoredIdentity {
   key?: string;

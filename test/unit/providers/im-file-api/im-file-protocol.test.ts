@@ -6,6 +6,7 @@ import {
   fileSignOf,
   fileTypeFor,
   objectKeyOf,
+  ticketLimitsOf,
   ticketSchema,
 } from '../../../../main/providers/im-file-api/im-file-protocol.ts';
 import { imFileApiProvider } from '../../../../main/providers/im-file-api/im-file-provider.ts';
@@ -154,6 +155,58 @@ describe('ticket facts', () => {
     expect(ticket({ oss_body_param: { success_action_status: 200 } }).oss_body_param).toEqual({
       success_action_status: '200',
     });
+  });
+});
+
+describe('the limits a ticket carries', () => {
+  const ticket = (fields: Record<string, unknown>) =>
+    ticketSchema.parse({ upload_url: 'https://oss.example.com/', download_url: 'x', ...fields });
+  const policy = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+  it('reads the expiration and the content-length-range of an OSS policy, numbers or digits', () => {
+    const encoded = policy({
+      expiration: '2030-01-02T03:04:05.000Z',
+      conditions: [{ bucket: 'b' }, ['eq', '$key', 'k'], ['content-length-range', '1', 1048576]],
+    });
+    expect(ticketLimitsOf(ticket({ oss_body_param: { Policy: encoded } }))).toEqual({
+      expiresAt: Date.UTC(2030, 0, 2, 3, 4, 5),
+      minBytes: 1,
+      maxBytes: 1048576,
+    });
+  });
+
+  it.each([
+    ['no policy', {}],
+    ['a policy that is not base64 JSON', { policy: '%%%' }],
+    ['a policy of another shape', { policy: policy([1, 2]) }],
+    [
+      'a policy with an unreadable date and range',
+      { policy: policy({ expiration: 'soon', conditions: [['content-length-range', 'a', -1]] }) },
+    ],
+  ])('knows nothing from %s (the store decides)', (_label, fields) => {
+    expect(ticketLimitsOf(ticket({ oss_body_param: fields }))).toEqual({});
+  });
+
+  it('reads the expiry of a pre-signed PUT URL, OSS or S3 style', () => {
+    expect(
+      ticketLimitsOf(
+        ticket({
+          upload_method: 'PUT',
+          upload_url: 'https://b.oss.example.com/k?OSSAccessKeyId=a&Expires=1900000000&Signature=s',
+        }),
+      ),
+    ).toEqual({ expiresAt: 1_900_000_000_000 });
+    expect(
+      ticketLimitsOf(
+        ticket({
+          upload_method: 'PUT',
+          upload_url: 'https://s3.example.com/b/k?X-Amz-Date=20300102T030405Z&X-Amz-Expires=900',
+        }),
+      ),
+    ).toEqual({ expiresAt: Date.UTC(2030, 0, 2, 3, 4, 5) + 900_000 });
+    expect(
+      ticketLimitsOf(ticket({ upload_method: 'PUT', upload_url: 'https://s3.example.com/b/k' })),
+    ).toEqual({});
   });
 });
 
