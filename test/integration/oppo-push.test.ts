@@ -303,6 +303,30 @@ describe('OPPO push pictures through the service', () => {
     expect(storage.stats()).toMatchObject({ requests: 2, completedUploads: 1 });
   });
 
+  it('crops a 2000×800 banner around its centre unless the account asks for attention', async () => {
+    // A dark logo in the middle, a block of saturated colour at the right edge.
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="800">' +
+      '<rect width="2000" height="800" fill="#d0d0d0"/><rect x="1800" width="200" height="800" fill="#ff00ff"/>' +
+      '<circle cx="1000" cy="400" r="300" fill="#303030"/></svg>';
+    const banner = join(sourcesDir, 'banner.png');
+    await sharp(Buffer.from(svg)).png().toFile(banner);
+    /** Share of the icon's pixels that are the logo's dark grey (the whole disc is about 0.44). */
+    const logoShare = async (path: string) => {
+      const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+      let dark = 0;
+      for (let i = 0; i < data.length; i += info.channels)
+        if (Math.max(data[i]!, data[i + 1]!, data[i + 2]!) < 90) dark++;
+      return dark / (info.width * info.height);
+    };
+
+    await upload(banner, await addPushAccount({ pictures: 'small', format: 'png' }));
+    await upload(banner, await addPushAccount({ pictures: 'small', format: 'png', crop: 'attention' }));
+    const [centred, attention] = push.pictures();
+    expect(await logoShare(centred!.path)).toBeGreaterThan(0.4);
+    expect(await logoShare(attention!.path)).toBeLessThan(0.1);
+  });
+
   describe('credentials before pictures', () => {
     it('finds a wrong secret before any picture is uploaded: nothing left on the storage account', async () => {
       const wrong = (await service.dispatch('accounts.add', {

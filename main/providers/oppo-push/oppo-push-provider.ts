@@ -28,6 +28,8 @@ export const oppoPushConfigSchema = z.object({
   storageAccountId: z.string().min(1, 'a storage account is required'),
   pictures: z.preprocess(blankAsUnset, z.enum(['big', 'small', 'both']).default('both')),
   format: z.preprocess(blankAsUnset, z.enum(['jpeg', 'png']).default('jpeg')),
+  /** Where the cover crop keeps the picture: centred, or around what draws the eye (derivative.ts). */
+  crop: z.preprocess(blankAsUnset, z.enum(['centre', 'attention']).default('centre')),
 });
 export type OppoPushConfig = z.infer<typeof oppoPushConfigSchema>;
 
@@ -50,6 +52,8 @@ export const oppoPushSessionSchema = z.object({
   /** Names the temporary folder of this session's derivatives. */
   workId: z.uuid(),
   format: z.enum(['jpeg', 'png']),
+  /** Sessions journaled before the choice existed were cropped by attention: a resume makes the same. */
+  crop: z.enum(['centre', 'attention']).default('attention'),
   pictures: z.array(pictureStateSchema).min(1).max(2),
   bigPictureId: z.string().optional(),
   smallPictureId: z.string().optional(),
@@ -105,6 +109,7 @@ export const oppoPushProvider: Provider<OppoPushConfig, OppoPushSession> = {
       phase: 'derive',
       workId: randomUUID(),
       format: ctx.config.format,
+      crop: ctx.config.crop,
       pictures: rolesOf(ctx.config.pictures).map((role) => ({ role })),
     };
   },
@@ -200,6 +205,7 @@ async function derive(
   const pictures: PictureState[] = [];
   for (const picture of session.pictures) {
     const made = await ensureDerivative(session.workId, file.path, picture.role, session.format, {
+      position: session.crop,
       signal: ctx.signal,
       // Encoding is CPU work with no bytes on the wire: tell the stall watchdog it is not a stall.
       onEncoded: () => ctx.onBytesSent(0),
@@ -227,6 +233,7 @@ async function storeNext(
   }
   // Made again here if a resumed session finds the temporary file gone.
   const derivative = await ensureDerivative(session.workId, file.path, picture.role, session.format, {
+    position: session.crop,
     signal: ctx.signal,
     onEncoded: () => ctx.onBytesSent(0),
   });
