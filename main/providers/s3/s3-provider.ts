@@ -699,8 +699,9 @@ export const s3Provider: Provider<S3Config, S3Session> = {
       parts: stashed ? mergeParts(session.parts, stashed) : session.parts,
     };
     if (!session.reconciled || partsInDoubt.has(session.uploadId)) {
-      partsInDoubt.delete(session.uploadId);
-      return reconcile(ctx, file, open);
+      const reconciled = await reconcile(ctx, file, open);
+      partsInDoubt.delete(session.uploadId); // only once the server has answered
+      return reconciled;
     }
     const partCount = Math.ceil(file.size / session.partSize);
     const have = new Set(open.parts.map((part) => part.partNumber));
