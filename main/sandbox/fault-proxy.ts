@@ -24,7 +24,12 @@ export type ProxyFault =
    * target never sees the request; by default it does, so the request takes effect and only its
    * answer is lost — the case that tests idempotent retries.
    */
-  | { kind: 'malformed'; body: string; status?: number; contentType?: string; forward?: boolean };
+  | { kind: 'malformed'; body: string; status?: number; contentType?: string; forward?: boolean }
+  /**
+   * The request goes through whole and the target answers it, then the client's connection is cut
+   * instead of relaying the answer: the server acted, the client never learns how (a dropped link).
+   */
+  | { kind: 'lose-answer' };
 
 export interface FaultMatch {
   method?: string;
@@ -196,6 +201,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
     request.pipe(upstream);
     upstream.on('response', (answer) => {
+      if (fault?.kind === 'lose-answer') {
+        answer.resume();
+        answer.on('end', () => request.socket.destroy());
+        return;
+      }
       if (fault?.kind === 'malformed') {
         answer.resume();
         answer.on('end', () => {

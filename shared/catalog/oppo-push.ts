@@ -49,5 +49,15 @@ export const oppoPushCatalog = {
       options: ['jpeg', 'png'],
       defaultValue: 'jpeg',
     },
+    {
+      key: 'crop',
+      label: 'Crop',
+      secret: false,
+      required: false,
+      kind: 'select',
+      options: ['centre', 'attention'],
+      defaultValue: 'centre',
+      help: 'Where the crop to OPPO’s sizes keeps the picture: its centre, or what draws the eye (may suit photos of people, but can cut a banner’s subject off).',
+    },
   ],
 } as const satisfies ProviderCatalogEntry;

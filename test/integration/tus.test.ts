@@ -404,9 +404,10 @@ describe('each fault alone, on a three-chunk file', () => {
     },
   );
 
-  it('a lost creation answer costs at most one empty, unreferenced upload that never gets a byte', async () => {
-    // The one window tus leaves open (see tusProvider): POST is not idempotent and the client never
-    // learns the URL of an upload whose creation answer was lost. It stays empty and expires.
+  it('a lost creation answer costs at most one empty upload, marked as the same task’s, that never gets a byte', async () => {
+    // The one window tus leaves open (see tusProvider): POST is not idempotent, tus has no way to
+    // look an upload up, and the client never learns the URL of one whose creation answer was lost.
+    // It stays empty and expires; its metadata names the task, so the server's side can tell.
     const accountId = await addAccount();
     const file = randomFile(filesDir, 'orphan.bin', size);
     emulator.injectFault({ kind: 'ack-lost' }, { method: 'POST', afterRequests: 0 });
@@ -416,9 +417,26 @@ describe('each fault alone, on a three-chunk file', () => {
     expect(await downloadSha(entry!.links[0]!.url)).toBe(file.sha256);
     const uploads = await emulator.uploads();
     expect(uploads).toHaveLength(2);
-    expect(uploads.find((upload) => upload.id === entry!.remoteId)).toMatchObject({ offset: size });
-    expect(uploads.find((upload) => upload.id !== entry!.remoteId)).toMatchObject({ offset: 0 });
+    const finished = uploads.find((upload) => upload.id === entry!.remoteId)!;
+    const orphan = uploads.find((upload) => upload.id !== entry!.remoteId)!;
+    expect(finished).toMatchObject({ offset: size });
+    expect(orphan).toMatchObject({ offset: 0 });
+    expect(finished.metadata.ferryUploadId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(orphan.metadata.ferryUploadId).toBe(finished.metadata.ferryUploadId);
     expect(emulator.stats().patchBodyBytes).toBe(size);
+  });
+
+  it('marks every upload with an id of its own task', async () => {
+    const accountId = await addAccount();
+    const files = [randomFile(filesDir, 'one.bin', 1000), randomFile(filesDir, 'two.bin', 2000)];
+    await add(
+      files.map((file) => file.path),
+      accountId,
+    );
+    await service.idle();
+    const ids = (await emulator.uploads()).map((upload) => upload.metadata.ferryUploadId);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
   });
 });
 

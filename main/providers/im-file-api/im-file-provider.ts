@@ -11,6 +11,7 @@ import {
   objectKeyOf,
   requestTicket,
   ticketField,
+  ticketLimitsOf,
   ticketSchema,
   toTypes,
   type ImRequestContext,
@@ -77,6 +78,11 @@ export const imFileApiSessionSchema = z.object({
 export type ImFileApiSession = z.infer<typeof imFileApiSessionSchema>;
 
 const maxTicketRenewals = 3;
+/**
+ * A ticket this close to its expiry is renewed before the file goes out: the store holds the policy
+ * against its clock only once the form has reached it. Small, since tickets may live only a minute.
+ */
+const expiryMarginMs = 1000;
 
 type ImContext = Pick<StepContext<ImFileApiConfig>, 'config' | 'secrets' | 'http' | 'signal'>;
 
@@ -149,6 +155,22 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
     }
 
     const ticket = session.ticket;
+    const limits = ticketLimitsOf(ticket);
+    checkSize(file, limits);
+    // A journaled ticket may have expired while the task waited (a retry, a restart): a new one costs
+    // a small request, sending on the old one the whole file. Past the renewal budget the clock here
+    // is suspect, so the store decides.
+    if (
+      limits.expiresAt !== undefined &&
+      limits.expiresAt <= Date.now() + expiryMarginMs &&
+      session.renewals < maxTicketRenewals
+    ) {
+      return {
+        kind: 'progress',
+        session: { ticket: null, renewals: session.renewals + 1 },
+        committedBytes: 0,
+      };
+    }
     const answer = await sendToStorage(ctx, file, ticket);
     if (answer.kind === 'ticket-expired') {
       if (session.renewals >= maxTicketRenewals) {
@@ -169,7 +191,8 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
     }
 
     const fileSign = fileSignOf(ticket, answer.callback);
-    const key = objectKeyOf(ticket);
+    const { identity, warning } = answer;
+    const key = identity.key ?? objectKeyOf(ticket);
     const downloadUrl = imUrl(ctx.config.baseUrl, ticket.download_url).href;
     return {
       kind: 'done',
@@ -182,6 +205,8 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
           ...(target.kind === 'chat' ? { fileType: target.fileType } : {}),
           ...(fileSign ? { fileSign } : {}),
           ...(key ? { key } : {}),
+          ...(identity.etag ? { etag: identity.etag } : {}),
+          ...(warning ? { storageWarning: warning } : {}),
         },
       },
     };
@@ -192,6 +217,40 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
     await requestTicket(imRequestContext(ctx), ticketTarget(ctx.config, 'application/octet-stream'));
   },
 };
+
+/** A file outside the ticket's content-length-range fails before its first byte: the store would refuse it. */
+function checkSize(file: LocalFile, limits: { minBytes?: number; maxBytes?: number }): void {
+  if (limits.maxBytes !== undefined && file.size > limits.maxBytes) {
+    throw new UploadError(
+      {
+        code: 'file-too-large',
+        message: `The file (${sizeText(file.size)}) is larger than this IM server's upload ticket allows: at most ${sizeText(limits.maxBytes)}.`,
+      },
+      { retryable: false },
+    );
+  }
+  if (limits.minBytes !== undefined && file.size < limits.minBytes) {
+    throw new UploadError(
+      {
+        code: 'provider-rejected',
+        message: `The file (${sizeText(file.size)}) is smaller than this IM server's upload ticket allows: at least ${sizeText(limits.minBytes)}.`,
+      },
+      { retryable: false },
+    );
+  }
+}
+
+function sizeText(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = '';
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return unit === '' ? `${bytes} bytes` : `${Number(value.toFixed(2))} ${unit} (${bytes} bytes)`;
+}
 
 /** Step 2: the whole file, streamed, to the pre-signed destination of the ticket. */
 async function sendToStorage(
@@ -237,5 +296,8 @@ async function sendToStorage(
   } catch (error) {
     throw requestFailure(error, ctx.signal);
   }
-  return classifyStorageAnswer(response.statusCode, response.body, response.headers['retry-after']);
+  return classifyStorageAnswer(response.statusCode, response.body, {
+    retryAfter: response.headers['retry-after'],
+    etag: response.headers.etag,
+  });
 }

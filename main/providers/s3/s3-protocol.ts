@@ -264,14 +264,36 @@ function escapeXmlText(text: string): string {
 
 const uploadsSchema = element({
   Upload: z.array(element({ Key: z.string().min(1), UploadId: z.string().min(1) })).default([]),
+  IsTruncated: z.string().optional(),
+  NextKeyMarker: z.string().optional(),
+  NextUploadIdMarker: z.string().optional(),
 });
 
-/** ListMultipartUploads' entries (used by the sandbox and tests to see what is left on a server). */
-export function parseListUploads(body: string): Array<{ key: string; uploadId: string }> {
+export interface ListUploadsPage {
+  uploads: Array<{ key: string; uploadId: string }>;
+  /** Where the next page starts, when the list is truncated. */
+  next: { keyMarker: string; uploadIdMarker: string } | undefined;
+}
+
+/** One page of ListMultipartUploads: the open uploads, and where to go on when there are more. */
+export function parseListUploadsPage(body: string): ListUploadsPage {
   const result = checked(
     uploadsSchema,
     expectRoot(body, 'ListMultipartUploadsResult'),
     'ListMultipartUploadsResult',
   );
-  return result.Upload.map((upload) => ({ key: upload.Key, uploadId: upload.UploadId }));
+  const uploads = result.Upload.map((upload) => ({ key: upload.Key, uploadId: upload.UploadId }));
+  if (result.IsTruncated !== 'true') return { uploads, next: undefined };
+  const last = uploads.at(-1);
+  const keyMarker = result.NextKeyMarker || last?.key;
+  const uploadIdMarker = result.NextUploadIdMarker || last?.uploadId;
+  if (keyMarker === undefined || uploadIdMarker === undefined) {
+    throw malformedS3('ListMultipartUploadsResult is truncated but says nothing of where to go on');
+  }
+  return { uploads, next: { keyMarker, uploadIdMarker } };
+}
+
+/** ListMultipartUploads' entries (used by the sandbox and tests to see what is left on a server). */
+export function parseListUploads(body: string): Array<{ key: string; uploadId: string }> {
+  return parseListUploadsPage(body).uploads;
 }

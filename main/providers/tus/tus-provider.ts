@@ -55,6 +55,13 @@ export const tusSessionSchema = z.object({
   offset: z.number().int().nonnegative(),
   /** Uploads this task has had to create anew because the server had lost the previous one. */
   recreated: z.number().int().nonnegative(),
+  /**
+   * Sent as `ferryUploadId` in every creation of this task's uploads. When a creation's answer is
+   * lost, the URL of the upload it made is unknowable to the client (tus has no lookup), so Ferry
+   * cannot terminate it; the id lets the server's side tell that empty upload for a duplicate of
+   * the task's finished one. Sessions journaled before it existed get one on the way in.
+   */
+  creationId: z.uuid().default(() => randomUUID()),
 });
 export type TusSession = z.infer<typeof tusSessionSchema>;
 
@@ -245,7 +252,11 @@ async function create(
     ctx.config.endpoint,
     headersFor(ctx, {
       'upload-length': String(file.size),
-      'upload-metadata': encodeMetadata({ filename: file.name, filetype: file.mimeType }),
+      'upload-metadata': encodeMetadata({
+        filename: file.name,
+        filetype: file.mimeType,
+        ferryUploadId: session.creationId,
+      }),
       'content-length': '0',
     }),
   );
@@ -316,7 +327,7 @@ async function startOver(
     );
   }
   if (response.statusCode === 410) await send(ctx, 'DELETE', uploadUrl, headersFor(ctx)).catch(() => {});
-  return progress({ uploadUrl: null, offset: 0, recreated: session.recreated + 1 }, 0);
+  return progress({ ...session, uploadUrl: null, offset: 0, recreated: session.recreated + 1 }, 0);
 }
 
 /** PATCH (tus core): one chunk from the acknowledged offset, streamed from disk. */
@@ -413,6 +424,8 @@ async function patch(
  * said the old one is gone (404/410, and an expired one is also DELETEd). The one window left is a
  * creation whose answer is lost (or a crash between the answer and the journal write): the server may
  * then hold an empty upload nobody knows the URL of, which receives no bytes and expires on its own.
+ * tus 1.0 offers no request to find it (no listing, no lookup by metadata, no client-chosen id), so
+ * Ferry cannot terminate it; every creation carries the task's `ferryUploadId` so the server's side can.
  */
 export const tusProvider: Provider<TusConfig, TusSession> = {
   id: 'tus',
@@ -435,7 +448,7 @@ export const tusProvider: Provider<TusConfig, TusSession> = {
 
   async startSession() {
     // Creation is a network step of its own (in `step`), so the engine retries it like any other.
-    return { uploadUrl: null, offset: 0, recreated: 0 };
+    return { uploadUrl: null, offset: 0, recreated: 0, creationId: randomUUID() };
   },
 
   async step(ctx, file, session) {

@@ -96,7 +96,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     const known = bucketName === bucket;
 
     if (known && key === '' && request.method === 'GET' && url.searchParams.has('uploads')) {
-      return sendXml(response, 200, await listUploadsXml(bucketName));
+      return sendXml(response, 200, await listUploadsXml(bucketName, url.searchParams.get('prefix') ?? ''));
     }
     if (known && key !== '' && uploadId !== null && request.method === 'POST') {
       // S3 finishes one Complete before it answers another for the same upload, so a repeated
@@ -220,26 +220,31 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
 
   async function uploads(
     bucketName: string,
-  ): Promise<Array<{ key: string; uploadId: string; parts: number[] }>> {
+  ): Promise<Array<{ key: string; uploadId: string; parts: number[]; initiated: Date }>> {
     const ids = await readdir(uploadsDir(bucketName)).catch(() => [] as string[]);
     const found = [];
     for (const uploadId of ids.sort()) {
       const upload = await readUpload(bucketName, uploadId);
       if (!upload) continue;
       const parts = (await storedParts(bucketName, uploadId)).map((part) => part.partNumber);
-      found.push({ key: upload.key, uploadId, parts });
+      const initiated = (await stat(join(uploadsDir(bucketName), uploadId, 'key'))).mtime;
+      found.push({ key: upload.key, uploadId, parts, initiated });
     }
-    return found;
+    // S3 lists by key, then by the time each upload was initiated.
+    return found.sort((a, b) => a.key.localeCompare(b.key) || a.initiated.getTime() - b.initiated.getTime());
   }
 
-  async function listUploadsXml(bucketName: string): Promise<string> {
+  /** ListMultipartUploads with `prefix`; one page (the sandbox never holds 1,000 open uploads). */
+  async function listUploadsXml(bucketName: string, prefix: string): Promise<string> {
     const entries = (await uploads(bucketName))
+      .filter((upload) => upload.key.startsWith(prefix))
       .map(
         (upload) =>
-          `<Upload><Key>${escape(upload.key)}</Key><UploadId>${upload.uploadId}</UploadId></Upload>`,
+          `<Upload><Key>${escape(upload.key)}</Key><UploadId>${upload.uploadId}</UploadId>` +
+          `<Initiated>${upload.initiated.toISOString()}</Initiated></Upload>`,
       )
       .join('');
-    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escape(bucketName)}</Bucket><IsTruncated>false</IsTruncated>${entries}</ListMultipartUploadsResult>`;
+    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escape(bucketName)}</Bucket><Prefix>${escape(prefix)}</Prefix><IsTruncated>false</IsTruncated>${entries}</ListMultipartUploadsResult>`;
   }
 
   const sockets = new Set<Socket>();
@@ -281,7 +286,8 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
       await walk(join(options.storageDir, bucket), '');
       return found.sort((a, b) => a.key.localeCompare(b.key));
     },
-    listUploads: () => uploads(bucket),
+    listUploads: async () =>
+      (await uploads(bucket)).map(({ key, uploadId, parts }) => ({ key, uploadId, parts })),
     close() {
       closed ??= (async () => {
         await proxy.close();

@@ -66,6 +66,8 @@ export interface TusUploadInfo {
   offset: number;
   filename: string | undefined;
   filetype: string | undefined;
+  /** Every Upload-Metadata entry the client sent, decoded (a key without a value is null). */
+  metadata: Record<string, string | null>;
   createdAt: string | undefined;
   /** Past its expiration: the tus server answers 410 for it and its cleanup removes it. */
   expired: boolean;
@@ -232,6 +234,7 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
             offset: upload.offset,
             filename: upload.metadata?.filename ?? undefined,
             filetype: upload.metadata?.filetype ?? undefined,
+            metadata: { ...upload.metadata },
             createdAt: upload.creation_date,
             expired: store.getExpiration() > 0 && now > created + store.getExpiration(),
           };

@@ -144,6 +144,16 @@ describe('startFaultProxy', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('loses the answer of a request the target handled in full: the client sees the connection drop', async () => {
+    proxy.injectFault({ kind: 'lose-answer' }, { match: { method: 'POST' } });
+    await expect(send('POST', '/b/k?uploads', Buffer.from('x'.repeat(5000)))).rejects.toThrow(
+      /socket hang up|ECONNRESET/,
+    );
+    expect(seen).toMatchObject([{ method: 'POST', url: '/b/k?uploads', bodyBytes: 5000, complete: true }]);
+    expect((await send('POST', '/b/k?uploads')).status).toBe(200);
+    expect(proxy.stats()).toMatchObject({ requests: 2, faultsApplied: 1 });
+  });
+
   it('drops queued faults on clearFaults', async () => {
     proxy.injectFault({ kind: 'status', status: 500 });
     proxy.injectFault({ kind: 'status', status: 503 });

@@ -86,6 +86,8 @@ const accounts = {
     small: '小图',
     jpeg: 'JPEG',
     png: 'PNG',
+    centre: '居中',
+    attention: '视觉焦点',
   },
   providers: {
     'tencent-im': '腾讯云 IM',
@@ -269,6 +271,10 @@ const accounts = {
       },
       format: {
         label: '格式',
+      },
+      crop: {
+        label: '裁剪',
+        help: '裁剪到 OPPO 尺寸时保留图片的哪一部分：居中，或最吸引目光的区域（可能适合人像照片，但可能把横幅的主体裁掉）。',
       },
     },
   },
