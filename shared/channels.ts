@@ -25,6 +25,7 @@ export const commandNames = [
   'history.import',
   'settings.get',
   'settings.update',
+  'settings.rotateLocalApiSecret',
   'notices.list',
 ] as const;
 export type CommandName = (typeof commandNames)[number];

@@ -195,6 +195,12 @@ export const commandSchemas = {
   },
   'settings.get': { request: z.object({}).strict(), response: settingsSchema },
   'settings.update': { request: settingsPatchSchema, response: settingsSchema },
+  /**
+   * A new local API secret, made by the main process: the old one is refused from the next request on
+   * (tools configured with it must be given the new one). The secret is the only key to an API that
+   * uploads any file the user can read, so a leaked one must be replaceable.
+   */
+  'settings.rotateLocalApiSecret': { request: z.object({}).strict(), response: settingsSchema },
   /** What happened at start that the user must hear about (a damaged database restored from a backup). */
   'notices.list': { request: z.object({}).strict(), response: z.array(noticeSchema) },
 } as const satisfies Record<CommandName, { request: z.ZodType; response: z.ZodType }>;

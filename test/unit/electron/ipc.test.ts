@@ -40,6 +40,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'history.import': async () => ({ added: 0, alreadyPresent: 0, rejected: [] }),
     'settings.get': async () => defaultSettings,
     'settings.update': async () => defaultSettings,
+    'settings.rotateLocalApiSecret': async () => defaultSettings,
     'notices.list': async () => [],
     ...overrides,
   };
