@@ -85,9 +85,9 @@ function grantablePaths(value: unknown): string[] | null {
 }
 
 /**
- * Connect every contract command to the service over `ipcMain.handle`, behind the sender check, and
- * the preload's grant channel (the files the user dropped or picked) to `grantPaths`, and
- * forward the service's events to the app's windows. Returns the undo, so a test (or a future
+ * Connect every contract command to the service over `ipcMain.handle` and the preload's grant channel
+ * (the files the user dropped or picked) to `grantPaths`, all behind the sender check, and forward
+ * the service's events to the app's windows. Returns the undo, so a test (or a future
  * restart of the service) leaves no handler or subscription behind.
  */
 export function wireIpc(options: WireIpcOptions): () => void {
