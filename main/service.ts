@@ -14,6 +14,7 @@ import { openSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts
 import { EventHub } from './service/event-hub.ts';
 import { HistoryLibrary } from './service/history-library.ts';
 import type { LocalApiFactory } from './service/local-api-host.ts';
+import { PathGrants, pathsOutside } from './service/path-grants.ts';
 import { settingsHandlers } from './service/settings.ts';
 import { StagingArea, Uploads } from './service/uploads.ts';
 
@@ -27,6 +28,13 @@ export interface FerryService {
   subscribe(listener: (event: FerryEvent) => void): () => void;
   /** Where the web shell stages the bytes of files dropped into a browser. */
   readonly stagingDir: string;
+  /**
+   * Paths the user handed Ferry outside the contract: a drop or a pick the preload registered, a
+   * native dialog, the OS opening files with Ferry, the command line's arguments. Only these (and
+   * what lies inside granted folders) can be named in `uploads.add`. Deliberately not a contract
+   * command: nothing a renderer or a web page sends can grant a path.
+   */
+  grantPaths(paths: readonly string[]): void;
   /** Resolves when no upload is queued or running. */
   idle(): Promise<void>;
   /** The cached thumbnail file behind a history entry's `thumbnailKey`, for transports to serve; null for a malformed key. */
@@ -92,6 +100,8 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
   const { logger, vault, settings } = data;
   const events = new EventHub();
   const staging = new StagingArea(join(data.dir, 'staging'));
+  // Staged copies are Ferry's own files, made from bytes the caller already had.
+  const grants = new PathGrants([staging.dir]);
   const sandbox = await openSandbox(data.dir, options.sandboxEmulator);
 
   const library = new HistoryLibrary({
@@ -106,6 +116,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     emit: events.emit,
     showItemInFolder: options.showItemInFolder,
     isStagedCopy: (path) => staging.holds(path),
+    paths: grants,
   });
 
   const http = createHttpClient();
@@ -129,17 +140,23 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     retryPolicy: options.retryPolicy,
     stallTimeoutMs: options.stallTimeoutMs,
     staging,
+    paths: grants,
     library,
     logger,
     emit: events.emit,
   });
 
   // The PicGo-compatible upload API for editors, when the transport serves one. It goes through the
-  // service's own contract (below), like a drop onto the window.
+  // service's own contract (below), like a drop onto the window, but is a door of its own: its key
+  // lets a client name any file the user can read, except those in Ferry's own data folder.
+  const localApiUploads = uploads.addFrom(
+    pathsOutside(data.dir, 'Ferry does not upload files from its own data folder through its local API'),
+  );
   const localApi =
     options.localApi?.({
       service: {
-        dispatch: (name, request) => service.dispatch(name, request),
+        dispatch: (name, request) =>
+          dispatchLogged({ ...handlers, 'uploads.add': localApiUploads }, logger, name, request),
         subscribe: (listener) => service.subscribe(listener),
       },
       settings: () => settings.get(),
@@ -160,6 +177,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
 
   const service: FerryService = {
     stagingDir: staging.dir,
+    grantPaths: (paths) => grants.grant(paths),
     dispatch: (name, request) => dispatchLogged(handlers, logger, name, request),
     subscribe: (listener) => events.subscribe(listener),
     idle: () => uploads.idle(),

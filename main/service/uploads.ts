@@ -14,6 +14,7 @@ import type { HistoryStore } from '../store/history-store.ts';
 import type { TaskJournal } from '../store/task-journal.ts';
 import { safeFileName } from '../file-names.ts';
 import type { HistoryLibrary } from './history-library.ts';
+import type { PathPolicy } from './path-grants.ts';
 
 /**
  * The folder where bytes that are not a file of the user's become one to upload: pasted data, and
@@ -58,6 +59,8 @@ export interface UploadsOptions {
   retryPolicy?: RetryPolicy | undefined;
   stallTimeoutMs?: number | undefined;
   staging: StagingArea;
+  /** Which paths `uploads.add` takes: those Ferry was handed (see path-grants.ts). */
+  paths: PathPolicy;
   /** Makes each finished image's thumbnail (and counts uploads for the backups). */
   library: Pick<HistoryLibrary, 'uploaded'>;
   logger: FerryLogger;
@@ -123,14 +126,7 @@ export class Uploads {
     this.#engine = engine;
 
     this.handlers = {
-      'uploads.add': async ({ paths, accountId }) => {
-        try {
-          return { taskIds: await engine.add(paths, accountId) };
-        } catch (error) {
-          if (error instanceof UploadError) throw new CommandError(error.view);
-          throw error;
-        }
-      },
+      'uploads.add': this.addFrom(options.paths),
       'uploads.stage': async ({ name, bytesBase64 }) => ({
         path: await options.staging.stage(name, decodePasted(bytesBase64)),
       }),
@@ -141,6 +137,19 @@ export class Uploads {
       'uploads.retry': async ({ taskIds }) => ({ taskIds: await engine.retry(taskIds) }),
       'uploads.pauseAll': async () => ({ taskIds: engine.pauseAll() }),
       'uploads.resumeAll': async () => ({ taskIds: engine.resumeAll() }),
+    };
+  }
+
+  /** `uploads.add` for a door with its own rule for the paths it may name (the local API's). */
+  addFrom(policy: PathPolicy): UploadHandlers['uploads.add'] {
+    return async ({ paths, accountId }) => {
+      await policy.admit(paths);
+      try {
+        return { taskIds: await this.#engine.add(paths, accountId) };
+      } catch (error) {
+        if (error instanceof UploadError) throw new CommandError(error.view);
+        throw error;
+      }
     };
   }
 

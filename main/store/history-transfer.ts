@@ -228,6 +228,24 @@ export function claimExportPath(dir: string, format: HistoryFileFormat, now = ne
 
 // ---- import -------------------------------------------------------------------------------------
 
+/**
+ * A JSON.parse failure in Ferry's words. V8's own message quotes the text it stopped at, and the file
+ * may be anything the user picked (a key, a .env): errors describe a file, they never quote it.
+ */
+function notJson(error: unknown): string {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  return position === undefined ? 'not valid JSON' : `not valid JSON (at character ${Number(position) + 1})`;
+}
+
+/** JSON.parse whose failure says where, never what (V8's error is dropped, not kept as a cause). */
+function parseJson(text: string): { value: unknown } | { failure: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { failure: notJson(error) };
+  }
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
@@ -291,8 +309,11 @@ function detailValue(text: string, type: DetailType): unknown {
       return numberCell(text);
     case 'boolean':
       return text === 'true' ? true : text === 'false' ? false : text;
-    case 'json':
-      return JSON.parse(text) as unknown;
+    case 'json': {
+      const parsed = parseJson(text);
+      if ('failure' in parsed) throw new Error(parsed.failure);
+      return parsed.value;
+    }
   }
 }
 
@@ -323,7 +344,12 @@ function entryFromCsv(header: string[], fields: string[]): unknown {
   header.forEach((name, index) => {
     const column = parseDetailColumn(name);
     const text = spreadsheetUnsafe(fields[index] ?? '');
-    if (column !== null && text !== '') details[column.key] = detailValue(text, column.type);
+    if (column === null || text === '') return;
+    try {
+      details[column.key] = detailValue(text, column.type);
+    } catch (error) {
+      throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
+    }
   });
   const thumbnailKey = cell('thumbnailKey');
   return {
@@ -388,25 +414,25 @@ async function importJson(batch: ImportBatch, path: string): Promise<void> {
     }
     row += 1;
     const text = line.endsWith(',') ? line.slice(0, -1) : line;
-    let candidate: unknown;
-    try {
-      candidate = JSON.parse(text) as unknown;
-    } catch (error) {
+    const parsed = parseJson(text);
+    if ('failure' in parsed) {
       if (row === 1) {
         // A pretty-printed entry spans lines: not Ferry's layout, so read the file as a whole.
         state = 'other';
         break;
       }
-      batch.reject(row, `Not valid JSON: ${(error as Error).message}`);
+      batch.reject(row, `This row is ${parsed.failure}.`);
       continue;
     }
-    batch.accept(row, candidate);
+    batch.accept(row, parsed.value);
   }
   lines.close();
   input.destroy();
   if (state === 'entries') throw new Error('The JSON array is not closed: the file looks truncated.');
   if (state !== 'other') return;
-  const whole = JSON.parse(await readFile(path, 'utf8')) as unknown;
+  const parsed = parseJson(await readFile(path, 'utf8'));
+  if ('failure' in parsed) throw new Error(`Not a Ferry history JSON file: it is ${parsed.failure}.`);
+  const whole = parsed.value;
   if (!Array.isArray(whole)) throw new Error('Not a Ferry history JSON file: expected an array of entries.');
   whole.forEach((candidate, index) => batch.accept(index + 1, candidate));
 }

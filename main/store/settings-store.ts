@@ -51,6 +51,16 @@ export class SettingsStore {
       localApi: { ...current.localApi, ...patch.localApi },
     };
     if (next.localApi.enabled && next.localApi.secret === '') next.localApi.secret = newLocalApiSecret();
+    return this.#save(next);
+  }
+
+  /** Replace the local API's secret with a new random one; returns the settings after it. */
+  rotateLocalApiSecret(): Settings {
+    const current = this.get();
+    return this.#save({ ...current, localApi: { ...current.localApi, secret: newLocalApiSecret() } });
+  }
+
+  #save(next: Settings): Settings {
     settingsSchema.parse(next); // a patch is validated by the contract; this guards the merge
     this.#db.transaction(() => {
       for (const key of Object.keys(next) as SettingKey[]) {

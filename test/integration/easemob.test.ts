@@ -93,6 +93,7 @@ beforeEach(async () => {
   emulators = [];
   service = await createService({ dataDir: tempDir('ferry-data-'), retryPolicy, stallTimeoutMs });
   filesDir = tempDir('ferry-files-');
+  service.grantPaths([filesDir]);
 });
 
 afterEach(async () => {

@@ -126,6 +126,7 @@ describe('history commands', () => {
     expect(events.some((e) => e.name === 'history.removed' && e.payload.ids.includes(image!.id))).toBe(true);
     expect((await list()).map((e) => e.name)).toEqual(['b.bin']);
 
+    service.grantPaths([exported.path]); // the user picks the export to import it
     const report = (await service.dispatch('history.import', {
       path: exported.path,
       format: 'csv',

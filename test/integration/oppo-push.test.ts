@@ -73,6 +73,7 @@ beforeEach(async () => {
   // The harness's Tencent emulator is the storage the push provider's pictures go to.
   harness = await startServiceHarness({ service: { retryPolicy, stallTimeoutMs } });
   ({ emulator: storage, service } = harness);
+  service.grantPaths([sourcesDir]);
   push = await startOppoPushEmulator({ storageDir: tempDir('ferry-oppo-push-') });
   // The storage account: Tencent IM's DownUrl links are public (on loopback, here).
   const account = (await service.dispatch('accounts.add', {
@@ -280,6 +281,7 @@ describe('OPPO push pictures through the service', () => {
     await service.close();
 
     service = await harness.open(); // resumes the task from its journaled session: phase "register"
+    service.grantPaths([sourcesDir]);
     await service.idle();
     const [entry] = await historyEntries();
     expect(entry).toMatchObject({ providerId: 'oppo-push', name: 'campaign-photo.jpg' });

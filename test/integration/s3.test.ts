@@ -34,8 +34,11 @@ let dataDir: string;
 let filesDir: string;
 let accountId: string;
 
-function open(): Promise<FerryService> {
-  return createService({ dataDir, retryPolicy, stallTimeoutMs });
+/** A service with the test's files folder granted, as if the user had dropped it. */
+async function open(): Promise<FerryService> {
+  const opened = await createService({ dataDir, retryPolicy, stallTimeoutMs });
+  opened.grantPaths([filesDir]);
+  return opened;
 }
 
 async function addAccount(

@@ -48,8 +48,11 @@ afterEach(async () => {
   await emulator.close();
 });
 
-function openService(): Promise<FerryService> {
-  return createService({ dataDir, retryPolicy, stallTimeoutMs });
+/** A service with the test's files folder granted, as if the user had dropped it. */
+async function openService(): Promise<FerryService> {
+  const opened = await createService({ dataDir, retryPolicy, stallTimeoutMs });
+  opened.grantPaths([filesDir]);
+  return opened;
 }
 
 let accountCount = 0;
