@@ -1,14 +1,21 @@
 // `npm run bench`: Ferry against plain baselines on the same loopback servers, in one run, written to
 // test/bench/report.json. Ratios, not wall-clock thresholds: the machine's speed cancels out.
-//   node test/bench/run.ts [--quick] [--only <scenario>...]
-//   --quick: small sizes, to check that the benchmark itself works; --only: run some scenarios (the
-//   report then holds only those).
-import { execFileSync } from 'node:child_process';
+//   node test/bench/run.ts [--quick] [--only <scenario>...] [--out <report.json>]
+//   --quick: small sizes and 3 rounds, to check that the benchmark itself works (npm test runs it);
+//   --only: run some scenarios (merged into the report); --out: write the report elsewhere.
+// Every contender runs in a process of its own (never in the servers' process), the contenders take
+// turns within each round, and each is reported as median and min–max over the rounds, with the GC
+// count and peak RSS of its process.
+import { execFileSync, spawn } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
+import { once } from 'node:events';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { minimumPartSize } from '../../main/providers/s3/part-plan.ts';
 import { defaultSliceSize } from '../../main/providers/tencent-im/slice-plan.ts';
+import { defaultChunkSize as defaultTusChunkSize } from '../../main/providers/tus/tus-provider.ts';
 import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import { tempDir } from '../support/temp.ts';
 import {
@@ -22,24 +29,25 @@ import {
 } from '../support/upload-child-harness.ts';
 import { startSandbox } from '../../main/sandbox/sandbox.ts';
 import { accountFromEndpoint } from '../support/sandbox-account.ts';
-import {
-  plainPicUp,
-  plainPicUpMany,
-  plainS3Put,
-  plainStreamingPut,
-  plainTusUpload,
-  startDiscardSink,
-} from './baselines.ts';
+import { startDiscardSink } from './baselines.ts';
+import type { PeerJob, S3PeerEndpoint, TusPeerEndpoint } from './peer-child.ts';
 import { benchHistory } from './history.ts';
 import { benchThumbnails } from './thumbnails.ts';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
+    out: { type: 'string' },
+  },
 });
 const quick = values.quick;
+const rounds = quick ? 3 : 5;
 const MiB = 1024 * 1024;
 const sizes = {
   throughputFile: quick ? 64 * MiB : 1024 * MiB,
+  /** tus and S3 against their peers: 3 S3 parts when quick, so multipart and Complete are exercised. */
+  peerFile: quick ? 24 * MiB : 1024 * MiB,
   memoryFile: quick ? 128 * MiB : 2048 * MiB,
   crashFile: quick ? 64 * MiB : 256 * MiB,
   kills: quick ? 3 : 10,
@@ -52,121 +60,357 @@ const inFlightPartsPerFile = 1;
 
 const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
 const mbps = (bytes: number, ms: number): number => round(bytes / MiB / (ms / 1000), 1);
+const median = (list: readonly number[]): number => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
-/**
- * The servers run in this process and are shared by both contenders: collect the garbage one run left
- * before timing the next, so neither pays for the other (`npm run bench` passes --expose-gc).
- */
-function settle(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+/** One run of one contender, as its own process reported it (rclone's time is taken from outside). */
+interface Sample {
+  ms: number;
+  gcCount: number | null;
+  peakRssBytes: number | null;
+  /** S3 only: time the server spent answering CompleteMultipartUpload (assembling the object). */
+  completeMs?: number;
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  settle();
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
+interface Contender {
+  name: string;
+  run(): Promise<Sample>;
+}
+
+/** A contender that cannot run here (a peer that is not installed): its row says why. */
+interface Skipped {
+  name: string;
+  skipped: string;
+}
+
+/**
+ * `rounds` rounds; in each, every contender runs once, the order rotated by one each round so that no
+ * contender always meets a warmer (or busier) machine than another.
+ */
+async function alternate(contenders: readonly Contender[]): Promise<Map<string, Sample[]>> {
+  const samples = new Map(contenders.map((contender) => [contender.name, [] as Sample[]]));
+  for (let r = 0; r < rounds; r++) {
+    const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
+    for (const contender of order) {
+      console.error(`  round ${r + 1}/${rounds}: ${contender.name}`);
+      samples.get(contender.name)!.push(await contender.run());
+    }
+  }
+  return samples;
+}
+
+/** Median and min–max over the rounds; throughput from the median time. */
+function summarize(samples: readonly Sample[], bytes: number) {
+  const ms = samples.map((sample) => sample.ms);
+  const numbers = (pick: (sample: Sample) => number | null | undefined) =>
+    samples.map(pick).filter((value): value is number => typeof value === 'number');
+  const gc = numbers((sample) => sample.gcCount);
+  const rss = numbers((sample) => sample.peakRssBytes);
+  const complete = numbers((sample) => sample.completeMs);
+  return {
+    medianMs: round(median(ms), 1),
+    minMs: round(Math.min(...ms), 1),
+    maxMs: round(Math.max(...ms), 1),
+    medianMBps: mbps(bytes, median(ms)),
+    gcCountMedian: gc.length > 0 ? median(gc) : null,
+    peakRssMiBMax: rss.length > 0 ? round(Math.max(...rss) / MiB, 1) : null,
+    ...(complete.length > 0
+      ? {
+          partsPhaseMedianMs: round(median(samples.map((sample) => sample.ms - (sample.completeMs ?? 0))), 1),
+          completeMedianMs: round(median(complete), 1),
+        }
+      : {}),
+    runsMs: ms.map((value) => round(value, 1)),
+  };
+}
+
+/** Rows for every contender plus ratios against Ferry's: > 1 means Ferry took less time. */
+function compare(
+  samples: Map<string, Sample[]>,
+  skipped: readonly Skipped[],
+  bytes: number,
+  goals: Record<string, number>,
+) {
+  const rows = Object.fromEntries(
+    [...samples].map(([name, list]) => [name, summarize(list, bytes)] as const),
+  );
+  const ferry = rows.ferry!;
+  const ratios = Object.fromEntries(
+    Object.entries(rows)
+      .filter(([name]) => name !== 'ferry')
+      .map(([name, row]) => {
+        const ratio = round(row.medianMs / ferry.medianMs);
+        const goal = goals[name];
+        return [name, { ratio, ...(goal === undefined ? {} : { goal: `≥ ${goal}`, met: ratio >= goal }) }];
+      }),
+  );
+  return {
+    rounds,
+    contenders: rows,
+    vsFerry: ratios,
+    skipped: Object.fromEntries(skipped.map((entry) => [entry.name, entry.skipped])),
+  };
 }
 
 function endpointOf(emulator: PicUpEmulator): ChildEndpoint {
   return { baseUrl: emulator.baseUrl, credentials: emulator.credentials };
 }
 
-async function ferryUpload(
+/** Ferry's service in its own process (test/support/upload-child.ts), hashing and journal included. */
+function ferryContender(
   endpoint: ChildEndpoint,
   paths: string[],
   dir: string,
   account?: ChildOptions['account'],
-) {
-  settle();
-  const dataDir = join(dir, `ferry-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const result = await runUploadChild(endpoint, dataDir, paths, {
-    concurrency,
-    ...(account ? { account } : {}),
-  });
-  if (result.unfinished.length > 0 || result.entries.length !== paths.length) {
-    throw new Error(
-      `Ferry finished ${result.entries.length} of ${paths.length}; unfinished: ${JSON.stringify(result.unfinished.slice(0, 3))}`,
-    );
-  }
-  await rm(dataDir, { recursive: true, force: true });
-  return result;
+): Contender {
+  return {
+    name: 'ferry',
+    async run() {
+      const dataDir = join(dir, `ferry-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+      const result = await runUploadChild(endpoint, dataDir, paths, {
+        concurrency,
+        ...(account ? { account } : {}),
+      });
+      if (result.unfinished.length > 0 || result.entries.length !== paths.length) {
+        throw new Error(
+          `Ferry finished ${result.entries.length} of ${paths.length}; unfinished: ${JSON.stringify(result.unfinished.slice(0, 3))}`,
+        );
+      }
+      await rm(dataDir, { recursive: true, force: true });
+      return { ms: result.uploadMs, gcCount: result.gcCount, peakRssBytes: result.peakRssBytes };
+    },
+  };
 }
 
-/** 1 GiB, one file: Ferry (in a child, hashing included) vs pic_up by hand vs a raw streaming PUT. */
+const peerChild = resolve(import.meta.dirname, 'peer-child.ts');
+
+/** A baseline or a peer library in its own process (test/bench/peer-child.ts). */
+function peerContender(name: string, job: PeerJob): Contender {
+  return {
+    name,
+    async run() {
+      const child = spawn(process.execPath, [peerChild, JSON.stringify(job)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      if (code !== 0) throw new Error(`${name} exited ${code}:\n${stderr}`);
+      const result = JSON.parse(stdout) as { uploadMs: number; gcCount: number; peakRssBytes: number };
+      return { ms: result.uploadMs, gcCount: result.gcCount, peakRssBytes: result.peakRssBytes };
+    },
+  };
+}
+
+/**
+ * rclone from the distribution, when installed, with the same part size and parts in flight. Its time
+ * is the whole process's (Go starts in milliseconds); peak RSS from GNU time when that is installed.
+ */
+function rcloneContender(endpoint: S3PeerEndpoint, path: string): Contender | Skipped {
+  try {
+    execFileSync('rclone', ['version'], { stdio: 'ignore' });
+  } catch {
+    return { name: 'rclone', skipped: 'rclone is not installed (apt-get install rclone)' };
+  }
+  // Only what rclone needs: an AWS_* variable of the surrounding shell (a CA bundle, a profile) would
+  // change what it does.
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    RCLONE_CONFIG_BENCH_TYPE: 's3',
+    RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
+    RCLONE_CONFIG_BENCH_ENDPOINT: endpoint.endpoint,
+    RCLONE_CONFIG_BENCH_REGION: endpoint.region,
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: endpoint.accessKeyId,
+    RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: endpoint.secretAccessKey,
+    RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
+  };
+  let runs = 0;
+  const args = () => [
+    'copyto',
+    path,
+    // A new key each run: rclone skips a copy whose destination already has the same size and time.
+    `bench:${endpoint.bucket}/rclone-${++runs}.bin`,
+    '--s3-chunk-size',
+    `${s3PartSize / MiB}Mi`,
+    '--s3-upload-concurrency',
+    String(s3PartsInFlight),
+    '--s3-upload-cutoff',
+    `${s3PartSize / MiB}Mi`,
+    '--config',
+    '/dev/null',
+  ];
+  const gnuTime = '/usr/bin/time';
+  const withTime = (() => {
+    try {
+      execFileSync(gnuTime, ['-f', '%M', 'true'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return {
+    name: 'rclone',
+    async run() {
+      const [command, argv] = withTime
+        ? [gnuTime, ['-f', 'rclone-max-rss-kib %M', 'rclone', ...args()]]
+        : ['rclone', args()];
+      const start = performance.now();
+      const child = spawn(command, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      const ms = performance.now() - start;
+      if (code !== 0) throw new Error(`rclone exited ${code}:\n${stderr}`);
+      const kib = /rclone-max-rss-kib (\d+)/.exec(stderr)?.[1];
+      return { ms, gcCount: null, peakRssBytes: kib ? Number(kib) * 1024 : null };
+    },
+  };
+}
+
+/**
+ * How long the S3 server spends on CompleteMultipartUpload requests (s3rver assembles the object then,
+ * copying every part), seen from the servers in this process: the union of the intervals from a
+ * Complete request's arrival to its answer's end, nested servers (fault proxy, front, s3rver) included.
+ */
+function watchCompletes(): { take(): number } {
+  const started = new WeakMap<object, number>();
+  let intervals: Array<[number, number]> = [];
+  subscribe('http.server.request.start', (message) => {
+    const { request } = message as { request: { method?: string; url?: string } };
+    const url = request.url ?? '';
+    if (request.method === 'POST' && url.includes('uploadId=') && !url.includes('partNumber='))
+      started.set(request, performance.now());
+  });
+  subscribe('http.server.response.finish', (message) => {
+    const { request } = message as { request: object };
+    const start = started.get(request);
+    if (start !== undefined) intervals.push([start, performance.now()]);
+  });
+  return {
+    take() {
+      let total = 0;
+      let reach = -Infinity;
+      for (const [start, end] of intervals.sort((a, b) => a[0] - b[0])) {
+        if (end <= reach) continue;
+        total += end - Math.max(start, reach);
+        reach = end;
+      }
+      intervals = [];
+      return total;
+    },
+  };
+}
+const completes = watchCompletes();
+
+/** An S3 contender's sample with the server's Complete time of its run. */
+function withCompleteTime(contender: Contender): Contender {
+  return {
+    name: contender.name,
+    async run() {
+      completes.take();
+      const sample = await contender.run();
+      return { ...sample, completeMs: completes.take() };
+    },
+  };
+}
+
+/** 1 GiB, one file: Ferry vs pic_up by hand (the same slices) vs a raw streaming PUT to a discarding sink. */
 async function throughput(emulator: PicUpEmulator, dir: string) {
   const path = join(dir, 'throughput.bin');
   await writeRandomFile(path, sizes.throughputFile);
   const sink = await startDiscardSink();
   const endpoint = endpointOf(emulator);
-  const runs = { ferryMs: [] as number[], plainPicUpMs: [] as number[], rawPutMs: [] as number[] };
-  // Interleaved, best of two: a background hiccup hits one run, not one contender.
-  for (let round = 0; round < 2; round++) {
-    runs.rawPutMs.push(await timed(() => plainStreamingPut(sink.url, path)));
-    runs.plainPicUpMs.push(await timed(() => plainPicUp(endpoint, path)));
-    runs.ferryMs.push((await ferryUpload(endpoint, [path], dir)).uploadMs);
+  try {
+    const samples = await alternate([
+      ferryContender(endpoint, [path], dir),
+      peerContender('picUpByHand', { kind: 'pic-up', endpoint, path }),
+      peerContender('rawStreamingPut', { kind: 'plain-put', url: sink.url, path }),
+    ]);
+    return {
+      protocol:
+        'tencent-im pic_up (base64 slices in JSON: 4/3 of the bytes on the wire, one slice in flight)',
+      fileBytes: sizes.throughputFile,
+      ...compare(samples, [], sizes.throughputFile, { picUpByHand: 0.95 }),
+    };
+  } finally {
+    await sink.close();
+    await rm(path);
   }
-  await sink.close();
-  await rm(path);
-  const best = (list: number[]) => Math.min(...list);
-  const ferry = best(runs.ferryMs);
-  const picUp = best(runs.plainPicUpMs);
-  const put = best(runs.rawPutMs);
-  return {
-    protocol: 'tencent-im pic_up (base64 slices in JSON: 4/3 of the bytes on the wire, one slice in flight)',
-    fileBytes: sizes.throughputFile,
-    ferryMBps: mbps(sizes.throughputFile, ferry),
-    plainPicUpMBps: mbps(sizes.throughputFile, picUp),
-    rawStreamingPutMBps: mbps(sizes.throughputFile, put),
-    ratioVsPlainPicUp: round(picUp / ferry),
-    ratioVsRawStreamingPut: round(put / ferry),
-    runsMs: runs,
-  };
+}
+
+/** Ferry's defaults, which the peers are given too: one tus chunk, one S3 part, S3 parts in flight. */
+const tusChunkSize = defaultTusChunkSize;
+const s3PartSize = minimumPartSize;
+const s3PartsInFlight = 3;
+
+/**
+ * tus against @tus/server: Ferry (chunked PATCHes, journaled, SHA-256 alongside) vs tus-js-client at
+ * the same chunk size vs the whole file in ONE plain streamed PATCH.
+ */
+async function tusThroughput(_emulator: PicUpEmulator, dir: string) {
+  const sandbox = await startSandbox({ dataDir: join(dir, 'tus-sandbox'), emulators: ['tus'] });
+  const path = join(dir, 'tus.bin');
+  await writeRandomFile(path, sizes.peerFile);
+  try {
+    const endpoint = sandbox.endpoints.tus! as unknown as TusPeerEndpoint;
+    const account = accountFromEndpoint('tus', sandbox.endpoints.tus!);
+    const samples = await alternate([
+      ferryContender(endpointOf(_emulator), [path], dir, account),
+      peerContender('tusJsClient', { kind: 'tus-js-client', endpoint, path, chunkSize: tusChunkSize }),
+      peerContender('onePlainPatch', { kind: 'plain-tus', endpoint, path }),
+    ]);
+    return {
+      fileBytes: sizes.peerFile,
+      chunkBytes: tusChunkSize,
+      ...compare(samples, [], sizes.peerFile, { tusJsClient: 1.0, onePlainPatch: 0.9 }),
+    };
+  } finally {
+    await rm(path);
+    await sandbox.close();
+  }
 }
 
 /**
- * Raw-body protocols (tus, S3 multipart) against the real servers the tests use: Ferry in a child
- * (chunked PATCHes / parts, journaled, with its SHA-256 read alongside) vs the whole file in ONE plain
- * streamed request to the same server. Goal: ratio ≥ 0.9.
+ * S3 against s3rver: Ferry vs @aws-sdk/lib-storage vs rclone (same part size, same parts in flight) vs
+ * one plain streamed PutObject. The parts phase and the server's Complete are reported apart.
  */
-async function rawThroughput(emulator: PicUpEmulator, dir: string) {
-  const sandbox = await startSandbox({ dataDir: join(dir, 'raw-sandbox'), emulators: ['tus', 's3'] });
-  const path = join(dir, 'raw.bin');
-  await writeRandomFile(path, sizes.throughputFile);
+async function s3Throughput(emulator: PicUpEmulator, dir: string) {
+  const sandbox = await startSandbox({ dataDir: join(dir, 's3-sandbox'), emulators: ['s3'] });
+  const path = join(dir, 's3.bin');
+  await writeRandomFile(path, sizes.peerFile);
   try {
-    const results: Record<string, unknown> = {};
-    for (const key of ['tus', 's3'] as const) {
-      const endpoint = sandbox.endpoints[key]!;
-      const account = accountFromEndpoint(key, endpoint);
-      const plain =
-        key === 'tus'
-          ? () => plainTusUpload(endpoint as Parameters<typeof plainTusUpload>[0], path)
-          : () => plainS3Put(endpoint as Parameters<typeof plainS3Put>[0], path);
-      const runs = { ferryMs: [] as number[], plainMs: [] as number[] };
-      const ferry = async () =>
-        runs.ferryMs.push((await ferryUpload(endpointOf(emulator), [path], dir, account)).uploadMs);
-      const plainRun = async () => runs.plainMs.push(await timed(plain));
-      // ABBA order, best of each: whoever goes first does not always meet a warmer server.
-      for (const order of [
-        [plainRun, ferry],
-        [ferry, plainRun],
-        [plainRun, ferry],
-      ]) {
-        for (const run of order) await run();
-      }
-      const ferryBest = Math.min(...runs.ferryMs);
-      const plainBest = Math.min(...runs.plainMs);
-      results[key] = {
-        fileBytes: sizes.throughputFile,
-        ferryMBps: mbps(sizes.throughputFile, ferryBest),
-        plainOneRequestMBps: mbps(sizes.throughputFile, plainBest),
-        ratio: round(plainBest / ferryBest),
-        goal: 'ratio ≥ 0.9',
-        met: plainBest / ferryBest >= 0.9,
-        runsMs: runs,
-      };
-    }
-    return results;
+    const endpoint = sandbox.endpoints.s3! as unknown as S3PeerEndpoint;
+    const account = accountFromEndpoint('s3', sandbox.endpoints.s3!);
+    const rclone = rcloneContender(endpoint, path);
+    const contenders = [
+      ferryContender(endpointOf(emulator), [path], dir, account),
+      peerContender('libStorage', {
+        kind: 'lib-storage',
+        endpoint,
+        path,
+        partSize: s3PartSize,
+        queueSize: s3PartsInFlight,
+      }),
+      ...('run' in rclone ? [rclone] : []),
+      peerContender('onePlainPutObject', { kind: 'plain-s3-put', endpoint, path }),
+    ].map(withCompleteTime);
+    const samples = await alternate(contenders);
+    return {
+      fileBytes: sizes.peerFile,
+      partBytes: s3PartSize,
+      partsInFlight: s3PartsInFlight,
+      ...compare(samples, 'skipped' in rclone ? [rclone] : [], sizes.peerFile, {
+        libStorage: 1.0,
+        rclone: 1.2,
+        onePlainPutObject: 0.9,
+      }),
+    };
   } finally {
     await rm(path);
     await sandbox.close();
@@ -258,18 +502,24 @@ async function smallFiles(emulator: PicUpEmulator, dir: string) {
     paths.push(path);
   }
   const endpoint = endpointOf(emulator);
-  const plainMs = await timed(() => plainPicUpMany(endpoint, paths, concurrency));
-  const ferryMs = (await ferryUpload(endpoint, paths, dir)).uploadMs;
-  await rm(filesDir, { recursive: true });
-  const perSecond = (ms: number) => round(sizes.smallFiles / (ms / 1000), 1);
-  return {
-    files: sizes.smallFiles,
-    fileBytes: sizes.smallFileSize,
-    concurrency,
-    ferryFilesPerSecond: perSecond(ferryMs),
-    plainPicUpFilesPerSecond: perSecond(plainMs),
-    ratio: round(plainMs / ferryMs),
-  };
+  try {
+    const samples = await alternate([
+      ferryContender(endpoint, paths, dir),
+      peerContender('picUpByHand', { kind: 'pic-up-many', endpoint, paths, concurrency }),
+    ]);
+    const perSecond = (ms: number) => round(sizes.smallFiles / (ms / 1000), 1);
+    const compared = compare(samples, [], sizes.smallFiles * sizes.smallFileSize, { picUpByHand: 0.95 });
+    return {
+      files: sizes.smallFiles,
+      fileBytes: sizes.smallFileSize,
+      concurrency,
+      ferryFilesPerSecond: perSecond(compared.contenders.ferry!.medianMs),
+      plainPicUpFilesPerSecond: perSecond(compared.contenders.picUpByHand!.medianMs),
+      ...compared,
+    };
+  } finally {
+    await rm(filesDir, { recursive: true });
+  }
 }
 
 /**
@@ -319,7 +569,8 @@ const emulator = await startPicUpEmulator({ storageDir: join(dir, 'emulator') })
 try {
   const scenarios = {
     tencentThroughput: throughput,
-    rawThroughput,
+    tusThroughput,
+    s3Throughput,
     peakMemory,
     resendPerKill,
     smallFiles,
@@ -344,13 +595,18 @@ try {
     console.error(`running ${name}…`);
     results[name] = await scenarios[name as keyof typeof scenarios](emulator, dir);
   }
-  const out = resolve(import.meta.dirname, 'report.json');
+  const out = values.out ? resolve(values.out) : resolve(import.meta.dirname, 'report.json');
   // --only re-measures some scenarios: the others keep their numbers from the last run, each scenario
   // stamped with when and how it was measured.
   const previous = values.only
     ? ((await readFile(out, 'utf8').then(JSON.parse, () => ({}))) as Record<string, unknown>)
     : {};
-  const stamp = { measuredAt: new Date().toISOString(), quick };
+  // The machine is shared: its load when the run ended, next to each scenario's numbers.
+  const stamp = {
+    measuredAt: new Date().toISOString(),
+    quick,
+    loadAverage1m5m15m: loadavg().map((value) => round(value, 2)),
+  };
   const report = {
     ...previous,
     generatedAt: stamp.measuredAt,

@@ -35,6 +35,8 @@ export interface ChildResult {
   unfinished: TaskView[];
   startRssBytes: number;
   peakRssBytes: number;
+  gcCount: number;
+  gcMs: number;
   /** From the uploads.add call to idle: what the user waits for (hashing included). */
   uploadMs: number;
 }

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createService, sandboxAccountId } from '../../main/service.ts';
 import type { CommandRequest, CommandResponse } from '../../shared/contract.ts';
 import type { AccountView } from '../../shared/models.ts';
+import { startProbe } from './process-probe.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,7 +22,7 @@ const { values, positionals } = parseArgs({
 });
 if (!values['data-dir'] || !values.endpoint) throw new Error('--data-dir and --endpoint are required');
 
-const startRssBytes = process.memoryUsage().rss;
+const probe = startProbe();
 const service = await createService({
   dataDir: values['data-dir'],
   sandboxEmulator: JSON.parse(values.endpoint) as {
@@ -57,11 +58,5 @@ do {
 const tasks = await service.dispatch('uploads.list', {});
 await service.close();
 process.stdout.write(
-  `${JSON.stringify({
-    entries,
-    unfinished: tasks,
-    startRssBytes,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    uploadMs,
-  })}\n`,
+  `${JSON.stringify({ entries, unfinished: tasks, ...(await probe.read()), uploadMs })}\n`,
 );
