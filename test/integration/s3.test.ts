@@ -83,6 +83,7 @@ async function uploadAll(
   paths: string[],
   account = accountId,
 ): Promise<{ tasks: TaskView[]; entries: HistoryEntryView[] }> {
+  service.grantPaths(paths); // as a drop on the window would
   const { taskIds } = (await service.dispatch('uploads.add', {
     paths,
     accountId: account,
