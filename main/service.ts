@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute } from 'node:path';
-import got from 'got';
+import type { Got } from 'got';
 import { maxStagedBytes, type CommandResponse, type FerryEvent } from '../shared/contract.ts';
 import type { ErrorView } from '../shared/errors.ts';
 import type { AccountView, TaskState } from '../shared/models.ts';
@@ -12,8 +12,7 @@ import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
 import { UploadError } from './engine/upload-error.ts';
 import type { Provider } from './providers/provider.ts';
 import { providerRegistry } from './providers/registry.ts';
-import { startSandbox } from './sandbox/sandbox.ts';
-import type { PicUpEmulator } from './sandbox/tencent-im/pic-up-emulator.ts';
+import { EmbeddedSandbox, type SandboxEndpoint } from './service/embedded-sandbox.ts';
 import { AccountStore, type AccountRecord } from './store/account-store.ts';
 import { openCheckedDatabase, type DatabaseRecovery, type SqliteDatabase } from './store/database.ts';
 import { SettingsStore } from './store/settings-store.ts';
@@ -54,7 +53,13 @@ export interface ServiceOptions {
    * The emulator behind the "Sandbox" account. By default the service runs its own in-process
    * emulator; tests pass one they control (to inject faults), possibly from another process.
    */
-  sandboxEmulator?: Pick<PicUpEmulator, 'baseUrl' | 'credentials'>;
+  sandboxEmulator?: SandboxEndpoint;
+  /**
+   * When the in-process emulator starts: with the service (the default: the app's history links to
+   * it must work as soon as the app opens), or when the Sandbox account is first used (a one-shot
+   * CLI command, whose links die with the process anyway).
+   */
+  sandboxStart?: 'with-service' | 'on-first-use';
   /** How secrets are encrypted at rest: safeStorage in Electron; a 0600 key file by default. */
   cipher?: SecretCipher;
   /**
@@ -138,13 +143,12 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   const settings = new SettingsStore(db, cipher);
   if (settings.get().localApi.secret) redactor.register(settings.get().localApi.secret);
 
-  // The embedded sandbox keeps its port and objects in the data folder, so links in the history keep
-  // working across restarts. Its credentials are its own, random, and protect only a loopback server.
-  const embedded = options.sandboxEmulator
-    ? undefined
-    : await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), emulators: ['tencentIm'] });
-  const sandbox = options.sandboxEmulator ?? embedded!.tencentIm!;
-  redactor.register(sandbox.credentials.userSig);
+  const sandbox = new EmbeddedSandbox({
+    dataDir: join(options.dataDir, 'sandbox'),
+    given: options.sandboxEmulator,
+    onReady: (endpoint) => redactor.register(endpoint.credentials.userSig),
+  });
+  if (options.sandboxStart !== 'on-first-use') await sandbox.endpoint();
   accounts.ensure({
     id: sandboxAccountId,
     providerId: 'tencent-im',
@@ -172,17 +176,17 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
 
   // The sandbox account's endpoint and credentials belong to the running emulator, so they are
   // filled in at use time and never stored.
-  const effectiveFields = (account: AccountRecord): Record<string, string> =>
-    account.isSandbox
+  const effectiveFields = (account: AccountRecord, endpoint: SandboxEndpoint | undefined) =>
+    endpoint
       ? {
           ...account.fields,
-          baseUrl: sandbox.baseUrl,
-          sdkAppId: sandbox.credentials.sdkAppId,
-          identifier: sandbox.credentials.identifier,
+          baseUrl: endpoint.baseUrl,
+          sdkAppId: endpoint.credentials.sdkAppId,
+          identifier: endpoint.credentials.identifier,
         }
       : account.fields;
 
-  const resolveAccount = (accountId: string): ResolvedAccount => {
+  const resolveAccount = async (accountId: string): Promise<ResolvedAccount> => {
     const account = accounts.get(accountId);
     if (!account)
       throw new UploadError({ code: 'account-not-found', message: `No account with id "${accountId}".` });
@@ -193,9 +197,10 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
         message: `This Ferry has no provider "${account.providerId}".`,
       });
     }
+    const endpoint = account.isSandbox ? await sandbox.endpoint() : undefined;
     let secrets: Record<string, string>;
     try {
-      secrets = account.isSandbox ? { userSig: sandbox.credentials.userSig } : vault.read(account.id);
+      secrets = endpoint ? { userSig: endpoint.credentials.userSig } : vault.read(account.id);
     } catch (error) {
       if (!(error instanceof VaultUnreadableError)) throw error;
       throw new UploadError({
@@ -208,16 +213,22 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       providerId: account.providerId,
       // Whatever the provider throws or returns passes the redactor before the engine journals it.
       provider: secretScrubbingProvider(provider, redactor),
-      config: provider.parseConfig(effectiveFields(account)),
+      config: provider.parseConfig(effectiveFields(account, endpoint)),
       secrets,
     };
   };
 
-  const http = got.extend({
-    retry: { limit: 0 }, // the engine owns retries: a consumed body stream cannot be replayed
-    timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, response: 60_000 },
-    headers: { 'user-agent': 'Ferry/0.1' },
-  });
+  // got and its dependencies (about 20 MiB) are loaded for the first request, so a command that
+  // sends none (`ferry accounts list`) does not pay for them.
+  let httpClient: Promise<Got> | undefined;
+  const http = (): Promise<Got> =>
+    (httpClient ??= import('got').then(({ default: got }) =>
+      got.extend({
+        retry: { limit: 0 }, // the engine owns retries: a consumed body stream cannot be replayed
+        timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, response: 60_000 },
+        headers: { 'user-agent': 'Ferry/0.1' },
+      }),
+    ));
 
   const engine = new UploadEngine({
     journal,
@@ -451,7 +462,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     };
     let resolved: ResolvedAccount;
     try {
-      resolved = resolveAccount(id);
+      resolved = await resolveAccount(id);
     } catch (error) {
       if (error instanceof UploadError) return failed(error.view);
       throw error;
@@ -469,7 +480,12 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     }
     const signal = AbortSignal.timeout(testConnectionTimeoutMs);
     try {
-      await testConnection({ config: resolved.config, secrets: resolved.secrets, http, signal });
+      await testConnection({
+        config: resolved.config,
+        secrets: resolved.secrets,
+        http: await http(),
+        signal,
+      });
     } catch (error) {
       if (error instanceof UploadError) return failed(error.view);
       const message = error instanceof Error ? error.message : String(error);
@@ -569,7 +585,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       await engine.close();
       await library.close();
       listeners.clear();
-      await embedded?.close();
+      await sandbox.close();
       db.close();
       logger.info('service closed');
       if (ownsLogger) await logger.close();

@@ -33,7 +33,7 @@ async function bundleMain(): Promise<OutputChunk[]> {
     'build',
     'production',
   );
-  const main = resolved.config.main;
+  const main = resolved.config?.main;
   if (!main) throw new Error('electron.vite.config.ts has no main build');
   const output = (await build({
     ...main,
