@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-import { runCli } from './cli/run.ts';
+import { enableCompileCache } from 'node:module';
+
+// Node keeps the type-stripped and compiled code of every module after this one in its compile cache
+// (in the temp folder), so a later run skips stripping and parsing them: about a third of the start
+// of a short command. Hence the dynamic import: a static one would load them before this line runs.
+enableCompileCache();
+const { runCli } = await import('./cli/run.ts');
 
 // `ferry`: the desktop app's service in-process, without the web shell or Electron.
 const interrupt = new AbortController();
