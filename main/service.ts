@@ -10,7 +10,7 @@ import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
 import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
 import { UploadError } from './engine/upload-error.ts';
-import type { Provider } from './providers/provider.ts';
+import type { Provider, ProviderPreferences } from './providers/provider.ts';
 import { providerRegistry } from './providers/registry.ts';
 import { EmbeddedSandbox, type SandboxEndpoint } from './service/embedded-sandbox.ts';
 import { AccountStore, type AccountRecord } from './store/account-store.ts';
@@ -186,6 +186,13 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
         }
       : account.fields;
 
+  // The settings that providers read, as of each resolve: a changed part size applies to the next
+  // upload (an S3 upload keeps the part size journaled with its session).
+  const preferences = (): ProviderPreferences => {
+    const { partSizeMiB } = settings.get();
+    return partSizeMiB > 0 ? { partSize: partSizeMiB * 1024 * 1024 } : {};
+  };
+
   const resolveAccount = async (accountId: string): Promise<ResolvedAccount> => {
     const account = accounts.get(accountId);
     if (!account)
@@ -213,7 +220,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
       providerId: account.providerId,
       // Whatever the provider throws or returns passes the redactor before the engine journals it.
       provider: secretScrubbingProvider(provider, redactor),
-      config: provider.parseConfig(effectiveFields(account, endpoint)),
+      config: provider.parseConfig(effectiveFields(account, endpoint), preferences()),
       secrets,
     };
   };
