@@ -10,8 +10,8 @@ import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
 import { UploadEngine, type ResolvedAccount } from './engine/upload-engine.ts';
 import { UploadError } from './engine/upload-error.ts';
-import type { Provider, ProviderPreferences } from './providers/provider.ts';
-import { providerRegistry } from './providers/registry.ts';
+import type { ProviderPreferences } from './providers/provider.ts';
+import { loadProvider } from './providers/registry.ts';
 import { EmbeddedSandbox, type SandboxEndpoint } from './service/embedded-sandbox.ts';
 import { AccountStore, type AccountRecord } from './store/account-store.ts';
 import { openCheckedDatabase, type DatabaseRecovery, type SqliteDatabase } from './store/database.ts';
@@ -197,7 +197,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     const account = accounts.get(accountId);
     if (!account)
       throw new UploadError({ code: 'account-not-found', message: `No account with id "${accountId}".` });
-    const provider = providerRegistry[account.providerId] as Provider<unknown, unknown> | undefined;
+    const provider = await loadProvider(account.providerId);
     if (!provider) {
       throw new UploadError({
         code: 'account-not-found',
@@ -317,14 +317,14 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   }
 
   /** Check a new account against its catalog entry and its adapter, then store it: fields in SQLite, secrets in the vault. */
-  function addAccount(request: {
+  async function addAccount(request: {
     providerId: string;
     name: string;
     fields: Record<string, string>;
     secrets: Record<string, string>;
-  }): AccountView {
+  }): Promise<AccountView> {
     const entry = providerCatalog.find((provider) => provider.id === request.providerId);
-    const provider = providerRegistry[request.providerId] as Provider<unknown, unknown> | undefined;
+    const provider = await loadProvider(request.providerId);
     const invalid = (message: string): never => {
       throw new CommandError({ code: 'account-invalid', message });
     };
@@ -369,7 +369,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
   };
 
   /** A stored, editable account with its catalog entry; the Sandbox is built in and refused. */
-  function editableAccount(id: string, verb: string) {
+  async function editableAccount(id: string, verb: string) {
     const account = accounts.get(id);
     if (!account)
       throw new CommandError({ code: 'account-not-found', message: `No account with id "${id}".` });
@@ -378,7 +378,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
         `The Sandbox account is built in: it cannot be ${verb}. Add an account of your own instead.`,
       );
     const entry = providerCatalog.find((provider) => provider.id === account.providerId);
-    const provider = providerRegistry[account.providerId] as Provider<unknown, unknown> | undefined;
+    const provider = await loadProvider(account.providerId);
     if (!entry || !provider) return invalid(`This Ferry has no provider "${account.providerId}".`);
     return { account, entry, provider };
   }
@@ -387,13 +387,13 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
    * Rename, patch settings, replace or clear secrets, checked like a new account. Replacing the
    * secrets that no longer decrypt is how an account leaves "needs re-entry".
    */
-  function updateAccount(request: {
+  async function updateAccount(request: {
     id: string;
     name?: string | undefined;
     fields?: Record<string, string> | undefined;
     secrets?: Record<string, string | null> | undefined;
-  }): AccountView {
-    const { account, entry, provider } = editableAccount(request.id, 'edited');
+  }): Promise<AccountView> {
+    const { account, entry, provider } = await editableAccount(request.id, 'edited');
     const name = request.name ?? account.name;
     if (name !== account.name && accounts.byName(name)) invalid(`An account named "${name}" exists already.`);
     const known = new Map<string, boolean>(entry.fields.map((field) => [field.key, field.secret]));
@@ -439,8 +439,8 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
     return toAccountView(accounts.get(account.id)!);
   }
 
-  function removeAccount(id: string): { id: string } {
-    const { account } = editableAccount(id, 'removed');
+  async function removeAccount(id: string): Promise<{ id: string }> {
+    const { account } = await editableAccount(id, 'removed');
     const unfinished = engine
       .list()
       .filter((task) => task.accountId === id && unfinishedStates.includes(task.state));

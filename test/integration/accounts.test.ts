@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Provider } from '../../main/providers/provider.ts';
-import { providerRegistry } from '../../main/providers/registry.ts';
+import { providerLoaders } from '../../main/providers/registry.ts';
 import { createService, sandboxAccountId, type FerryService } from '../../main/service.ts';
 import { startPicUpEmulator, type PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
@@ -246,9 +245,9 @@ describe('accounts.test and vault.status', () => {
 
   it('says clearly when a provider has no connection test', async () => {
     const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
-    const registry = providerRegistry as Record<string, Provider<never, never>>;
-    const original = registry['tencent-im']!;
-    registry['tencent-im'] = { ...original, testConnection: undefined };
+    const original = providerLoaders['tencent-im']!;
+    const provider = await original();
+    providerLoaders['tencent-im'] = async () => ({ ...provider, testConnection: undefined });
     try {
       const answer = (await service.dispatch('accounts.test', {
         id: added.id,
@@ -259,7 +258,7 @@ describe('accounts.test and vault.status', () => {
         error: { message: expect.stringMatching(/Tencent Cloud IM has no way to test a connection/) },
       });
     } finally {
-      registry['tencent-im'] = original;
+      providerLoaders['tencent-im'] = original;
     }
   });
 
