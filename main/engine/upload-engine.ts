@@ -28,9 +28,16 @@ export interface ResolvedAccount {
 export interface UploadEngineOptions {
   journal: TaskJournal;
   history: HistoryStore;
-  http: Got;
-  /** Throws UploadError when the account is unknown or unusable. */
-  resolveAccount(accountId: string): ResolvedAccount;
+  /**
+   * The HTTP client, asked for when a request is about to be made: got and its dependencies are
+   * loaded only by a service that sends something.
+   */
+  http(): Promise<Got>;
+  /**
+   * Throws (or rejects with) UploadError when the account is unknown or unusable. May be async: the
+   * Sandbox account's emulator can be started on its first use.
+   */
+  resolveAccount(accountId: string): ResolvedAccount | Promise<ResolvedAccount>;
   concurrency?: number;
   retryPolicy?: RetryPolicy;
   /** An attempt with no byte sent or acknowledged for this long is aborted and retried. */
@@ -130,7 +137,7 @@ export class UploadEngine {
    * already being uploaded to the same account is not added twice: its live task's id is returned.
    */
   async add(paths: readonly string[], accountId: string): Promise<string[]> {
-    this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
+    await this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
     const { journal } = this.#options;
     const inspected = await Promise.all(
       paths.map(async (rawPath) => {
@@ -389,11 +396,11 @@ export class UploadEngine {
   async #abortRemote(record: TaskRecord): Promise<void> {
     if (record.session === null) return;
     try {
-      const account = this.#options.resolveAccount(record.accountId);
+      const account = await this.#options.resolveAccount(record.accountId);
       if (!account.provider.abort) return;
       const session = account.provider.parseSession(record.session);
       await account.provider.abort(
-        this.#context(account, AbortSignal.timeout(10_000), () => {}),
+        await this.#context(account, AbortSignal.timeout(10_000), () => {}),
         session,
       );
     } catch {
@@ -401,16 +408,16 @@ export class UploadEngine {
     }
   }
 
-  #context(
+  async #context(
     account: ResolvedAccount,
     signal: AbortSignal,
     onBytesSent: (bytes: number) => void,
     uploadVia?: StepContext<unknown>['uploadVia'],
-  ): StepContext<unknown> {
+  ): Promise<StepContext<unknown>> {
     return {
       config: account.config,
       secrets: account.secrets,
-      http: this.#options.http,
+      http: await this.#options.http(),
       signal,
       onBytesSent,
       ...(uploadVia ? { uploadVia } : {}),
@@ -420,7 +427,7 @@ export class UploadEngine {
   async #upload(record: TaskRecord, live: LiveTask): Promise<void> {
     const { journal } = this.#options;
     const signal = live.controller.signal;
-    const account = this.#options.resolveAccount(record.accountId);
+    const account = await this.#options.resolveAccount(record.accountId);
     const size = record.size!;
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && size > maxSize) {
@@ -468,10 +475,7 @@ export class UploadEngine {
       session = null; // an unreadable journaled session restarts the upload rather than failing it
     }
     if (session === null) {
-      session = await account.provider.startSession(
-        this.#context(account, signal, () => {}),
-        file,
-      );
+      session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
       committed = 0;
       journal.saveSession(record.id, session, committed);
     }
@@ -518,7 +522,7 @@ export class UploadEngine {
    * only costs regenerating and re-sending a small file.
    */
   async #uploadVia(accountId: string, path: string, signal: AbortSignal): Promise<RemoteResult> {
-    const account = this.#options.resolveAccount(accountId);
+    const account = await this.#options.resolveAccount(accountId);
     const { mtimeMs } = await stat(path);
     const digests = await hashFile(path, signal, {
       md5: account.provider.capabilities.needsMd5First === true,
@@ -541,10 +545,7 @@ export class UploadEngine {
       readRange: (start, end) => readRange(path, start, end),
       readChunks: (start, end, chunkSize) => readChunks(path, start, end, chunkSize),
     };
-    const session = await account.provider.startSession(
-      this.#context(account, signal, () => {}),
-      file,
-    );
+    const session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
     return this.#stepUntilDone(account, file, { session, committed: 0 }, signal, { nested: true });
   }
 
@@ -631,7 +632,7 @@ export class UploadEngine {
       }
     };
     try {
-      const ctx = this.#context(
+      const ctx = await this.#context(
         account,
         attempt.signal,
         (bytes) => {

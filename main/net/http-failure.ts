@@ -1,4 +1,3 @@
-import { RequestError } from 'got';
 import { UploadError } from './upload-error.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
@@ -27,7 +26,8 @@ export function requestFailure(error: unknown, signal: AbortSignal): UploadError
       { code: 'cancelled', message: 'The upload was stopped.' },
       { retryable: false, cause: error },
     );
-  const code = error instanceof RequestError ? error.code : (error as { code?: string } | null)?.code;
+  // got's RequestError and Node's system errors both carry `code` (ECONNRESET, ETIMEDOUT, …).
+  const code = (error as { code?: string } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
   return new UploadError(
     { code: 'network', message: `Network problem${code ? ` (${code})` : ''}: ${detail}` },

@@ -26,6 +26,12 @@ export interface LocalFile {
   readChunks(start: number, endExclusive: number, chunkSize: number): AsyncIterable<Buffer>;
 }
 
+/** Choices made once for every account (the app's settings), which an account's own fields override. */
+export interface ProviderPreferences {
+  /** Bytes per part or chunk, for protocols that let the client choose; absent: the provider's default. */
+  partSize?: number;
+}
+
 export interface ProviderCapabilities {
   /** The server keeps partial uploads and can be asked where to continue. */
   resumable: boolean;
@@ -83,8 +89,11 @@ export type StepResult<TSession> =
 export interface Provider<TConfig, TSession> {
   readonly id: string;
   readonly capabilities: ProviderCapabilities;
-  /** Parse and check an account's non-secret fields; throws a ProviderError with the reason. */
-  parseConfig(fields: Readonly<Record<string, string>>): TConfig;
+  /**
+   * Parse and check an account's non-secret fields; throws a ProviderError with the reason.
+   * `preferences` fill in what the account leaves to the app's settings.
+   */
+  parseConfig(fields: Readonly<Record<string, string>>, preferences?: ProviderPreferences): TConfig;
   /** Create the server-side identity of an upload. May or may not touch the network. */
   startSession(ctx: StepContext<TConfig>, file: LocalFile): Promise<TSession>;
   /** Perform one network step (one slice, one part) and say where the upload now stands. */

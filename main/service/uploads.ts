@@ -52,9 +52,10 @@ export class StagingArea {
 export interface UploadsOptions {
   journal: TaskJournal;
   history: HistoryStore;
-  http: Got;
-  /** Throws UploadError when the account is unknown or unusable. */
-  resolveAccount(accountId: string): ResolvedAccount;
+  /** The HTTP client, loaded for the first request (see UploadEngineOptions.http). */
+  http(): Promise<Got>;
+  /** Rejects with UploadError when the account is unknown or unusable. */
+  resolveAccount(accountId: string): Promise<ResolvedAccount>;
   concurrency: number;
   retryPolicy?: RetryPolicy | undefined;
   stallTimeoutMs?: number | undefined;

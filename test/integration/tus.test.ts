@@ -647,6 +647,18 @@ describe('the adapter directly', () => {
       chunkSize: 64 * MiB,
       authHeaderName: 'Authorization',
     });
+    // The app's part size replaces the default chunk size; an account's own chunk size wins over it.
+    const endpoint = 'https://tus.example.com/files/';
+    expect(tusProvider.parseConfig({ endpoint }, { partSize: 2 * MiB }).chunkSize).toBe(2 * MiB);
+    expect(tusProvider.parseConfig({ endpoint, chunkSize: '' }, { partSize: 2 * MiB }).chunkSize).toBe(
+      2 * MiB,
+    );
+    expect(tusProvider.parseConfig({ endpoint, chunkSize: String(3 * MiB) }, { partSize: 2 * MiB })).toEqual({
+      endpoint,
+      chunkSize: 3 * MiB,
+      authHeaderName: 'Authorization',
+    });
+    expect(tusProvider.parseConfig({ endpoint }, {}).chunkSize).toBe(64 * MiB);
     const invalid: Array<Record<string, string>> = [
       { endpoint: 'ftp://x/files' },
       { endpoint: 'https://x/files', chunkSize: '12' },

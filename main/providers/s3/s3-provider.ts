@@ -6,7 +6,7 @@ import type { LinkView } from '../../../shared/models.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
-import { maxPartCount, partRange, planParts } from './part-plan.ts';
+import { maxPartCount, partRange, partSizeFloor, planParts } from './part-plan.ts';
 import {
   completeBody,
   isS3ErrorCode,
@@ -59,7 +59,10 @@ export const s3ConfigSchema = z
     message: 'a public base URL is needed for public links',
     path: ['publicBaseUrl'],
   });
-export type S3Config = z.infer<typeof s3ConfigSchema>;
+export type S3Config = z.infer<typeof s3ConfigSchema> & {
+  /** The smallest part sent (parts grow beyond it only to stay within maxParts); see partSizeFloor. */
+  minPartSize: number;
+};
 
 const partSchema = z.object({
   partNumber: z.number().int().min(1).max(maxPartCount),
@@ -644,7 +647,7 @@ export const s3Provider: Provider<S3Config, S3Session> = {
   id: 's3',
   capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4 },
 
-  parseConfig(fields) {
+  parseConfig(fields, preferences) {
     const parsed = s3ConfigSchema.safeParse(fields);
     if (!parsed.success) {
       throw new UploadError({
@@ -652,7 +655,7 @@ export const s3Provider: Provider<S3Config, S3Session> = {
         message: `S3 account: ${z.prettifyError(parsed.error)}`,
       });
     }
-    return parsed.data;
+    return { ...parsed.data, minPartSize: partSizeFloor(preferences?.partSize) };
   },
 
   parseSession(value) {
@@ -663,7 +666,7 @@ export const s3Provider: Provider<S3Config, S3Session> = {
   async startSession(ctx, file) {
     let plan;
     try {
-      plan = planParts(file.size, ctx.config.maxParts);
+      plan = planParts(file.size, ctx.config.maxParts, ctx.config.minPartSize);
     } catch (error) {
       throw new UploadError({ code: 'file-too-large', message: `S3: ${(error as Error).message}` });
     }

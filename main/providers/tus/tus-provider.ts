@@ -431,7 +431,7 @@ export const tusProvider: Provider<TusConfig, TusSession> = {
   id: 'tus',
   capabilities: { resumable: true },
 
-  parseConfig(fields) {
+  parseConfig(fields, preferences) {
     const parsed = tusConfigSchema.safeParse(fields);
     if (!parsed.success) {
       throw new UploadError({
@@ -439,7 +439,10 @@ export const tusProvider: Provider<TusConfig, TusSession> = {
         message: `tus account: ${z.prettifyError(parsed.error)}`,
       });
     }
-    return parsed.data;
+    // The account's own chunk size wins; left empty, the app's part size (when set) replaces the default.
+    const ownChunkSize = blankAsAbsent(fields.chunkSize) !== undefined;
+    if (ownChunkSize || preferences?.partSize === undefined) return parsed.data;
+    return { ...parsed.data, chunkSize: Math.max(minChunkSize, preferences.partSize) };
   },
 
   parseSession(value) {

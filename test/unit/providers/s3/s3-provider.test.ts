@@ -30,6 +30,14 @@ describe('s3Provider.parseConfig', () => {
     ).toMatchObject({ pathStyle: true, maxParts: 1000, checksumMode: 'content-md5' });
   });
 
+  it('takes its smallest part from the app’s part size, never under S3’s 5 MiB', () => {
+    const MiB = 1024 * 1024;
+    expect(s3Provider.parseConfig(required).minPartSize).toBe(8 * MiB);
+    expect(s3Provider.parseConfig(required, {}).minPartSize).toBe(8 * MiB);
+    expect(s3Provider.parseConfig(required, { partSize: 64 * MiB }).minPartSize).toBe(64 * MiB);
+    expect(s3Provider.parseConfig(required, { partSize: 2 * MiB }).minPartSize).toBe(5 * MiB);
+  });
+
   it.each([
     ['a presigned lifetime over 7 days', { linkExpirySeconds: '604801' }],
     ['public links without a base URL', { linkMode: 'public' }],
