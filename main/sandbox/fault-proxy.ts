@@ -1,6 +1,7 @@
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { holdRequestBody, type BodyHold } from './body-hold.ts';
 
 /**
  * Faults a loopback front can put between a client and a real server. Each is consumed by one
@@ -24,7 +25,9 @@ export type ProxyFault =
    * target never sees the request; by default it does, so the request takes effect and only its
    * answer is lost — the case that tests idempotent retries.
    */
-  | { kind: 'malformed'; body: string; status?: number; contentType?: string; forward?: boolean };
+  | { kind: 'malformed'; body: string; status?: number; contentType?: string; forward?: boolean }
+  /** Forwarded, but the body stops being read part-way until the test releases the hold. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export interface FaultMatch {
   method?: string;
@@ -121,6 +124,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       counters.requestBodyBytes += chunk.length;
     });
     const fault = takeFault(request);
+    if (fault?.kind === 'hold') holdRequestBody(request, fault.hold);
     if (fault?.kind === 'status' || (fault?.kind === 'malformed' && fault.forward === false)) {
       request.resume();
       request.on('end', () => {

@@ -16,6 +16,7 @@ import {
   signatureMatches,
   sign,
 } from './oss-signing.ts';
+import { holdRequestBody, type BodyHold } from '../body-hold.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, drainRequest, resetMidBody, startLoopbackServer } from '../loopback-server.ts';
 
@@ -50,7 +51,9 @@ export type ImFileFault =
   /** The storage calls the ticket expired (403 AccessDenied "Policy expired."). */
   | { kind: 'ticket-expired' }
   /** The answer is held back for `ms`; an upload is stored first, as a real server would have. */
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** Storage only: the upload's body stops being read part-way until the test releases the hold. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export type FaultEndpoint = 'ticket' | 'storage';
 
@@ -503,6 +506,10 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
     counters.uploadPosts++;
     const fault = faults.storage.next();
     if (fault === undefined || fault.kind === 'stall') return fault;
+    if (fault.kind === 'hold') {
+      holdRequestBody(request, fault.hold);
+      return undefined;
+    }
     if (fault.kind === 'reset') {
       await resetMidBody(request, countBytes);
       return 'handled';
