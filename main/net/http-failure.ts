@@ -21,6 +21,8 @@ export function httpStatusFailure(status: number, body: string, retryAfter?: str
 /** A request that failed without an HTTP answer: cancelled by us, or a network problem worth retrying. */
 export function requestFailure(error: unknown, signal: AbortSignal): UploadError {
   if (error instanceof UploadError) return error;
+  // The body failed for a reason of its own (the file changed while it was sent): got wraps it.
+  if (error instanceof Error && error.cause instanceof UploadError) return error.cause;
   if (signal.aborted)
     return new UploadError(
       { code: 'cancelled', message: 'The upload was stopped.' },

@@ -1,6 +1,7 @@
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { holdRequestBody, type BodyHold } from './body-hold.ts';
 
 /**
  * Faults a loopback front can put between a client and a real server. Each is consumed by one
@@ -29,7 +30,9 @@ export type ProxyFault =
    * The request goes through whole and the target answers it, then the client's connection is cut
    * instead of relaying the answer: the server acted, the client never learns how (a dropped link).
    */
-  | { kind: 'lose-answer' };
+  | { kind: 'lose-answer' }
+  /** Forwarded, but the body stops being read part-way until the test releases the hold. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export interface FaultMatch {
   method?: string;
@@ -126,6 +129,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       counters.requestBodyBytes += chunk.length;
     });
     const fault = takeFault(request);
+    if (fault?.kind === 'hold') holdRequestBody(request, fault.hold);
     if (fault?.kind === 'status' || (fault?.kind === 'malformed' && fault.forward === false)) {
       request.resume();
       request.on('end', () => {

@@ -267,7 +267,7 @@ async function sendToStorage(
     headers['content-type'] = ticketField(ticket, 'content-type') ?? file.mimeType;
     headers['content-length'] = String(file.size);
     request = ctx.http.put(ticket.upload_url, {
-      body: file.openRange(0, file.size),
+      body: file.openRange(0, file.size, { completesUpload: true }),
       headers,
       signal: ctx.signal,
       throwHttpErrors: false,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -210,9 +210,7 @@ function failure(answer: S3Answer, fallbackCode?: string): UploadError {
 }
 
 async function md5Base64OfRange(file: LocalFile, start: number, end: number): Promise<string> {
-  const hash = createHash('md5');
-  for await (const chunk of file.openRange(start, end) as AsyncIterable<Buffer>) hash.update(chunk);
-  return hash.digest('base64');
+  return (await file.digestRange(start, end, 'md5')).toString('base64');
 }
 
 function linkFor(ctx: Pick<StepContext<S3Config>, 'config' | 'secrets'>, key: string): LinkView {
@@ -493,7 +491,8 @@ async function putObject(
       method: 'PUT',
       key: session.key,
       headers,
-      body: file.size === 0 ? '' : file.openRange(0, file.size),
+      // The PutObject completes the upload: its stream checks the file before its last bytes.
+      body: file.size === 0 ? '' : file.openRange(0, file.size, { completesUpload: true }),
       onProgress: (transferred) => ctx.onBytesSent(Math.min(file.size, transferred)),
     });
   } catch (error) {
@@ -614,6 +613,8 @@ async function completeUpload(
   file: LocalFile,
   session: OpenMultipartSession,
 ): Promise<StepResult<S3Session>> {
+  // Parts went out side by side and may be retried: only now is every byte of them known.
+  await file.verifySent();
   const answer = await send(ctx, {
     method: 'POST',
     key: session.key,

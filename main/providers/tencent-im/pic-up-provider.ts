@@ -173,8 +173,8 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
         { retryable: false },
       );
     }
-    // Settled before the first step (needsMd5First), so this never waits.
-    const md5 = (await file.digests()).md5 ?? '';
+    // Read before the first step (needsMd5First).
+    const md5 = file.upfrontDigests?.md5 ?? '';
     // Slice_Data is last, so the JSON splits into a head, the base64 of the slice, and `"}`. The
     // base64 is produced while the request is being written, from one reused read buffer: no
     // slice-sized buffer or string exists, and memory stays flat however large the file.
@@ -202,10 +202,14 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
       yield head;
       try {
         // A multiple of 3 bytes, so each chunk's base64 concatenates without padding in the middle.
-        for await (const chunk of file.readChunks(slice.offset, slice.offset + slice.size, base64ChunkBytes))
+        // The slice reaching the end completes the upload: the file is checked before its last bytes.
+        const completesUpload = slice.offset + slice.size === file.size;
+        for await (const chunk of file.readChunks(slice.offset, slice.offset + slice.size, base64ChunkBytes, {
+          completesUpload,
+        }))
           yield chunk.toString('base64');
       } catch (error) {
-        readFailure = error; // a file that shrank under us: the engine reports it, not as a network error
+        readFailure = error; // the file shrank or changed: reported as such, not as a network error
         throw error;
       }
       yield tail;

@@ -351,7 +351,8 @@ async function patch(
         'content-type': offsetContentType,
         'content-length': String(length),
       }),
-      body: file.openRange(start, end),
+      // The PATCH reaching the end completes the upload: the file is checked before its last bytes.
+      body: file.openRange(start, end, { completesUpload: end === file.size }),
       signal: ctx.signal,
       throwHttpErrors: false,
       followRedirect: false,

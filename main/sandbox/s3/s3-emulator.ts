@@ -151,6 +151,14 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
       }
     }
 
+    if (known && key !== '' && uploadId === null && request.method === 'PUT') {
+      // S3 stores an object only if its whole body arrived (a cut PutObject is IncompleteBody);
+      // s3rver would keep whatever part of it came.
+      request.once('close', () => {
+        if (!request.complete) s3rver.store.deleteObject(bucketName, key).catch(() => {});
+      });
+    }
+
     const contentMd5 = request.headers['content-md5'];
     if (request.method === 'PUT' && typeof contentMd5 === 'string') {
       counters.contentMd5Headers++;
