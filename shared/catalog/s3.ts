@@ -1,5 +1,16 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
 
+/** S3's limit on an object key, in bytes of UTF-8. */
+export const s3MaxKeyBytes = 1024;
+/**
+ * Ferry's limit on a key's last segment, `<16 hex>-<file name>`: servers that keep objects as files
+ * (MinIO, s3rver) store that segment as a file name, which file systems cap at 255 bytes, some after
+ * adding a suffix of their own (s3rver adds up to 22).
+ */
+export const s3MaxNameSegmentBytes = 200;
+/** The prefix gets what the `yyyy/mm/` folders and the last segment leave of the 1024 bytes. */
+export const s3MaxKeyPrefixBytes = s3MaxKeyBytes - 'yyyy/mm/'.length - s3MaxNameSegmentBytes;
+
 /**
  * S3-compatible storage: AWS S3, Tencent COS, Aliyun OSS, Cloudflare R2, MinIO
  * (docs/providers.md#s3-compatible-storage).

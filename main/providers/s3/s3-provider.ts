@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { s3MaxKeyBytes, s3MaxKeyPrefixBytes, s3MaxNameSegmentBytes } from '../../../shared/catalog/s3.ts';
 import type { LinkView } from '../../../shared/models.ts';
+import { fitName } from '../../file-names.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
@@ -113,10 +115,14 @@ function credentialsOf(ctx: Pick<StepContext<S3Config>, 'config' | 'secrets'>) {
   return { accessKeyId: ctx.config.accessKeyId, secretAccessKey };
 }
 
+export const maxKeyPrefixBytes = s3MaxKeyPrefixBytes;
+
 /**
  * keyPrefix + yyyy/mm/<16 random hex>-<name>: the random part keeps names from colliding. The key is
  * journaled with the session, so a retry or a resume writes the same object. (Not a content hash: that
- * would make every upload wait for a full read of the file before its first byte.)
+ * would make every upload wait for a full read of the file before its first byte.) A long name is cut
+ * (extension kept) so the last segment fits in 200 bytes and the key in S3's 1024; the history keeps
+ * the whole name.
  */
 export function objectKey(
   prefix: string,
@@ -124,16 +130,26 @@ export function objectKey(
   now = new Date(),
   unique = randomBytes(8).toString('hex'),
 ): string {
+  const prefixBytes = Buffer.byteLength(prefix);
+  if (prefixBytes > maxKeyPrefixBytes) {
+    // parseConfig refuses such a prefix; this guards keys built from a config read some other way.
+    throw UploadError.of(
+      'account-invalid',
+      `Key prefix: ${prefixBytes} bytes leave no room for a file name in S3's ${s3MaxKeyBytes}-byte keys (at most ${maxKeyPrefixBytes}).`,
+    );
+  }
   const year = String(now.getUTCFullYear());
   const month = String(now.getUTCMonth() + 1).padStart(2, '0');
-  // Control characters and backslashes make keys that tools and consoles mangle.
+  // Control characters and backslashes make keys that tools and consoles mangle; a lone surrogate
+  // (possible in a Windows name) cannot be percent-encoded at all.
   const name =
-    [...file.name]
+    [...file.name.toWellFormed()]
       .map((char) =>
         char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '\\' || char === '/' ? '_' : char,
       )
       .join('') || 'file';
-  return `${prefix}${year}/${month}/${unique}-${name}`;
+  const head = `${unique}-`;
+  return `${prefix}${year}/${month}/${head}${fitName(name, s3MaxNameSegmentBytes - Buffer.byteLength(head))}`;
 }
 
 interface S3Call {
