@@ -11,7 +11,7 @@ export const maxFileNameBytes = 255;
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   // Control characters and names that mean something to a file system are replaced, not trusted.
-  const cleaned = [...base.toWellFormed()]
+  const cleaned = [...wellFormed(base)]
     .map((char) =>
       char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f || '<>:"|?*'.includes(char) ? '_' : char,
     )
@@ -19,6 +19,11 @@ export function safeFileName(name: string): string {
     .trim();
   if (cleaned === '' || cleaned === '.' || cleaned === '..') return 'file';
   return fitName(cleaned, maxFileNameBytes);
+}
+
+/** The text with each lone surrogate (possible in a Windows name) replaced by U+FFFD, as UTF-8 would. */
+export function wellFormed(text: string): string {
+  return text.replace(/\p{Cs}/gu, '\uFFFD');
 }
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { s3MaxKeyBytes, s3MaxKeyPrefixBytes, s3MaxNameSegmentBytes } from '../../../shared/catalog/s3.ts';
 import type { LinkView } from '../../../shared/models.ts';
-import { fitName } from '../../file-names.ts';
+import { fitName, wellFormed } from '../../file-names.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
@@ -143,7 +143,7 @@ export function objectKey(
   // Control characters and backslashes make keys that tools and consoles mangle; a lone surrogate
   // (possible in a Windows name) cannot be percent-encoded at all.
   const name =
-    [...file.name.toWellFormed()]
+    [...wellFormed(file.name)]
       .map((char) =>
         char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '\\' || char === '/' ? '_' : char,
       )
