@@ -2,11 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { s3MaxKeyBytes, s3MaxKeyPrefixBytes, s3MaxNameSegmentBytes } from '../../../shared/catalog/s3.ts';
+import {
+  s3Catalog,
+  s3MaxKeyBytes,
+  s3MaxKeyPrefixBytes,
+  s3MaxNameSegmentBytes,
+} from '../../../shared/catalog/s3.ts';
 import type { LinkView } from '../../../shared/models.ts';
 import { fitName, wellFormed } from '../../file-names.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
 import { maxPartCount, partRange, planParts } from './part-plan.ts';
 import {
@@ -504,17 +510,11 @@ async function completeUpload(
  */
 export const s3Provider: Provider<S3Config, S3Session> = {
   id: 's3',
-  capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4 },
+  // Public links, or presigned ones that anyone holding them can fetch until they expire.
+  capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4, linkAccess: 'public' },
 
   parseConfig(fields) {
-    const parsed = s3ConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `S3 account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(s3Catalog, s3ConfigSchema, fields);
   },
 
   parseSession(value) {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Got, Response } from 'got';
 import { z } from 'zod';
+import { tusCatalog } from '../../../shared/catalog/tus.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   byteCountHeader,
@@ -416,17 +418,12 @@ async function patch(
  */
 export const tusProvider: Provider<TusConfig, TusSession> = {
   id: 'tus',
-  capabilities: { resumable: true },
+  // The upload URL (or the public template's) answers a plain GET; tus servers do not guard GET with
+  // the auth header, which is for creating and writing.
+  capabilities: { resumable: true, linkAccess: 'public' },
 
   parseConfig(fields) {
-    const parsed = tusConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `tus account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(tusCatalog, tusConfigSchema, fields);
   },
 
   parseSession(value) {
