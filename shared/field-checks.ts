@@ -66,6 +66,11 @@ export const httpOrigin = fieldCheck((value) => {
     : 'must be an origin only (scheme, host, port), without a path';
 });
 
+/** One of these values: a select whose adapter also takes spellings the form does not offer. */
+export function oneOf(values: readonly string[]): FieldCheck {
+  return fieldCheck((value) => (values.includes(value) ? undefined : `must be one of ${values.join(', ')}`));
+}
+
 /** Digits only: ids the provider issues as numbers (Tencent's SDKAppID). */
 export const digits = fieldCheck((value) =>
   /^\d+$/.test(value) ? undefined : 'must be a number (digits only)',
@@ -106,6 +111,7 @@ function kindProblem(field: CredentialField, value: string): string | undefined 
     case 'boolean':
       return value === 'true' || value === 'false' ? undefined : 'must be true or false';
     case 'select':
+      if (field.check !== undefined) return undefined;
       return field.options?.includes(value) ? undefined : `must be one of ${field.options?.join(', ')}`;
     case 'url':
       return field.check === undefined ? httpUrlProblem(value) : undefined;

@@ -1,5 +1,5 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
-import { httpBaseUrl, noSpaces } from '../field-checks.ts';
+import { httpBaseUrl, noSpaces, oneOf } from '../field-checks.ts';
 
 /**
  * An IM server's file API that hands out pre-signed object-storage tickets (docs/providers.md#im-file-api).
@@ -68,6 +68,8 @@ export const imFileApiCatalog = {
       kind: 'select',
       options: ['user', 'group'],
       defaultValue: 'user',
+      // The protocol's own numbers are taken too (to_type 1 user, 2 group).
+      check: oneOf(['user', 'group', '1', '2']),
     },
     {
       key: 'sharedFile',

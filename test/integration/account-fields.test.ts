@@ -169,6 +169,7 @@ const refused: Array<[string, string, string, RegExp]> = [
     'a b',
     /^Recipient ID \(to_id\) or avatar group ID \(toId\): must not contain spaces/,
   ],
+  ['im-file-api', 'toType', 'both', /^Recipient type \(toType\): must be one of user, group, 1, 2/],
   [
     'im-file-api',
     'targetKind',
@@ -234,6 +235,7 @@ describe('settings are checked when an account is saved', () => {
     ['tus', 'publicUrlTemplate', 'https://cdn.example.com/{id}/{name}'],
     ['tencent-im', 'toAccount', '@TGS#2C5SZEAEF'],
     ['easemob', 'orgName', '1112190901181842'],
+    ['im-file-api', 'toType', '2'],
     ['oppo-push', 'baseUrl', 'https://pushapi-hk.engagelab.com'],
   ])('still takes %s %s = %j', async (providerId, key, value) => {
     const account = await add(providerId, { ...valid[providerId]!.fields, [key]: value });
