@@ -36,6 +36,12 @@ const letterOrMark = /^[\p{L}\p{M}]$/u;
 /** Scripts whose words never need a joiner; between their letters one only hides something. */
 const unjoinedScript = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}]$/u;
 
+/** Any character of the ranges above, or a backslash: a name without one is shown as it is. */
+const mayNeedEscape = new RegExp(
+  `[${hiddenRanges.map(([first, last]) => `\\u{${first.toString(16)}}-\\u{${last.toString(16)}}`).join('')}\\\\]`,
+  'u',
+);
+
 function inHiddenRange(codePoint: number): boolean {
   return hiddenRanges.some(([first, last]) => codePoint >= first && codePoint <= last);
 }
@@ -74,6 +80,8 @@ function escapeOf(codePoint: number): string {
  * followed by `u` is escaped too (`\u005C`), so an escape on screen always means a hidden character.
  */
 export function nameParts(name: string): NamePart[] {
+  // The common case, checked natively: a long history renders many names as it scrolls.
+  if (!mayNeedEscape.test(name)) return name === '' ? [] : [{ kind: 'text', text: name }];
   const chars = [...name];
   const parts: NamePart[] = [];
   let text = '';
