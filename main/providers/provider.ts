@@ -78,6 +78,13 @@ export interface ProviderCapabilities {
    * CPU cost.
    */
   needsMd5First?: boolean;
+  /**
+   * Who can fetch the file behind one of its links: anyone with the URL (`public`: a CDN link, a
+   * presigned URL, a link that carries its own secret), only a client that sends the account's
+   * credentials as headers (`with-headers`), or nobody, because the provider keeps no file of its own
+   * (`none`). A service that takes URLs instead of bytes (OPPO push) needs `public`.
+   */
+  linkAccess: 'public' | 'with-headers' | 'none';
 }
 
 export interface StepContext<TConfig> {

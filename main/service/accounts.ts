@@ -16,6 +16,7 @@ import { loadProvider } from '../providers/registry.ts';
 import type { AccountRecord, AccountStore } from '../store/account-store.ts';
 import type { SqliteDatabase } from '../store/database.ts';
 import { VaultUnreadableError, type Vault } from '../vault/vault.ts';
+import { resolveAccountReferences } from './account-references.ts';
 import type { EmbeddedSandbox, SandboxEmulator } from './embedded-sandbox.ts';
 
 export const sandboxAccountId = 'sandbox';
@@ -176,18 +177,15 @@ export class Accounts {
     for (const key of Object.keys(request.secrets)) {
       if (isSecret.get(key) !== true) return invalid(`"${key}" is not a secret of ${entry.name}.`);
     }
+    const id = randomUUID();
+    const fields = await resolveAccountReferences(entry, request.fields, id, store.list());
     try {
-      provider.parseConfig(request.fields);
+      provider.parseConfig(fields);
     } catch (error) {
       return invalid(error instanceof UploadError ? error.view.message : String(error));
     }
     const account = db.transaction(() => {
-      const added = store.add({
-        id: randomUUID(),
-        providerId: request.providerId,
-        name: request.name,
-        fields: request.fields,
-      });
+      const added = store.add({ id, providerId: request.providerId, name: request.name, fields });
       vault.set(added.id, request.secrets);
       return added;
     })();
@@ -224,12 +222,13 @@ export class Accounts {
     if (name !== account.name && store.byName(name)) invalid(`An account named "${name}" exists already.`);
     const isSecret = new Map<string, boolean>(entry.fields.map((field) => [field.key, field.secret]));
 
-    const fields = { ...account.fields };
+    const patched = { ...account.fields };
     for (const [key, value] of Object.entries(request.fields ?? {})) {
       if (isSecret.get(key) !== false) invalid(`"${key}" is not a setting of ${entry.name}.`);
-      if (value === '') delete fields[key];
-      else fields[key] = value;
+      if (value === '') delete patched[key];
+      else patched[key] = value;
     }
+    const fields = await resolveAccountReferences(entry, patched, account.id, store.list());
     const toSet: Record<string, string> = {};
     const toClear: string[] = [];
     for (const [key, value] of Object.entries(request.secrets ?? {})) {

@@ -2,9 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import {
+  s3Catalog,
+  s3MaxKeyBytes,
+  s3MaxKeyPrefixBytes,
+  s3MaxNameSegmentBytes,
+} from '../../../shared/catalog/s3.ts';
 import type { LinkView } from '../../../shared/models.ts';
+import { fitName, wellFormed } from '../../file-names.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
 import { maxPartCount, partRange, partSizeFloor, planParts } from './part-plan.ts';
 import {
@@ -127,10 +135,14 @@ function credentialsOf(ctx: Pick<StepContext<S3Config>, 'config' | 'secrets'>) {
   return { accessKeyId: ctx.config.accessKeyId, secretAccessKey };
 }
 
+export const maxKeyPrefixBytes = s3MaxKeyPrefixBytes;
+
 /**
  * keyPrefix + yyyy/mm/<16 random hex>-<name>: the random part keeps names from colliding. The key is
  * journaled with the session, so a retry or a resume writes the same object. (Not a content hash: that
- * would make every upload wait for a full read of the file before its first byte.)
+ * would make every upload wait for a full read of the file before its first byte.) A long name is cut
+ * (extension kept) so the last segment fits in 200 bytes and the key in S3's 1024; the history keeps
+ * the whole name.
  */
 export function objectKey(
   prefix: string,
@@ -138,16 +150,26 @@ export function objectKey(
   now = new Date(),
   unique = randomBytes(8).toString('hex'),
 ): string {
+  const prefixBytes = Buffer.byteLength(prefix);
+  if (prefixBytes > maxKeyPrefixBytes) {
+    // parseConfig refuses such a prefix; this guards keys built from a config read some other way.
+    throw UploadError.of(
+      'account-invalid',
+      `Key prefix: ${prefixBytes} bytes leave no room for a file name in S3's ${s3MaxKeyBytes}-byte keys (at most ${maxKeyPrefixBytes}).`,
+    );
+  }
   const year = String(now.getUTCFullYear());
   const month = String(now.getUTCMonth() + 1).padStart(2, '0');
-  // Control characters and backslashes make keys that tools and consoles mangle.
+  // Control characters and backslashes make keys that tools and consoles mangle; a lone surrogate
+  // (possible in a Windows name) cannot be percent-encoded at all.
   const name =
-    [...file.name]
+    [...wellFormed(file.name)]
       .map((char) =>
         char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '\\' || char === '/' ? '_' : char,
       )
       .join('') || 'file';
-  return `${prefix}${year}/${month}/${unique}-${name}`;
+  const head = `${unique}-`;
+  return `${prefix}${year}/${month}/${head}${fitName(name, s3MaxNameSegmentBytes - Buffer.byteLength(head))}`;
 }
 
 interface S3Call {
@@ -646,17 +668,12 @@ async function completeUpload(
  */
 export const s3Provider: Provider<S3Config, S3Session> = {
   id: 's3',
-  capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4 },
+  // Public links, or presigned ones that anyone holding them can fetch until they expire.
+  capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4, linkAccess: 'public' },
 
   parseConfig(fields, preferences) {
-    const parsed = s3ConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `S3 account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return { ...parsed.data, minPartSize: partSizeFloor(preferences?.partSize) };
+    const parsed = parseAccountConfig(s3Catalog, s3ConfigSchema, fields);
+    return { ...parsed, minPartSize: partSizeFloor(preferences?.partSize) };
   },
 
   parseSession(value) {

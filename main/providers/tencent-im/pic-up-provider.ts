@@ -1,9 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { tencentImCatalog } from '../../../shared/catalog/tencent-im.ts';
 import type { LinkView } from '../../../shared/models.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   busiIds,
@@ -79,17 +81,11 @@ function malformed(detail: string): UploadError {
  */
 export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
   id: 'tencent-im',
-  capabilities: { resumable: true, needsMd5First: true },
+  // DownUrl links are plain CDN URLs.
+  capabilities: { resumable: true, needsMd5First: true, linkAccess: 'public' },
 
   parseConfig(fields) {
-    const parsed = picUpConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `Tencent IM account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(tencentImCatalog, picUpConfigSchema, fields);
   },
 
   parseSession(value) {

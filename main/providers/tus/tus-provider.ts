@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Got, Response } from 'got';
 import { z } from 'zod';
+import { tusCatalog } from '../../../shared/catalog/tus.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   byteCountHeader,
@@ -430,20 +432,16 @@ async function patch(
  */
 export const tusProvider: Provider<TusConfig, TusSession> = {
   id: 'tus',
-  capabilities: { resumable: true },
+  // The upload URL (or the public template's) answers a plain GET; tus servers do not guard GET with
+  // the auth header, which is for creating and writing.
+  capabilities: { resumable: true, linkAccess: 'public' },
 
   parseConfig(fields, preferences) {
-    const parsed = tusConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `tus account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
+    const parsed = parseAccountConfig(tusCatalog, tusConfigSchema, fields);
     // The account's own chunk size wins; left empty, the app's part size (when set) replaces the default.
     const ownChunkSize = blankAsAbsent(fields.chunkSize) !== undefined;
-    if (ownChunkSize || preferences?.partSize === undefined) return parsed.data;
-    return { ...parsed.data, chunkSize: Math.max(minChunkSize, preferences.partSize) };
+    if (ownChunkSize || preferences?.partSize === undefined) return parsed;
+    return { ...parsed, chunkSize: Math.max(minChunkSize, preferences.partSize) };
   },
 
   parseSession(value) {
