@@ -44,6 +44,18 @@ export interface SchemaArbitraryOptions {
   hints?: Hints;
   /** Longest string or array generated outside the boundary cases. */
   maxSize?: number;
+  /** Which generated record keys to keep (see `jsonPlainKey`). */
+  keys?: (key: string) => boolean;
+}
+
+/**
+ * A key JSON writes without an escape. Node 24's V8 can misread an escaped key after parsing another:
+ * after the JSON text `{"a":1,"\\":2}`, the text `{"a":1,"\n":2}` reads its second key as a backslash
+ * (nodejs/node#63785, a V8 bug still open).
+ * Round-trip properties keep to plain keys; test/integration/fuzz/contract-schemas.test.ts pins the bug.
+ */
+export function jsonPlainKey(key: string): boolean {
+  return JSON.stringify(key) === `"${key}"`;
 }
 
 /** Strings that have broken parsers, paths and SQL before. */
@@ -179,9 +191,10 @@ export function schemaValues(
         );
         const extra = s.additionalProperties;
         if (typeof extra !== 'object') return shaped;
-        const keys = s.propertyNames
+        const anyKey = s.propertyNames
           ? (build(s.propertyNames) as fc.Arbitrary<string>)
           : fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor'));
+        const keys = options.keys ? anyKey.filter(options.keys) : anyKey;
         return fc
           .tuple(shaped, fc.dictionary(keys, build(extra), { maxKeys: 4 }))
           .map(([known, more]) => Object.assign(more, known));
