@@ -28,6 +28,8 @@ import { tempDir } from './temp.ts';
 export interface FuzzService {
   service: FerryService;
   hints: Hints;
+  /** Paths of every kind (image, text, empty, folder, FIFO, missing, relative). */
+  paths: readonly string[];
   /** accounts.add requests the catalog accepts, pointing at loopback. */
   goodAccounts: fc.Arbitrary<unknown>;
   /** Every event the service emitted, to be checked against its schema. */
@@ -191,6 +193,7 @@ export async function startFuzzService(options: { serveLocalApi?: boolean } = {}
   return {
     service,
     hints,
+    paths,
     goodAccounts,
     events,
     errorLines,
