@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { METHODS, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import { tempDir } from '../../support/temp.ts';
 // event that arrives meanwhile parses; nothing hangs.
 
 const runs = 2000;
+const httpRuns = 1000;
 const timeLimitMs = 60_000;
 const frameTimeoutMs = 5_000;
 
@@ -28,13 +30,20 @@ let shell: WebShell;
 let rendererDir: string;
 let ws: WebSocket | null = null;
 const ran: Record<string, number> = {};
+const canary = `canary ${randomUUID()}`;
+const httpStatuses: Record<string, number> = {};
 const outcomes: Record<string, number> = {};
 
 beforeAll(async () => {
   fuzz = await startFuzzService();
-  rendererDir = tempDir('ferry-fuzz-renderer-');
+  const root = tempDir('ferry-fuzz-web-');
+  rendererDir = join(root, 'renderer');
+  mkdirSync(join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Ferry</title>');
-  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  // Beside the renderer, never to be served: any answer holding this text escaped the root.
+  writeFileSync(join(root, 'canary.txt'), canary);
+  writeFileSync(join(fuzz.dirs.data, 'canary.txt'), canary);
   shell = await startWebShell({ service: fuzz.service, rendererDir });
 }, 60_000);
 
@@ -42,8 +51,10 @@ afterAll(async () => {
   ws?.terminate();
   await shell?.close();
   await fuzz?.close();
-  await rm(rendererDir, { recursive: true, force: true });
-  console.log(`web shell fuzz, frames sent: ${JSON.stringify(ran)}, answered: ${JSON.stringify(outcomes)}`);
+  console.log(
+    `web shell fuzz, cases run: ${JSON.stringify(ran)}, frames answered: ${JSON.stringify(outcomes)}`,
+  );
+  console.log(`web shell fuzz, HTTP statuses: ${JSON.stringify(httpStatuses)}`);
 }, 60_000);
 
 interface Socket {
@@ -190,5 +201,144 @@ describe('the web shell under generated frames', () => {
     expect(details.numRuns).toBeGreaterThanOrEqual(500);
     expect(fuzz.refused).toEqual([]);
     expect(fuzz.errorLines).toEqual([]);
+  }, 120_000);
+});
+
+interface HttpCase {
+  method: string;
+  path: string;
+  token: 'query' | 'bearer' | 'both' | 'wrong' | 'none';
+  host: 'right' | 'localhost' | 'foreign';
+  body: Uint8Array | null;
+}
+
+function httpCall(
+  generated: HttpCase,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  const { port, host } = new URL(shell.origin);
+  const headers: Record<string, string> = {
+    host: { right: host, localhost: `localhost:${port}`, foreign: 'ferry.example' }[generated.host],
+  };
+  if (generated.token === 'bearer' || generated.token === 'both')
+    headers.authorization = `Bearer ${shell.token}`;
+  if (generated.token === 'wrong') headers.authorization = `Bearer ${shell.token}x`;
+  const query =
+    generated.token === 'query' || generated.token === 'both'
+      ? `${generated.path.includes('?') ? '&' : '?'}token=${shell.token}`
+      : '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no answer within ${frameTimeoutMs} ms`)),
+      frameTimeoutMs,
+    );
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: generated.method,
+        path: `${generated.path}${query}`,
+        headers,
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            text: Buffer.concat(chunks).toString('latin1'),
+          });
+        });
+      },
+    );
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.end(generated.body ?? undefined);
+  });
+}
+
+const webShellStatuses = new Set([200, 201, 400, 401, 404, 405, 421]);
+
+// Found by the HTTP fuzz below: a request target starting with // was read as a URL of another host,
+// which `new URL` refused with a TypeError: 500 instead of an answer.
+describe('regressions found by the web shell fuzz', () => {
+  it.each([
+    ['//', 404],
+    ['//ferry.example/index.html', 404],
+    ['//127.0.0.1/api/staging', 404],
+    // Extra slashes before a path of the renderer still name that file.
+    ['///assets/app.js', 200],
+  ])('GET %s answers %i, not 500', async (path, status) => {
+    const reply = await httpCall({ method: 'GET', path, token: 'none', host: 'right', body: null });
+    expect(reply.status).toBe(status);
+  });
+});
+
+describe('the web shell under generated HTTP requests', () => {
+  it(`${httpRuns} requests: a documented status, never 500, nothing served from beside the renderer`, async () => {
+    const paths = fc.oneof(
+      {
+        arbitrary: fc.constantFrom(
+          '/',
+          '/index.html',
+          '/assets/app.js',
+          '/ws',
+          '/api/staging',
+          '/api/staging?name=a.png',
+          '/api/staging?name=..%2F..%2Fcanary.txt',
+          '/api/staging?name=%00',
+          `/thumbnails/${'a'.repeat(64)}.webp`,
+          '/thumbnails/../canary.txt',
+          '/%2e%2e/canary.txt',
+          '/..%2fcanary.txt',
+          '/assets/..%2f..%2fcanary.txt',
+          '/assets/%2e%2e/%2e%2e/canary.txt',
+          '/%5c..%5ccanary.txt',
+          '/assets/%00',
+          '/canary.txt',
+          '//',
+          '//canary.txt',
+        ),
+        weight: 3,
+      },
+      { arbitrary: fc.webPath(), weight: 1 },
+    );
+    const cases: fc.Arbitrary<HttpCase> = fc.record({
+      method: fc.constantFrom('GET', 'GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'),
+      path: paths,
+      token: fc.constantFrom('query', 'bearer', 'both', 'wrong', 'none'),
+      host: fc.constantFrom('right', 'right', 'localhost', 'foreign'),
+      body: fc.option(fc.uint8Array({ maxLength: 200 }), { nil: null }),
+    });
+    const details = await fc.check(
+      fc.asyncProperty(cases, async (generated) => {
+        let reply;
+        try {
+          reply = await httpCall(generated);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_')) return; // node:http would not send it
+          throw error;
+        }
+        httpStatuses[reply.status] = (httpStatuses[reply.status] ?? 0) + 1;
+        const problems: string[] = [];
+        const fromNode = reply.status === 400 && reply.headers['content-type'] === undefined;
+        if (!webShellStatuses.has(reply.status)) problems.push(`status ${reply.status}`);
+        if (!fromNode && !METHODS.includes(generated.method))
+          problems.push('an unknown method got an answer');
+        if (reply.text.includes(canary)) problems.push('served a file from beside the renderer');
+        if (problems.length > 0) throw new Error(problems.join('; '));
+      }),
+      { numRuns: httpRuns, plugins: [fc.interruptAfterTimeLimit(timeLimitMs)] },
+    );
+    ran.http = details.numRuns;
+    if (details.failed)
+      throw new Error(
+        `${String(details.errorInstance)}\n(seed ${details.seed}, path ${details.counterexamplePath}) ${fc.stringify(details.counterexample).slice(0, 2000)}`,
+      );
+    expect(details.numRuns).toBeGreaterThanOrEqual(500);
   }, 120_000);
 });
