@@ -115,7 +115,11 @@ export async function startFuzzService(): Promise<FuzzService> {
   service.dispatch = async (name, request) => {
     const answer = await dispatch(name, request);
     const value = answer as Record<string, unknown> | null;
-    if (name === 'history.export' && typeof value?.path === 'string') importPaths.push(value.path);
+    if (name === 'history.export' && typeof value?.path === 'string') {
+      // As the window would after the user picked that file to import.
+      service.grantPaths([value.path]);
+      importPaths.push(value.path);
+    }
     if (name === 'history.list' && typeof value?.nextCursor === 'string') cursors.push(value.nextCursor);
     if (name === 'accounts.add' && typeof value?.id === 'string') accountIds.push(value.id);
     return answer;
