@@ -550,10 +550,7 @@ export class UploadEngine {
       identity: { size: digests.bytes, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs },
       upfront: digests,
     });
-    const session = await account.provider.startSession(
-      await this.#context(account, signal, () => {}),
-      file,
-    );
+    const session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
     return this.#stepUntilDone(account, file, { session, committed: 0 }, signal, { nested: true });
   }
 
