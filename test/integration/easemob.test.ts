@@ -381,6 +381,7 @@ describe('what was sent is what was hashed', () => {
     // The default watchdog: a short one could give up on the request before the hold is reached.
     await service.close();
     service = await createService({ dataDir: tempDir('ferry-data-'), retryPolicy });
+    service.grantPaths([filesDir]);
     const easemob = await emulator();
     const accountId = await addAccount(easemob);
     const { path } = randomFile(filesDir, 'rewritten.bin', 9 * MiB);

@@ -84,6 +84,7 @@ async function setPartSize(partSizeMiB: number): Promise<void> {
 async function upload(accountId: string, size: number, counter: () => number): Promise<number> {
   const file = randomFile(dir('ferry-part-size-files-'), 'file.bin', size);
   const before = counter();
+  service.grantPaths([file.path]); // as a drop on the window would
   const { taskIds } = (await service.dispatch('uploads.add', {
     paths: [file.path],
     accountId,
