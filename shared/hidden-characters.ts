@@ -53,7 +53,9 @@ function inHiddenRange(codePoint: number): boolean {
 function joins(codePoint: number, before: string | undefined, after: string | undefined): boolean {
   if (before === undefined || after === undefined) return false;
   if (codePoint === zeroWidthJoiner && pictograph.test(before) && startsPictograph.test(after)) return true;
-  const isJoiningLetter = (char: string) => letterOrMark.test(char) && !unjoinedScript.test(char);
+  // A hidden letter (the Hangul filler) is shown as its escape, so it cannot be what a joiner joins.
+  const isJoiningLetter = (char: string) =>
+    letterOrMark.test(char) && !unjoinedScript.test(char) && !inHiddenRange(char.codePointAt(0)!);
   return isJoiningLetter(before) && isJoiningLetter(after);
 }
 

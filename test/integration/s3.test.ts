@@ -419,7 +419,11 @@ describe('each fault alone, on a three-part file', () => {
     const { tasks, entries } = await uploadAll([file.path]);
     expect(tasks).toEqual([]);
     expect(await downloadSha(entries[0]!.links[0]!.url)).toBe(file.sha256);
-    expect(emulator.stats()).toMatchObject({ requests: 5, faultsApplied: 3 }); // + the download
+    expect(emulator.stats()).toMatchObject({ faultsApplied: 3 });
+    // 3 failed PUTs, the good one and the download; plus one HEAD when the reset came after the whole
+    // body was sent (the answer was then in doubt, and Ferry asks before sending again).
+    expect(emulator.stats().requests).toBeGreaterThanOrEqual(5);
+    expect(emulator.stats().requests).toBeLessThanOrEqual(6);
   });
 
   it('waits at least what a 429 Retry-After asks before sending the part again', async () => {

@@ -83,6 +83,13 @@ describe('escapeHidden', () => {
     expect(escapeHidden('C:\\users\\me')).toBe('C:\\u005Cusers\\me');
   });
 
+  it('escapes a joiner next to a hidden letter (fast-check seed 956762362: Hangul filler, ZWJ, Armenian)', () => {
+    const name = '\u3164\u200D\u0560';
+    expect(escapeHidden(name)).toBe('\\u3164\\u200D\u0560');
+    expect(hiddenCharacters(escapeHidden(name))).toEqual([]);
+    expect(unescapeHidden(escapeHidden(name))).toBe(name);
+  });
+
   it('property: the shown text holds no hidden character and round-trips to the name', () => {
     fc.assert(
       fc.property(nameLike, (name) => {
