@@ -304,11 +304,17 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     async listObjects() {
       const found: Array<{ key: string; size: number }> = [];
       const walk = async (dir: string, prefix: string): Promise<void> => {
-        for (const entry of await readdir(dir, { withFileTypes: true })) {
+        // s3rver removes an object's folder while a cut-off PutObject is dropped: gone is empty.
+        const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return [];
+          throw error;
+        });
+        for (const entry of entries) {
           if (entry.isDirectory()) {
             if (entry.name !== uploadsDirName) await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
           } else if (entry.name.endsWith(objectSuffix)) {
-            const info = await stat(join(dir, entry.name));
+            const info = await stat(join(dir, entry.name)).catch(() => undefined);
+            if (info === undefined) continue;
             found.push({ key: `${prefix}${entry.name.slice(0, -objectSuffix.length)}`, size: info.size });
           }
         }
