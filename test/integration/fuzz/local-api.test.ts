@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { METHODS, request as httpRequest } from 'node:http';
+import { METHODS } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
@@ -9,6 +9,7 @@ import { startLocalApiServer, type LocalApiServer } from '../../../main/local-ap
 import { sandboxAccountId } from '../../../main/service.ts';
 import { errorCodes } from '../../../shared/errors.ts';
 import { fromPool, startFuzzService, type FuzzService } from '../../support/fuzz-service.ts';
+import { loopbackRequest, type LoopbackReply } from '../../support/loopback-request.ts';
 import { awkwardStrings, jsonSchemaOf, nearValid } from '../../support/schema-arbitrary.ts';
 import { z } from 'zod';
 
@@ -183,13 +184,7 @@ function requests(paths: fc.Arbitrary<string>): fc.Arbitrary<Generated> {
   });
 }
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-function send(generated: Generated): Promise<Reply> {
+function send(generated: Generated): Promise<LoopbackReply> {
   const headers: Record<string, string> = {};
   headers.host = {
     right: `127.0.0.1:${server.port}`,
@@ -206,41 +201,16 @@ function send(generated: Generated): Promise<Reply> {
   if (generated.key === 'wrong') headers['x-ferry-key'] = `${secret}x`;
   if (generated.key === 'query')
     query = `${query === '' ? '?' : `${query}&`}key=${encodeURIComponent(secret)}`;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no answer within ${requestTimeoutMs} ms`)),
-      requestTimeoutMs,
-    );
-    const request = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        method: generated.method,
-        path: `${generated.path}${query}`,
-        headers,
-        // A connection per request: the server closes one after refusing, and a kept-alive socket
-        // reused after that would fail in the client, not in Ferry.
-        agent: false,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          clearTimeout(timer);
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
-      },
-    );
-    request.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    request.end(generated.body ?? undefined);
-  });
+  return loopbackRequest(
+    {
+      port: server.port,
+      method: generated.method,
+      path: `${generated.path}${query}`,
+      headers,
+      body: generated.body,
+    },
+    { timeoutMs: requestTimeoutMs },
+  );
 }
 
 /**
@@ -302,7 +272,7 @@ describe('the local API under generated requests', () => {
     const details = await fc.check(
       fc.asyncProperty(requests(fromPool(fuzz.paths)), async (generated) => {
         defaultAccountId = generated.defaultAccount;
-        let reply: Reply;
+        let reply: LoopbackReply;
         try {
           reply = await send(generated);
         } catch (error) {

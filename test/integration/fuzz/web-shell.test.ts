@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { METHODS, request as httpRequest } from 'node:http';
+import { METHODS } from 'node:http';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { commandNames } from '../../../shared/channels.ts';
 import { commandSchemas, eventSchemas } from '../../../shared/contract.ts';
 import { webClientMessageSchema, webServerMessageSchema } from '../../../shared/web-protocol.ts';
 import { contractBreaches, startFuzzService, type FuzzService } from '../../support/fuzz-service.ts';
+import { loopbackRequest, type LoopbackReply } from '../../support/loopback-request.ts';
 import { jsonSchemaOf, nearValid, payloads } from '../../support/schema-arbitrary.ts';
 import { tempDir } from '../../support/temp.ts';
 
@@ -212,9 +213,7 @@ interface HttpCase {
   body: Uint8Array | null;
 }
 
-function httpCall(
-  generated: HttpCase,
-): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+function httpCall(generated: HttpCase): Promise<LoopbackReply> {
   const { port, host } = new URL(shell.origin);
   const headers: Record<string, string> = {
     host: { right: host, localhost: `localhost:${port}`, foreign: 'ferry.example' }[generated.host],
@@ -226,39 +225,16 @@ function httpCall(
     generated.token === 'query' || generated.token === 'both'
       ? `${generated.path.includes('?') ? '&' : '?'}token=${shell.token}`
       : '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no answer within ${frameTimeoutMs} ms`)),
-      frameTimeoutMs,
-    );
-    const request = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method: generated.method,
-        path: `${generated.path}${query}`,
-        headers,
-        agent: false,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          clearTimeout(timer);
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            text: Buffer.concat(chunks).toString('latin1'),
-          });
-        });
-      },
-    );
-    request.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    request.end(generated.body ?? undefined);
-  });
+  return loopbackRequest(
+    {
+      port: Number(port),
+      method: generated.method,
+      path: `${generated.path}${query}`,
+      headers,
+      body: generated.body,
+    },
+    { timeoutMs: frameTimeoutMs, encoding: 'latin1' },
+  );
 }
 
 const webShellStatuses = new Set([200, 201, 400, 401, 404, 405, 421]);
