@@ -1,3 +1,5 @@
+import { isAbsolute, relative, sep } from 'node:path';
+
 /** What most file systems (ext4, APFS, NTFS once encoded as UTF-8 on the wire) allow for one name. */
 export const maxFileNameBytes = 255;
 
@@ -65,4 +67,13 @@ export function fitName(name: string, maxBytes: number): string {
   // A first grapheme too large to sit beside the extension (a long run of combining marks): the name
   // alone, by grapheme, then by code point when even one grapheme does not fit.
   return cutToBytes(graphemes(name), maxBytes) || cutToBytes(name, maxBytes);
+}
+
+/**
+ * Whether `path` lies inside `folder` (not the folder itself), both absolute, compared as written (no
+ * links followed). A name that merely starts with two dots (`..notes`) is inside; `..` is not.
+ */
+export function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitName, safeFileName } from '../../main/file-names.ts';
+import { fitName, isInside, safeFileName } from '../../main/file-names.ts';
 import { tempDir } from '../support/temp.ts';
 
 const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -103,5 +103,20 @@ describe('fitName', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('isInside', () => {
+  const folder = join('/', 'data', 'staging');
+  it.each([
+    [join(folder, 'a', 'b.png'), true],
+    [join(folder, '..notes'), true],
+    [folder, false],
+    [join(folder, '..'), false],
+    [join(folder, '..', 'vault.key'), false],
+    [join('/', 'data', 'staging-other', 'x'), false],
+    [join('/', 'elsewhere'), false],
+  ])('%s → %s', (path, inside) => {
+    expect(isInside(folder, path)).toBe(inside);
   });
 });
