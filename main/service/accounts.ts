@@ -179,11 +179,7 @@ export class Accounts {
     }
     const id = randomUUID();
     const fields = await resolveAccountReferences(entry, request.fields, id, store.list());
-    try {
-      provider.parseConfig(fields);
-    } catch (error) {
-      return invalid(error instanceof UploadError ? error.view.message : String(error));
-    }
+    checkConfig(provider, fields);
     const account = db.transaction(() => {
       const added = store.add({ id, providerId: request.providerId, name: request.name, fields });
       vault.set(added.id, request.secrets);
@@ -243,11 +239,7 @@ export class Accounts {
       const present = field.secret ? secretsAfter.has(field.key) : Boolean(fields[field.key]);
       if (field.required && !present) invalid(`${field.label} is required.`);
     }
-    try {
-      provider.parseConfig(fields);
-    } catch (error) {
-      invalid(error instanceof UploadError ? error.view.message : String(error));
-    }
+    checkConfig(provider, fields);
     db.transaction(() => {
       store.update(account.id, { name, fields });
       vault.clear(account.id, toClear);
@@ -358,6 +350,15 @@ function effectiveFields(
         identifier: emulator.credentials.identifier,
       }
     : account.fields;
+}
+
+/** The adapter's own reading of an account's settings: what it refuses is refused on save, in its words. */
+function checkConfig(provider: AnyProvider, fields: Record<string, string>): void {
+  try {
+    provider.parseConfig(fields);
+  } catch (error) {
+    invalid(error instanceof UploadError ? error.view.message : String(error));
+  }
 }
 
 function invalid(message: string): never {
