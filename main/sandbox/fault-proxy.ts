@@ -48,6 +48,8 @@ export interface FaultOptions {
 
 export interface FaultProxyStats {
   requests: number;
+  /** The same requests by method (`HEAD`, `PUT`, …), for tests whose count depends on which were asked. */
+  requestsByMethod: Record<string, number>;
   /** Request-body bytes received from clients (whether or not they reached the target). */
   requestBodyBytes: number;
   faultsApplied: number;
@@ -104,7 +106,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   const faults: QueuedFault[] = [];
-  const counters: FaultProxyStats = { requests: 0, requestBodyBytes: 0, faultsApplied: 0 };
+  const counters: FaultProxyStats = {
+    requests: 0,
+    requestsByMethod: {},
+    requestBodyBytes: 0,
+    faultsApplied: 0,
+  };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -125,6 +132,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const server = createServer((request, response) => {
     counters.requests++;
+    const method = request.method ?? '';
+    counters.requestsByMethod[method] = (counters.requestsByMethod[method] ?? 0) + 1;
     request.on('data', (chunk: Buffer) => {
       counters.requestBodyBytes += chunk.length;
     });
@@ -265,7 +274,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return faults.splice(0).length;
     },
     stats() {
-      return { ...counters };
+      return { ...counters, requestsByMethod: { ...counters.requestsByMethod } };
     },
     close() {
       closed ??= new Promise<void>((resolve) => {
