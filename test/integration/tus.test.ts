@@ -6,7 +6,7 @@ import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UploadError } from '../../main/net/upload-error.ts';
 import { tusProvider } from '../../main/providers/tus/tus-provider.ts';
-import { readRange } from '../../main/engine/local-file.ts';
+import { readRange } from '../support/read-range.ts';
 import { SentFile } from '../../main/engine/sent-file.ts';
 import {
   startTusEmulator,
