@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import got, { type Got } from 'got';
+import type { Got } from 'got';
 import type { FerryEvent, Notice } from '../shared/contract.ts';
 import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
@@ -10,7 +10,7 @@ import { createThumbnailer } from './thumbnails/thumbnailer.ts';
 import type { SecretCipher } from './vault/secret-cipher.ts';
 import { Accounts } from './service/accounts.ts';
 import { openDataFolder, type DataFolder } from './service/data-folder.ts';
-import { openSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
+import { EmbeddedSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
 import { EventHub } from './service/event-hub.ts';
 import { HistoryLibrary } from './service/history-library.ts';
 import type { LocalApiFactory } from './service/local-api-host.ts';
@@ -58,6 +58,12 @@ export interface ServiceOptions {
    * emulator; tests pass one they control (to inject faults), possibly from another process.
    */
   sandboxEmulator?: SandboxEmulator;
+  /**
+   * When the in-process emulator starts: with the service (the default: the app's history links to
+   * it must work as soon as the app opens), or when the Sandbox account is first used (a one-shot
+   * CLI command, whose links die with the process anyway).
+   */
+  sandboxStart?: 'with-service' | 'on-first-use';
   /** How secrets are encrypted at rest: safeStorage in Electron; a 0600 key file by default. */
   cipher?: SecretCipher;
   /**
@@ -102,7 +108,12 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
   const staging = new StagingArea(join(data.dir, 'staging'));
   // Staged copies are Ferry's own files, made from bytes the caller already had.
   const grants = new PathGrants([staging.dir]);
-  const sandbox = await openSandbox(data.dir, options.sandboxEmulator);
+  const sandbox = new EmbeddedSandbox({
+    dataDir: join(data.dir, 'sandbox'),
+    given: options.sandboxEmulator,
+    onReady: (emulator) => logger.redactor.register(emulator.credentials.userSig),
+  });
+  if (options.sandboxStart !== 'on-first-use') await sandbox.emulator();
 
   const library = new HistoryLibrary({
     db: data.db,
@@ -124,8 +135,9 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     db: data.db,
     store: data.accounts,
     vault,
-    sandbox: sandbox.emulator,
+    sandbox,
     http,
+    settings: () => settings.get(),
     logger,
     // Read only when an account is removed, long after the uploads below exist.
     tasks: () => uploads.tasks(),
@@ -221,11 +233,18 @@ async function dispatchLogged(
   }
 }
 
-/** One HTTP client for uploads and connection tests. */
-function createHttpClient(): Got {
-  return got.extend({
-    retry: { limit: 0 }, // the engine owns retries: a consumed body stream cannot be replayed
-    timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, response: 60_000 },
-    headers: { 'user-agent': 'Ferry/0.1' },
-  });
+/**
+ * One HTTP client for uploads and connection tests. got and its dependencies (about 20 MiB) are loaded
+ * for the first request, so a command that sends none (`ferry accounts list`) does not pay for them.
+ */
+function createHttpClient(): () => Promise<Got> {
+  let client: Promise<Got> | undefined;
+  return () =>
+    (client ??= import('got').then(({ default: got }) =>
+      got.extend({
+        retry: { limit: 0 }, // the engine owns retries: a consumed body stream cannot be replayed
+        timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, response: 60_000 },
+        headers: { 'user-agent': 'Ferry/0.1' },
+      }),
+    ));
 }

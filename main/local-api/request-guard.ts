@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FerryLogger } from '../log/logger.ts';
+import { requestTarget } from '../net/request-target.ts';
 import { Refusal } from './picgo-answer.ts';
 
 /**
@@ -65,7 +66,8 @@ export function guardRequest(
     logger.warn('local api refused a request from a web page', { path: pathOf(request) });
     throw new Refusal(403, 'Refused: requests from web pages (any Origin) are not accepted.');
   }
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const url = requestTarget(request.url);
+  if (url === null) throw new Refusal(400, 'The request target is not a path.');
   if (!isSecretMatch(presentedKey(request.headers, url), guard.secret)) {
     logger.warn('local api refused a request without the right key', { path: url.pathname });
     throw new Refusal(

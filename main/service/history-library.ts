@@ -8,7 +8,12 @@ import type { FerryLogger } from '../log/logger.ts';
 import { BackupScheduler } from '../store/backups.ts';
 import type { DatabaseRecovery, SqliteDatabase } from '../store/database.ts';
 import type { HistoryStore } from '../store/history-store.ts';
-import { claimExportPath, exportHistory, importHistory } from '../store/history-transfer.ts';
+import {
+  claimExportPath,
+  exportHistory,
+  importHistory,
+  NotARegularFileError,
+} from '../store/history-transfer.ts';
 import type { NoticeFile } from '../store/notice-file.ts';
 import type { Thumbnailer } from '../thumbnails/thumbnailer.ts';
 import type { PathPolicy } from './path-grants.ts';
@@ -113,7 +118,14 @@ export class HistoryLibrary {
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           throw new CommandError({
-            code: code === 'ENOENT' ? 'file-not-found' : 'invalid-request',
+            code:
+              error instanceof NotARegularFileError
+                ? error.isDirectory
+                  ? 'folder-unsupported'
+                  : 'file-unreadable'
+                : code === 'ENOENT'
+                  ? 'file-not-found'
+                  : 'invalid-request',
             message: `Cannot import ${path}: ${(error as Error).message}`,
           });
         }

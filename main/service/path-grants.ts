@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { isInside } from '../file-names.ts';
 import { CommandError } from '../contract-dispatch.ts';
 
 /**
@@ -22,8 +23,7 @@ async function realPathOf(path: string): Promise<string | null> {
 
 /** Whether `path` is `folder` or lies inside it (both absolute and normalised). */
 function isWithin(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  return relative(folder, path) === '' || isInside(folder, path);
 }
 
 function refused(paths: readonly string[], why: string): CommandError {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Got } from 'got';
 import { maxStagedBytes, type FerryEvent } from '../../shared/contract.ts';
 import type { TaskView } from '../../shared/models.ts';
@@ -12,7 +12,7 @@ import { UploadError } from '../net/upload-error.ts';
 import type { FerryLogger } from '../log/logger.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { TaskJournal } from '../store/task-journal.ts';
-import { safeFileName } from '../file-names.ts';
+import { isInside, safeFileName } from '../file-names.ts';
 import type { HistoryLibrary } from './history-library.ts';
 import type { PathPolicy } from './path-grants.ts';
 
@@ -30,8 +30,7 @@ export class StagingArea {
 
   /** Whether a path is a staged copy rather than the user's own file. */
   holds(path: string): boolean {
-    const rel = relative(this.dir, path);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    return isInside(this.dir, path);
   }
 
   /** Like the web shell's staging PUT: its own folder, a cleaned name. Returns the file's path. */
@@ -52,9 +51,10 @@ export class StagingArea {
 export interface UploadsOptions {
   journal: TaskJournal;
   history: HistoryStore;
-  http: Got;
-  /** Throws UploadError when the account is unknown or unusable. */
-  resolveAccount(accountId: string): ResolvedAccount;
+  /** The HTTP client, loaded for the first request (see UploadEngineOptions.http). */
+  http(): Promise<Got>;
+  /** Rejects with UploadError when the account is unknown or unusable. */
+  resolveAccount(accountId: string): Promise<ResolvedAccount>;
   concurrency: number;
   retryPolicy?: RetryPolicy | undefined;
   stallTimeoutMs?: number | undefined;

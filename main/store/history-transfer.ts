@@ -1,8 +1,10 @@
-import { closeSync, createReadStream, createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { closeSync, constants, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { z } from 'zod';
 import {
   historyEntryViewSchema,
@@ -13,7 +15,7 @@ import {
   type LinkView,
 } from '../../shared/models.ts';
 import { csvRecord, csvRows, spreadsheetSafe, spreadsheetUnsafe } from './csv.ts';
-import type { HistoryFilter, HistoryStore } from './history-store.ts';
+import { isStorableCreatedAt, type HistoryFilter, type HistoryStore } from './history-store.ts';
 import { makePrivate } from './private-files.ts';
 
 export type HistoryFileFormat = 'json' | 'csv';
@@ -268,6 +270,10 @@ class ImportBatch {
       this.reject(row, describeIssues(parsed.error));
       return;
     }
+    if (!isStorableCreatedAt(parsed.data.createdAt)) {
+      this.reject(row, `createdAt: ${parsed.data.createdAt} is not a time the history can hold.`);
+      return;
+    }
     this.#pending.push(parsed.data);
     if (this.#pending.length >= batchSize) this.flush();
   }
@@ -368,9 +374,9 @@ function entryFromCsv(header: string[], fields: string[]): unknown {
   };
 }
 
-async function importCsv(batch: ImportBatch, path: string): Promise<void> {
+async function importCsv(batch: ImportBatch, file: FileHandle): Promise<void> {
   let header: string[] | null = null;
-  for await (const { row, fields } of csvRows(createReadStream(path, { encoding: 'utf8' }))) {
+  for await (const { row, fields } of csvRows(readFromStart(file))) {
     if (header === null) {
       header = fields.map(spreadsheetUnsafe);
       const missing = baseColumns.filter((name) => name !== 'thumbnailKey' && !header!.includes(name));
@@ -390,8 +396,8 @@ async function importCsv(batch: ImportBatch, path: string): Promise<void> {
  * Ferry writes one entry per line between "[" and "]"; such files are read line by line (memory stays
  * flat). Any other JSON array (pretty-printed, one line) is parsed whole.
  */
-async function importJson(batch: ImportBatch, path: string): Promise<void> {
-  const input = createReadStream(path, { encoding: 'utf8' });
+async function importJson(batch: ImportBatch, file: FileHandle): Promise<void> {
+  const input = Readable.from(readFromStart(file));
   const lines = createInterface({ input, crlfDelay: Infinity });
   let row = 0;
   let state: 'start' | 'entries' | 'done' | 'other' = 'start';
@@ -408,7 +414,8 @@ async function importJson(batch: ImportBatch, path: string): Promise<void> {
       state = 'done';
       continue;
     }
-    if (row === 0 && !line.startsWith('{')) {
+    // Ferry's entries start at the first column; an indented one is a pretty-printed array's.
+    if (row === 0 && !raw.startsWith('{')) {
       state = 'other';
       break;
     }
@@ -430,7 +437,9 @@ async function importJson(batch: ImportBatch, path: string): Promise<void> {
   input.destroy();
   if (state === 'entries') throw new Error('The JSON array is not closed: the file looks truncated.');
   if (state !== 'other') return;
-  const parsed = parseJson(await readFile(path, 'utf8'));
+  let text = '';
+  for await (const chunk of readFromStart(file)) text += chunk;
+  const parsed = parseJson(text);
   if ('failure' in parsed) throw new Error(`Not a Ferry history JSON file: it is ${parsed.failure}.`);
   const whole = parsed.value;
   if (!Array.isArray(whole)) throw new Error('Not a Ferry history JSON file: expected an array of entries.');
@@ -447,13 +456,50 @@ export async function importHistory(
   path: string,
   format: HistoryFileFormat,
 ): Promise<HistoryImportReport> {
-  const batch = new ImportBatch(history);
+  // Non-blocking, so that opening a FIFO returns (reading one would wait for a writer forever); the
+  // file is then judged by what was opened, and read only through this handle.
+  const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    if (format === 'csv') await importCsv(batch, path);
-    else await importJson(batch, path);
+    const info = await file.stat();
+    if (!info.isFile()) throw new NotARegularFileError(info.isDirectory());
+    const batch = new ImportBatch(history);
+    try {
+      if (format === 'csv') await importCsv(batch, file);
+      else await importJson(batch, file);
+    } finally {
+      // Rows validated before a fatal error stay imported, like the batches before them.
+      batch.flush();
+    }
+    return batch.finish();
   } finally {
-    // Rows validated before a fatal error stay imported, like the batches before them.
-    batch.flush();
+    await file.close();
   }
-  return batch.finish();
+}
+
+/** An import path that names a folder, a pipe, a socket or a device: nothing to import from. */
+export class NotARegularFileError extends Error {
+  readonly isDirectory: boolean;
+  constructor(isDirectory: boolean) {
+    super(isDirectory ? 'a folder, not a file' : 'not a regular file (a pipe, socket or device)');
+    this.name = 'NotARegularFileError';
+    this.isDirectory = isDirectory;
+  }
+}
+
+/**
+ * The file's text from byte 0, read by position through the handle, so that each pass sees all of it
+ * and stopping early closes nothing (a file stream would close the handle when destroyed).
+ */
+async function* readFromStart(file: FileHandle): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.alloc(64 * 1024);
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    yield decoder.write(buffer.subarray(0, bytesRead));
+  }
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
 }

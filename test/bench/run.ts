@@ -30,6 +30,7 @@ import {
 import { startSandbox } from '../../main/sandbox/sandbox.ts';
 import { accountFromEndpoint } from '../support/sandbox-account.ts';
 import { startDiscardSink } from './baselines.ts';
+import { benchCliAtRest } from './cli-at-rest.ts';
 import type { PeerJob, S3PeerEndpoint, TusPeerEndpoint } from './peer-child.ts';
 import { benchHistory } from './history.ts';
 import { benchThumbnails } from './thumbnails.ts';
@@ -583,6 +584,7 @@ try {
       ...(await benchHistory(quick ? { entries: 10_000 } : {})),
     }),
     responsiveness,
+    cliAtRest: () => benchCliAtRest(quick ? { rounds: 3 } : {}),
   };
   const chosen = values.only ?? Object.keys(scenarios);
   const unknown = chosen.filter((name) => !(name in scenarios));

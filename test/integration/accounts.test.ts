@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AnyProvider } from '../../main/providers/provider.ts';
-import { providerRegistry } from '../../main/providers/registry.ts';
+import { providerLoaders } from '../../main/providers/registry.ts';
 import { sandboxAccountId, type FerryService } from '../../main/service.ts';
 import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
-import type { ProviderId } from '../../shared/catalog.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { AccountView, TaskView } from '../../shared/models.ts';
 import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
@@ -246,10 +244,10 @@ describe('accounts.test and vault.status', () => {
 
   it('says clearly when a provider has no connection test', async () => {
     const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
-    // The registry is read-only to Ferry; this test swaps one adapter for one without a connection test.
-    const registry = providerRegistry as Record<ProviderId, AnyProvider>;
-    const original = registry['tencent-im'];
-    registry['tencent-im'] = { ...original, testConnection: undefined };
+    // This test swaps one adapter for one without a connection test.
+    const original = providerLoaders['tencent-im'];
+    const provider = await original();
+    providerLoaders['tencent-im'] = async () => ({ ...provider, testConnection: undefined });
     try {
       const answer = (await service.dispatch('accounts.test', {
         id: added.id,
@@ -260,7 +258,7 @@ describe('accounts.test and vault.status', () => {
         error: { message: expect.stringMatching(/Tencent Cloud IM has no way to test a connection/) },
       });
     } finally {
-      registry['tencent-im'] = original;
+      providerLoaders['tencent-im'] = original;
     }
   });
 

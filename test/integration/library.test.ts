@@ -148,6 +148,7 @@ describe('history commands', () => {
     const atOnce = await Promise.all([exportAs('csv'), exportAs('csv'), exportAs('csv')]);
     const paths = [...inRow, ...atOnce].map((exported) => exported.path);
     expect(new Set(paths).size).toBe(5);
+    service.grantPaths(paths); // the user picks each export to import it
     for (const exported of [...inRow, ...atOnce]) {
       expect(exported.exported).toBe(1);
       const report = (await service.dispatch('history.import', {

@@ -409,9 +409,12 @@ describe('Application desktop integration (fake Electron modules: Electron binar
     // The renderer has not subscribed yet: nothing is sent into the void.
     expect(eventsSentTo(contents)).toEqual([]);
     await rendererListens(started.ipcMain, contents);
-    expect(eventsSentTo(contents)).toEqual([
-      { name: 'app.openFiles', payload: { paths: [join(dir, 'c.png')] } },
-    ]);
+    // Handed over after the grant, which may take a turn of the event loop on a loaded machine.
+    await vi.waitFor(() =>
+      expect(eventsSentTo(contents)).toEqual([
+        { name: 'app.openFiles', payload: { paths: [join(dir, 'c.png')] } },
+      ]),
+    );
     // The window will name them in uploads.add: they were granted when the OS handed them over.
     expect(started.service.grantPaths).toHaveBeenCalledExactlyOnceWith([join(dir, 'c.png')]);
     expect(started.service.dispatch).not.toHaveBeenCalledWith('uploads.add', expect.anything());
