@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -266,6 +266,21 @@ describe('what was sent is what was hashed', () => {
     // The last PATCH was cut before its last bytes, then the upload was terminated: never complete.
     expect(emulator.stats()).toMatchObject({ uploadsFinished: 0, uploadsTerminated: 1 });
     expect(await emulator.uploads()).toEqual([]);
+  });
+
+  it('fails as file-changed, not as a network error, when the file is cut short mid-PATCH', async () => {
+    const { taskId, path, hold } = await heldMidBody('truncated.bin');
+    truncateSync(path, size / 2);
+    hold.release();
+    await service.idle();
+
+    const [task] = await tasks();
+    expect(task).toMatchObject({ id: taskId, state: 'failed', error: { code: 'file-changed' } });
+    // Found by the read that came up short, in the same attempt (a retry would have seen the new size).
+    expect(task!.error!.message).toMatch(/changed while it was being uploaded/);
+    expect(await entries()).toEqual([]);
+    expect(emulator.stats()).toMatchObject({ uploadsFinished: 0 });
+    expect(emulator.stats().patchBodyBytes).toBeLessThanOrEqual(size / 2);
   });
 
   it('records the SHA-256 of the bytes sent when the file changes ahead of the upload', async () => {
