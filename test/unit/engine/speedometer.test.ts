@@ -18,4 +18,12 @@ describe('Speedometer', () => {
     // Only the last ~5 s count now: 100 kB/s.
     expect(speed.bytesPerSecond()).toBeCloseTo(100_000, -3);
   });
+
+  it('keeps its speed right when progress comes every millisecond', () => {
+    const speed = new Speedometer(5000);
+    for (let t = 0; t <= 12_000; t++) speed.record(t * 2000, t); // 2 MB/s, one sample per ms
+    expect(speed.bytesPerSecond()).toBeCloseTo(2_000_000, -3);
+    speed.record(12_000 * 2000, 13_000); // then a stall of a second
+    expect(speed.bytesPerSecond()!).toBeLessThan(1_700_000);
+  });
 });
