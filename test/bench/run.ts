@@ -72,6 +72,8 @@ interface Sample {
   ms: number;
   gcCount: number | null;
   peakRssBytes: number | null;
+  /** User + system CPU time of the contender's work: on a shared machine it moves less than wall time. */
+  cpuMs: number | null;
   /** S3 only: time the server spent answering CompleteMultipartUpload (assembling the object). */
   completeMs?: number;
 }
@@ -110,6 +112,7 @@ function summarize(samples: readonly Sample[], bytes: number) {
     samples.map(pick).filter((value): value is number => typeof value === 'number');
   const gc = numbers((sample) => sample.gcCount);
   const rss = numbers((sample) => sample.peakRssBytes);
+  const cpu = numbers((sample) => sample.cpuMs);
   const complete = numbers((sample) => sample.completeMs);
   return {
     medianMs: round(median(ms), 1),
@@ -117,6 +120,7 @@ function summarize(samples: readonly Sample[], bytes: number) {
     maxMs: round(Math.max(...ms), 1),
     medianMBps: mbps(bytes, median(ms)),
     gcCountMedian: gc.length > 0 ? median(gc) : null,
+    cpuMsMedian: cpu.length > 0 ? round(median(cpu), 0) : null,
     peakRssMiBMax: rss.length > 0 ? round(Math.max(...rss) / MiB, 1) : null,
     ...(complete.length > 0
       ? {
@@ -181,7 +185,12 @@ function ferryContender(
         );
       }
       await rm(dataDir, { recursive: true, force: true });
-      return { ms: result.uploadMs, gcCount: result.gcCount, peakRssBytes: result.peakRssBytes };
+      return {
+        ms: result.uploadMs,
+        gcCount: result.gcCount,
+        peakRssBytes: result.peakRssBytes,
+        cpuMs: result.uploadCpuMs,
+      };
     },
   };
 }
@@ -202,8 +211,18 @@ function peerContender(name: string, job: PeerJob): Contender {
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const [code] = (await once(child, 'exit')) as [number | null];
       if (code !== 0) throw new Error(`${name} exited ${code}:\n${stderr}`);
-      const result = JSON.parse(stdout) as { uploadMs: number; gcCount: number; peakRssBytes: number };
-      return { ms: result.uploadMs, gcCount: result.gcCount, peakRssBytes: result.peakRssBytes };
+      const result = JSON.parse(stdout) as {
+        uploadMs: number;
+        gcCount: number;
+        peakRssBytes: number;
+        cpuMs: number;
+      };
+      return {
+        ms: result.uploadMs,
+        gcCount: result.gcCount,
+        peakRssBytes: result.peakRssBytes,
+        cpuMs: result.cpuMs,
+      };
     },
   };
 }
@@ -259,7 +278,7 @@ function rcloneContender(endpoint: S3PeerEndpoint, path: string): Contender | Sk
     name: 'rclone',
     async run() {
       const [command, argv] = withTime
-        ? [gnuTime, ['-f', 'rclone-max-rss-kib %M', 'rclone', ...args()]]
+        ? [gnuTime, ['-f', 'rclone-max-rss-kib %M cpu-s %U %S', 'rclone', ...args()]]
         : ['rclone', args()];
       const start = performance.now();
       const child = spawn(command, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -268,8 +287,13 @@ function rcloneContender(endpoint: S3PeerEndpoint, path: string): Contender | Sk
       const [code] = (await once(child, 'exit')) as [number | null];
       const ms = performance.now() - start;
       if (code !== 0) throw new Error(`rclone exited ${code}:\n${stderr}`);
-      const kib = /rclone-max-rss-kib (\d+)/.exec(stderr)?.[1];
-      return { ms, gcCount: null, peakRssBytes: kib ? Number(kib) * 1024 : null };
+      const measured = /rclone-max-rss-kib (\d+) cpu-s ([\d.]+) ([\d.]+)/.exec(stderr);
+      return {
+        ms,
+        gcCount: null,
+        peakRssBytes: measured ? Number(measured[1]) * 1024 : null,
+        cpuMs: measured ? Math.round((Number(measured[2]) + Number(measured[3])) * 1000) : null,
+      };
     },
   };
 }

@@ -1,33 +1,64 @@
 // What a benchmarked process reports about itself besides its time: garbage collections (V8's 'gc'
-// performance entries) and its peak resident set size.
-import { PerformanceObserver } from 'node:perf_hooks';
+// performance entries), CPU time, how late its event loop ran, and its peak resident set size.
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 export interface ProbeReading {
   gcCount: number;
+  /** Mark-compact (full) collections among them: the costly ones. */
+  gcMajorCount: number;
   gcMs: number;
+  /** User plus system CPU time since the start: on a shared machine it moves less than wall time. */
+  cpuMs: number;
+  /** How late the event loop ran timers (perf_hooks.monitorEventLoopDelay), 99th percentile and worst. */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
   startRssBytes: number;
   peakRssBytes: number;
 }
 
-/** Start counting now; `read` waits a tick so the observer has delivered the last entries. */
-export function startProbe(): { read(): Promise<ProbeReading> } {
+const nsPerMs = 1e6;
+
+/**
+ * Start counting now; `read` waits a tick so the observer has delivered the last entries.
+ * The event-loop delay covers the work alone, from `workStarts` to `workEnds` when they are called:
+ * loading modules, opening the service and closing it block the loop by design.
+ */
+export function startProbe(): { workStarts(): void; workEnds(): void; read(): Promise<ProbeReading> } {
   const startRssBytes = process.memoryUsage().rss;
+  const startCpu = process.cpuUsage();
   let gcCount = 0;
+  let gcMajorCount = 0;
   let gcMs = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcCount++;
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        gcMajorCount++;
       gcMs += entry.duration;
     }
   });
   observer.observe({ entryTypes: ['gc'] });
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   return {
+    workStarts() {
+      delay.reset();
+    },
+    workEnds() {
+      delay.disable();
+    },
     async read() {
       await new Promise((resolve) => setImmediate(resolve));
       observer.disconnect();
+      delay.disable();
+      const cpu = process.cpuUsage(startCpu);
       return {
         gcCount,
+        gcMajorCount,
         gcMs: Number(gcMs.toFixed(1)),
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        eventLoopDelayP99Ms: Number((delay.percentile(99) / nsPerMs).toFixed(1)),
+        eventLoopDelayMaxMs: Number((delay.max / nsPerMs).toFixed(1)),
         startRssBytes,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
       };

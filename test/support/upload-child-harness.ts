@@ -37,8 +37,12 @@ export interface ChildResult {
   peakRssBytes: number;
   gcCount: number;
   gcMs: number;
+  /** CPU time of the whole process, service start included. */
+  cpuMs: number;
   /** From the uploads.add call to idle: what the user waits for (hashing included). */
   uploadMs: number;
+  /** CPU time (user + system) over the same span as uploadMs. */
+  uploadCpuMs: number;
 }
 
 /** A file of non-repeating bytes, written in 1 MiB blocks without holding it in memory; returns its SHA-256. */

@@ -39,12 +39,17 @@ if (values.account) {
   );
   accountId = existing?.id ?? ((await service.dispatch('accounts.add', wanted)) as AccountView).id;
 }
+probe.workStarts();
 const uploadStart = performance.now();
+const uploadCpuStart = process.cpuUsage();
 // Like the CLI, the paths on its own command line are the ones it was handed.
 service.grantPaths(positionals);
 if (positionals.length > 0) await service.dispatch('uploads.add', { paths: positionals, accountId });
 await service.idle();
 const uploadMs = performance.now() - uploadStart;
+probe.workEnds();
+const uploadCpu = process.cpuUsage(uploadCpuStart);
+const uploadCpuMs = Math.round((uploadCpu.user + uploadCpu.system) / 1000);
 const entries: CommandResponse<'history.list'>['entries'] = [];
 let cursor: string | undefined;
 do {
@@ -58,5 +63,5 @@ do {
 const tasks = await service.dispatch('uploads.list', {});
 await service.close();
 process.stdout.write(
-  `${JSON.stringify({ entries, unfinished: tasks, ...(await probe.read()), uploadMs })}\n`,
+  `${JSON.stringify({ entries, unfinished: tasks, ...(await probe.read()), uploadMs, uploadCpuMs })}\n`,
 );
