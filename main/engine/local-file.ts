@@ -19,9 +19,10 @@ function shortRead(expected: number, position: number, got: number): Error {
 
 /**
  * Bytes [start, endExclusive) as consecutive chunks of `chunkSize` (the last may be shorter), read into
- * ONE reused buffer: each yielded chunk is only valid until the next is asked for. For encoders that
- * turn a chunk into something else at once (base64): no per-chunk allocation, so a 2 GiB upload leaves
- * no trail of garbage buffers for the GC to catch up with. A file that shrank fails with ESHORTREAD.
+ * two reused buffers: each yielded chunk is only valid until the next is asked for. While the caller
+ * sends one chunk, the next is read into the other buffer. No per-chunk allocation, so a 2 GiB upload
+ * leaves no trail of garbage buffers for the GC to catch up with. A file that shrank fails with
+ * ESHORTREAD.
  */
 export async function* readChunks(
   path: string,
@@ -31,20 +32,30 @@ export async function* readChunks(
 ): AsyncGenerator<Buffer> {
   if (endExclusive <= start) return;
   const handle = await open(path, 'r');
+  const size = Math.min(chunkSize, endExclusive - start);
+  const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+  const fill = async (buffer: Buffer, position: number): Promise<Buffer> => {
+    const want = Math.min(buffer.length, endExclusive - position);
+    let filled = 0;
+    while (filled < want) {
+      const { bytesRead } = await handle.read(buffer, filled, want - filled, position + filled);
+      if (bytesRead === 0) throw shortRead(endExclusive - start, start, position + filled - start);
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, want);
+  };
+  let next: Promise<Buffer> | null = fill(buffers[0]!, start);
   try {
-    const buffer = Buffer.allocUnsafe(Math.min(chunkSize, endExclusive - start));
-    for (let position = start; position < endExclusive;) {
-      const want = Math.min(buffer.length, endExclusive - position);
-      let filled = 0;
-      while (filled < want) {
-        const { bytesRead } = await handle.read(buffer, filled, want - filled, position + filled);
-        if (bytesRead === 0) throw shortRead(endExclusive - start, start, position + filled - start);
-        filled += bytesRead;
-      }
-      yield buffer.subarray(0, want);
-      position += want;
+    for (let position = start, turn = 1; next !== null; turn ^= 1) {
+      const chunk: Buffer = await next;
+      position += chunk.length;
+      // The other buffer is free: the caller asked for this chunk, so it is done with the one before.
+      next = position < endExclusive ? fill(buffers[turn]!, position) : null;
+      yield chunk;
     }
   } finally {
+    // A read still under way (the caller stopped early) must end before its file handle closes.
+    await next?.catch(() => {});
     await handle.close();
   }
 }
