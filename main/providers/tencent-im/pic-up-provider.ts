@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { tencentImCatalog } from '../../../shared/catalog/tencent-im.ts';
 import type { LinkView } from '../../../shared/models.ts';
@@ -172,7 +171,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
     // Read before the first step (needsMd5First).
     const md5 = file.upfrontDigests?.md5 ?? '';
     // Slice_Data is last, so the JSON splits into a head, the base64 of the slice, and `"}`. The
-    // base64 is produced while the request is being written, from one reused read buffer: no
+    // base64 is produced while the request is being written, from reused read buffers: no
     // slice-sized buffer or string exists, and memory stays flat however large the file.
     const envelope = JSON.stringify({
       App_Version: '1.0',
@@ -194,8 +193,11 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
     const tail = envelope.slice(-2);
     const wireBytes = Buffer.byteLength(head) + 4 * Math.ceil(slice.size / 3) + tail.length;
     let readFailure: unknown;
-    async function* body(): AsyncGenerator<string> {
-      yield head;
+    async function* body(): AsyncGenerator<Buffer> {
+      yield Buffer.from(head);
+      // got asks for the next piece only once the socket took the last, so one buffer carries every
+      // piece's base64: the only garbage left per piece is a short-lived string, no buffer to collect.
+      const encoded = Buffer.allocUnsafe((base64ChunkBytes / 3) * 4);
       try {
         // A multiple of 3 bytes, so each chunk's base64 concatenates without padding in the middle.
         // The slice reaching the end completes the upload: the file is checked before its last bytes.
@@ -203,12 +205,12 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
         for await (const chunk of file.readChunks(slice.offset, slice.offset + slice.size, base64ChunkBytes, {
           completesUpload,
         }))
-          yield chunk.toString('base64');
+          yield encoded.subarray(0, encoded.write(chunk.toString('base64'), 'latin1'));
       } catch (error) {
         readFailure = error; // the file shrank or changed: reported as such, not as a network error
         throw error;
       }
-      yield tail;
+      yield Buffer.from(tail);
     }
 
     let response;
@@ -221,7 +223,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
           contenttype: 'json',
         },
         headers: { 'content-type': 'application/json', 'content-length': String(wireBytes) },
-        body: Readable.from(body(), { objectMode: false }),
+        body: body(),
         signal: ctx.signal,
         throwHttpErrors: false,
         responseType: 'text',
