@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import {
   s3Catalog,
@@ -13,6 +12,7 @@ import { fitName, wellFormed } from '../../file-names.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { parseAccountConfig } from '../account-config.ts';
+import { fileBody } from '../file-body.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
 import { maxPartCount, partRange, partSizeFloor, planParts } from './part-plan.ts';
 import {
@@ -177,7 +177,7 @@ interface S3Call {
   key?: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
-  body?: string | Readable;
+  body?: string | AsyncIterable<Buffer>;
   onProgress?: (transferred: number) => void;
 }
 
@@ -507,17 +507,20 @@ async function putObject(
     // A single PutObject holds at most one part's bytes: hash them here, as for a part.
     headers['Content-MD5'] = await md5Base64OfRange(file, 0, file.size);
   }
+  // The PutObject completes the upload: its body checks the file before its last bytes.
+  const body = fileBody(file, 0, file.size, { completesUpload: true });
   let answer: S3Answer;
   try {
     answer = await send(ctx, {
       method: 'PUT',
       key: session.key,
       headers,
-      // The PutObject completes the upload: its stream checks the file before its last bytes.
-      body: file.size === 0 ? '' : file.openRange(0, file.size, { completesUpload: true }),
+      body: file.size === 0 ? '' : body.chunks,
       onProgress: (transferred) => ctx.onBytesSent(Math.min(file.size, transferred)),
     });
   } catch (error) {
+    // A body that failed to read was never complete: no object can have been stored from it.
+    if (body.readFailure() !== undefined) throw body.readFailure();
     if (answerInDoubt(error)) putsInDoubt.add(session.key);
     throw error;
   }
@@ -541,14 +544,20 @@ async function uploadPart(
     // Hashed in a read pass of its own, so the part is still streamed (never held in memory).
     headers['Content-MD5'] = await md5Base64OfRange(file, start, end);
   }
-  const answer = await send(ctx, {
-    method: 'PUT',
-    key: session.key,
-    query: { partNumber: String(partNumber), uploadId: session.uploadId },
-    headers,
-    body: file.openRange(start, end),
-    onProgress: (transferred) => onProgress(Math.min(end - start, transferred)),
-  });
+  const body = fileBody(file, start, end);
+  let answer: S3Answer;
+  try {
+    answer = await send(ctx, {
+      method: 'PUT',
+      key: session.key,
+      query: { partNumber: String(partNumber), uploadId: session.uploadId },
+      headers,
+      body: body.chunks,
+      onProgress: (transferred) => onProgress(Math.min(end - start, transferred)),
+    });
+  } catch (error) {
+    throw body.readFailure() ?? error;
+  }
   if (answer.statusCode !== 200) throw failure(answer);
   const etag = answer.headers.etag;
   if (typeof etag !== 'string' || etag === '')

@@ -5,6 +5,7 @@ import { tusCatalog } from '../../../shared/catalog/tus.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { parseAccountConfig } from '../account-config.ts';
+import { fileBody } from '../file-body.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   byteCountHeader,
@@ -332,9 +333,6 @@ async function startOver(
   return progress({ ...session, uploadUrl: null, offset: 0, recreated: session.recreated + 1 }, 0);
 }
 
-/** Bytes of the file per write to the socket while a PATCH streams. */
-const sendChunkBytes = 1024 * 1024;
-
 /** PATCH (tus core): one chunk from the acknowledged offset, streamed from disk. */
 async function patch(
   ctx: StepContext<TusConfig>,
@@ -348,18 +346,8 @@ async function patch(
   // Until the server answers, where it stands is in doubt: any failure below makes the retry HEAD first.
   confirmedOffsets(ctx.http).delete(uploadUrl);
   let response: Response<string>;
-  let readFailure: unknown;
-  async function* body(): AsyncGenerator<Buffer> {
-    try {
-      // The PATCH reaching the end completes the upload: the file is checked before its last bytes.
-      // got asks for the next chunk only once the socket took the last one, so the read buffers are
-      // reused: a GiB sent allocates no GiB of buffers for the collector to chase.
-      yield* file.readChunks(start, end, sendChunkBytes, { completesUpload: end === file.size });
-    } catch (error) {
-      readFailure = error; // the file shrank or changed: reported as such, not as a network error
-      throw error;
-    }
-  }
+  // The PATCH reaching the end completes the upload: the file is checked before its last bytes.
+  const body = fileBody(file, start, end, { completesUpload: end === file.size });
   try {
     const request = ctx.http(uploadUrl, {
       method: 'PATCH',
@@ -368,7 +356,7 @@ async function patch(
         'content-type': offsetContentType,
         'content-length': String(length),
       }),
-      body: body(),
+      body: body.chunks,
       signal: ctx.signal,
       throwHttpErrors: false,
       followRedirect: false,
@@ -379,8 +367,7 @@ async function patch(
     });
     response = await request;
   } catch (error) {
-    if (readFailure !== undefined) throw readFailure;
-    throw requestFailure(error, ctx.signal);
+    throw body.readFailure() ?? requestFailure(error, ctx.signal);
   }
 
   const status = response.statusCode;
