@@ -13,6 +13,8 @@ export interface ProbeReading {
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
   startRssBytes: number;
+  /** RSS when `workStarts` was called (the start's, when it was not). */
+  workStartRssBytes: number;
   peakRssBytes: number;
 }
 
@@ -26,6 +28,7 @@ const nsPerMs = 1e6;
 export function startProbe(): { workStarts(): void; workEnds(): void; read(): Promise<ProbeReading> } {
   const startRssBytes = process.memoryUsage().rss;
   const startCpu = process.cpuUsage();
+  let workStartRssBytes = startRssBytes;
   let gcCount = 0;
   let gcMajorCount = 0;
   let gcMs = 0;
@@ -42,6 +45,7 @@ export function startProbe(): { workStarts(): void; workEnds(): void; read(): Pr
   delay.enable();
   return {
     workStarts() {
+      workStartRssBytes = process.memoryUsage().rss;
       delay.reset();
     },
     workEnds() {
@@ -60,6 +64,7 @@ export function startProbe(): { workStarts(): void; workEnds(): void; read(): Pr
         eventLoopDelayP99Ms: Number((delay.percentile(99) / nsPerMs).toFixed(1)),
         eventLoopDelayMaxMs: Number((delay.max / nsPerMs).toFixed(1)),
         startRssBytes,
+        workStartRssBytes,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
       };
     },

@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
+import type { ProbeReading } from './process-probe.ts';
+
 
 export { prng } from './prng.ts';
 
@@ -30,15 +32,9 @@ export interface ChildOptions {
 }
 
 /** What upload-child.ts prints when its service is idle. */
-export interface ChildResult {
+export interface ChildResult extends ProbeReading {
   entries: HistoryEntryView[];
   unfinished: TaskView[];
-  startRssBytes: number;
-  peakRssBytes: number;
-  gcCount: number;
-  gcMs: number;
-  /** CPU time of the whole process, service start included. */
-  cpuMs: number;
   /** From the uploads.add call to idle: what the user waits for (hashing included). */
   uploadMs: number;
   /** CPU time (user + system) over the same span as uploadMs. */
