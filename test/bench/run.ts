@@ -74,6 +74,9 @@ interface Sample {
   peakRssBytes: number | null;
   /** User + system CPU time of the contender's work: on a shared machine it moves less than wall time. */
   cpuMs: number | null;
+  /** How late the contender's event loop ran during its work: p99 and worst, ms (Node contenders). */
+  eventLoopDelayP99Ms?: number;
+  eventLoopDelayMaxMs?: number;
   /** S3 only: time the server spent answering CompleteMultipartUpload (assembling the object). */
   completeMs?: number;
 }
@@ -113,6 +116,8 @@ function summarize(samples: readonly Sample[], bytes: number) {
   const gc = numbers((sample) => sample.gcCount);
   const rss = numbers((sample) => sample.peakRssBytes);
   const cpu = numbers((sample) => sample.cpuMs);
+  const delayP99 = numbers((sample) => sample.eventLoopDelayP99Ms);
+  const delayMax = numbers((sample) => sample.eventLoopDelayMaxMs);
   const complete = numbers((sample) => sample.completeMs);
   return {
     medianMs: round(median(ms), 1),
@@ -121,6 +126,9 @@ function summarize(samples: readonly Sample[], bytes: number) {
     medianMBps: mbps(bytes, median(ms)),
     gcCountMedian: gc.length > 0 ? median(gc) : null,
     cpuMsMedian: cpu.length > 0 ? round(median(cpu), 0) : null,
+    ...(delayP99.length > 0
+      ? { eventLoopDelayP99MsMedian: median(delayP99), eventLoopDelayMaxMsMax: Math.max(...delayMax) }
+      : {}),
     peakRssMiBMax: rss.length > 0 ? round(Math.max(...rss) / MiB, 1) : null,
     ...(complete.length > 0
       ? {
@@ -190,6 +198,8 @@ function ferryContender(
         gcCount: result.gcCount,
         peakRssBytes: result.peakRssBytes,
         cpuMs: result.uploadCpuMs,
+        eventLoopDelayP99Ms: result.eventLoopDelayP99Ms,
+        eventLoopDelayMaxMs: result.eventLoopDelayMaxMs,
       };
     },
   };
@@ -216,12 +226,16 @@ function peerContender(name: string, job: PeerJob): Contender {
         gcCount: number;
         peakRssBytes: number;
         cpuMs: number;
+        eventLoopDelayP99Ms: number;
+        eventLoopDelayMaxMs: number;
       };
       return {
         ms: result.uploadMs,
         gcCount: result.gcCount,
         peakRssBytes: result.peakRssBytes,
         cpuMs: result.cpuMs,
+        eventLoopDelayP99Ms: result.eventLoopDelayP99Ms,
+        eventLoopDelayMaxMs: result.eventLoopDelayMaxMs,
       };
     },
   };
@@ -633,8 +647,10 @@ try {
     resendPerKill,
     smallFiles,
     thumbnails: async () => ({
-      goal: 'ratio ≥ 0.9 against a bare sharp pipeline in the same run',
-      ...(await benchThumbnails(quick ? { images: 4 } : {})),
+      goal: 'ratio ≥ 0.9 against a bare sharp pipeline in the same run, for each sharp build',
+      native: await benchThumbnails({ build: 'native', ...(quick ? { images: 4 } : {}) }),
+      // What the app runs in Electron on Linux (sharp-loader.ts): libvips in WebAssembly.
+      wasm: await benchThumbnails({ build: 'wasm', ...(quick ? { images: 4 } : {}) }),
     }),
     history: async () => ({
       goal: 'p95 < 20 ms for search and filtered pages at 100,000 entries',

@@ -6,14 +6,17 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
+import { loadSharp, type SharpBuild } from '../../main/thumbnails/sharp-loader.ts';
 import { createThumbnailer } from '../../main/thumbnails/thumbnailer.ts';
+import { eventLoopDelayMonitor, latenessMs } from '../support/process-probe.ts';
 import { tempDir } from '../support/temp.ts';
 import { photoLikeJpegPath } from './photo-like-jpegs.ts';
 
 const generator = resolve(import.meta.dirname, 'photo-like-jpegs.ts');
 
 export interface ThumbnailBenchResult {
+  /** Which libvips: the native binary, or the WebAssembly build the app uses in Electron on Linux. */
+  build: SharpBuild;
   images: number;
   /** Thumbnails per second, Ferry's thumbnailer (cache misses only). */
   ferryPerSecond: number;
@@ -25,9 +28,14 @@ export interface ThumbnailBenchResult {
   peakRssMiB: number;
   /** Mean size of a source JPEG: a phone photo of 12 MP is a few MiB. */
   meanSourceMiB: number;
+  /** How late the event loop ran while Ferry's thumbnailer made them all, queued at once (p99, worst; ms). */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
 }
 
 export interface ThumbnailBenchOptions {
+  /** Default: native. */
+  build?: SharpBuild;
   images?: number;
   width?: number;
   height?: number;
@@ -58,6 +66,11 @@ export async function benchThumbnails(options: ThumbnailBenchOptions = {}): Prom
   const images = options.images ?? 20;
   const width = options.width ?? 4000;
   const height = options.height ?? 3000;
+  const build = options.build ?? 'native';
+  const loaded = await loadSharp({ prefer: build });
+  if (loaded.build !== build)
+    throw new Error(`sharp's ${build} build is not loadable: ${loaded.fallbackReason}`);
+  const { sharp } = loaded;
   const dir = tempDir('ferry-bench-thumbs-');
   await promisify(execFile)(process.execPath, [
     generator,
@@ -80,6 +93,7 @@ export async function benchThumbnails(options: ThumbnailBenchOptions = {}): Prom
   const best = { ferryMs: sources.map(() => Infinity), bareMs: sources.map(() => Infinity) };
   let peakRssBytes: number;
   const rss = sampleRss();
+  const delay = eventLoopDelayMonitor();
   try {
     // Three rounds, best of three per image and contender: a background hiccup then costs one sample,
     // not the comparison. Each round has its own cache directory, so Ferry never gets a cache hit.
@@ -103,6 +117,13 @@ export async function benchThumbnails(options: ThumbnailBenchOptions = {}): Prom
         best.bareMs[index] = Math.min(best.bareMs[index] ?? Infinity, bareMs);
       }
     }
+    // The app's case for the event loop: Ferry's thumbnailer alone, every image queued at once.
+    const thumbnailer = createThumbnailer({ cacheDir: join(dir, 'thumbnails-delay'), sharp });
+    delay.enable();
+    await Promise.all(
+      sources.map((source) => thumbnailer.thumbnailFor(source.path, { sha256: source.sha256 })),
+    );
+    delay.disable();
   } finally {
     peakRssBytes = rss.stop();
     sharp.cache({
@@ -118,11 +139,14 @@ export async function benchThumbnails(options: ThumbnailBenchOptions = {}): Prom
   const ferryPerSecond = images / (ferryMs / 1000);
   const bareSharpPerSecond = images / (bareMs / 1000);
   return {
+    build,
     images,
     ferryPerSecond: round(ferryPerSecond, 2),
     bareSharpPerSecond: round(bareSharpPerSecond, 2),
     ratio: round(ferryPerSecond / bareSharpPerSecond),
     peakRssMiB: round(peakRssBytes / MiB, 1),
     meanSourceMiB: round(sum(sources.map((source) => source.bytes)) / images / MiB, 2),
+    eventLoopDelayP99Ms: latenessMs(delay.percentile(99)),
+    eventLoopDelayMaxMs: latenessMs(delay.max),
   };
 }
