@@ -69,16 +69,18 @@ export interface FileDigests {
 
 /**
  * SHA-256 (for the history) and, when asked, MD5 (for protocols that need it) in one pass over one
- * reused 1 MiB buffer: hashing a 2 GiB file allocates nothing per chunk.
+ * reused buffer of up to 1 MiB: hashing a 2 GiB file allocates nothing per chunk. `expectedSize`
+ * sizes the buffer for a small file, so a batch of thousands does not allocate a MiB for each.
  */
 export async function hashFile(
   path: string,
   signal?: AbortSignal,
-  options: { md5?: boolean } = {},
+  options: { md5?: boolean; expectedSize?: number } = {},
 ): Promise<FileDigests> {
   const md5 = options.md5 ? createHash('md5') : null;
   const sha256 = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const maxBuffer = 1024 * 1024;
+  const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(maxBuffer, options.expectedSize ?? maxBuffer)));
   let bytes = 0;
   const handle = await open(path, 'r');
   try {

@@ -518,7 +518,10 @@ export class UploadEngine {
 
   /** MD5 and SHA-256 in one pass, journaled; a size that differs from the task's means the file changed. */
   async #hash(record: TaskRecord, signal: AbortSignal): Promise<{ md5: string | null; sha256: string }> {
-    const digests = await hashFile(record.path, signal, { md5: true });
+    const digests = await hashFile(record.path, signal, {
+      md5: true,
+      ...(record.size !== null ? { expectedSize: record.size } : {}),
+    });
     if (digests.bytes !== record.size)
       throw UploadError.of('file-changed', 'The file changed while it was being read.');
     this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
@@ -536,6 +539,7 @@ export class UploadEngine {
     const info = await stat(path);
     const digests = await hashFile(path, signal, {
       md5: account.provider.capabilities.needsMd5First === true,
+      expectedSize: info.size,
     });
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && digests.bytes > maxSize) {

@@ -197,7 +197,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
       yield Buffer.from(head);
       // got asks for the next piece only once the socket took the last, so one buffer carries every
       // piece's base64: the only garbage left per piece is a short-lived string, no buffer to collect.
-      const encoded = Buffer.allocUnsafe((base64ChunkBytes / 3) * 4);
+      const encoded = Buffer.allocUnsafe(4 * Math.ceil(Math.min(base64ChunkBytes, slice.size) / 3));
       try {
         // A multiple of 3 bytes, so each chunk's base64 concatenates without padding in the middle.
         // The slice reaching the end completes the upload: the file is checked before its last bytes.

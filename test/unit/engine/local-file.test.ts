@@ -46,6 +46,13 @@ describe('local file ranges', () => {
     expect(empty).toEqual({ sha256: sha256(Buffer.alloc(0)), md5: null, bytes: 0 });
   });
 
+  it('hashes the whole file when it is larger than the size it was expected to have', async () => {
+    const dir = tempDir();
+    const file = randomFile(dir, 'grown.bin', 300_001);
+    const digests = await hashFile(file.path, undefined, { expectedSize: 4096 });
+    expect(digests).toEqual({ sha256: file.sha256, md5: null, bytes: 300_001 });
+  });
+
   it('reads a range in chunks of two reused buffers, each valid until the next is asked for', async () => {
     const dir = tempDir();
     const file = randomFile(dir, 'c.bin', 1000);
