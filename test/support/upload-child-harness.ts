@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import type { ProbeReading } from './process-probe.ts';
 
-
 export { prng } from './prng.ts';
 
 const childScript = resolve(import.meta.dirname, 'upload-child.ts');
