@@ -12,13 +12,15 @@ const MiB = 1024 * 1024;
 const goals = { wallMs: 250, peakRssMiB: 80 };
 
 /**
- * Preloaded into every child: at exit it writes its getrusage figures — peak RSS (KiB) and user +
- * system CPU time (µs) — to the file named by FERRY_BENCH_USAGE_FILE. Plain JavaScript in a data: URL,
- * so measuring adds no module that needs type stripping.
+ * Preloaded into every child: at exit it writes its peak RSS (KiB) and user + system CPU time (µs) to
+ * the file named by FERRY_BENCH_USAGE_FILE. Plain JavaScript in a data: URL, so measuring adds no
+ * module that needs type stripping. The peak is /proc/self/status's VmHWM where there is one:
+ * getrusage's carries the bench process's own peak at fork into the child (see process-probe.ts).
  */
 const usagePreload = `data:text/javascript,${encodeURIComponent(
-  "import { writeFileSync } from 'node:fs';" +
-    "process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.FERRY_BENCH_USAGE_FILE, `${u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`); });",
+  "import { readFileSync, writeFileSync } from 'node:fs';" +
+    "const hwm = () => { try { return Number(/^VmHWM:\\s+(\\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) || null; } catch { return null; } };" +
+    "process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.FERRY_BENCH_USAGE_FILE, `${hwm() ?? u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`); });",
 )}`;
 
 interface Run {

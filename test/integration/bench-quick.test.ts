@@ -16,7 +16,10 @@ interface Row {
   minMs: number;
   maxMs: number;
   gcCountMedian: number | null;
+  cpuMsMedian: number | null;
   peakRssMiBMax: number | null;
+  eventLoopDelayP99MsMedian?: number;
+  eventLoopDelayMaxMsMax?: number;
   partsPhaseMedianMs?: number;
   completeMedianMs?: number;
   runsMs: number[];
@@ -79,8 +82,13 @@ describe('npm run bench -- --quick (tus and S3 against their peers)', () => {
           expect(row.minMs, name).toBeLessThanOrEqual(row.medianMs);
           expect(row.medianMs, name).toBeLessThanOrEqual(row.maxMs);
           expect(row.peakRssMiBMax, name).toBeGreaterThan(0);
-          // Every Node contender counts its collections; only rclone (Go) has none to report.
-          if (name !== 'rclone') expect(row.gcCountMedian, name).toEqual(expect.any(Number));
+          // Every Node contender counts its collections, its CPU time and its event loop's lateness;
+          // rclone (Go) has none of these to report but its CPU time, when GNU time is installed.
+          if (name === 'rclone') continue;
+          expect(row.gcCountMedian, name).toEqual(expect.any(Number));
+          expect(row.cpuMsMedian, name).toBeGreaterThan(0);
+          expect(row.eventLoopDelayP99MsMedian, name).toBeGreaterThanOrEqual(0);
+          expect(row.eventLoopDelayMaxMsMax, name).toBeGreaterThanOrEqual(row.eventLoopDelayP99MsMedian!);
         }
         expect(Object.keys(scenario.vsFerry).sort()).toEqual(
           Object.keys(scenario.contenders)
