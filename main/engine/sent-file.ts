@@ -97,6 +97,12 @@ export class SentFile implements LocalFile {
   /** Chunks sent beyond `hashed`, by position. */
   readonly #ahead = new Map<number, Buffer>();
   #aheadBytes = 0;
+  /**
+   * Copies of reused read buffers kept ahead, and buffers such copies left once hashed: the next copy
+   * goes into one of those, so S3's parts side by side do not allocate a buffer per chunk they send.
+   */
+  readonly #copies = new WeakSet<Buffer>();
+  #spare: Buffer[] = [];
   /** Some bytes went out before they were hashed and must be read back: they cannot vouch for themselves. */
   #readBack: boolean;
   readonly #readers = new Set<Reader>();
@@ -255,6 +261,7 @@ export class SentFile implements LocalFile {
     if (this.#ahead.size > 0) this.#readBack = true;
     this.#ahead.clear();
     this.#aheadBytes = 0;
+    this.#spare = [];
     this.#readBackTarget = this.#hashed;
   }
 
@@ -273,7 +280,7 @@ export class SentFile implements LocalFile {
     }
     if (this.#ahead.has(position)) return;
     if (this.#aheadBytes + chunk.length <= aheadLimit) {
-      this.#ahead.set(position, reused ? Buffer.from(chunk) : chunk);
+      this.#ahead.set(position, reused ? this.#copyOf(chunk) : chunk);
       this.#aheadBytes += chunk.length;
     } else {
       this.#readBack = true;
@@ -300,9 +307,23 @@ export class SentFile implements LocalFile {
           this.#hash.update(kept.subarray(this.#hashed - start));
           this.#hashed = start + kept.length;
         }
+        // update() has copied what it needs: a copy of ours can take the next chunk kept ahead.
+        if (this.#copies.has(kept)) this.#spare.push(kept);
         found = true;
       }
     }
+  }
+
+  /** A copy of a chunk whose buffer its reader reuses, in a spare buffer when one is large enough. */
+  #copyOf(chunk: Buffer): Buffer {
+    const spare = this.#spare.pop();
+    const target =
+      spare !== undefined && spare.buffer.byteLength - spare.byteOffset >= chunk.length
+        ? Buffer.from(spare.buffer, spare.byteOffset, chunk.length)
+        : Buffer.allocUnsafeSlow(chunk.length);
+    chunk.copy(target);
+    this.#copies.add(target);
+    return target;
   }
 
   #readBackInBackground(upTo: number): void {
@@ -352,7 +373,8 @@ export class SentFile implements LocalFile {
   async #compareWithDisk(): Promise<void> {
     const hashed = this.#hashed;
     const sent = this.#digest ?? this.#hash.copy().digest('hex');
-    const ahead = [...this.#ahead];
+    // Copied: while the disk is read, a kept chunk may be hashed and its buffer reused.
+    const ahead = [...this.#ahead].map(([start, kept]) => [start, Buffer.from(kept)] as const);
     const onDisk = createHash('sha256');
     for await (const chunk of readChunks(this.path, 0, hashed, readBackChunk)) onDisk.update(chunk);
     if (onDisk.digest('hex') !== sent) throw changedDuringUpload('the bytes sent are no longer the file’s');
