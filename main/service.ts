@@ -149,6 +149,12 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     ...accounts.handlers,
     'vault.status': async () => vault.describe(),
     ...uploads.handlers,
+    'uploads.clipboard': async () => {
+      throw new CommandError({
+        code: 'invalid-request',
+        message: 'This Ferry cannot read the clipboard: paste into the window instead.',
+      });
+    },
     ...library.handlers,
     // Start notices until read, plus the local API's "could not listen" while that lasts.
     'notices.list': async () => [...library.startNotices(), ...(localApi?.notices() ?? [])],
