@@ -9,6 +9,7 @@ import { scrubErrorView } from './log/secret-scrub.ts';
 import { createThumbnailer } from './thumbnails/thumbnailer.ts';
 import type { SecretCipher } from './vault/secret-cipher.ts';
 import { Accounts } from './service/accounts.ts';
+import { ClipboardIntake, type ClipboardSource } from './service/clipboard-intake.ts';
 import { openDataFolder, type DataFolder } from './service/data-folder.ts';
 import { openSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
 import { EventHub } from './service/event-hub.ts';
@@ -18,6 +19,7 @@ import { settingsHandlers } from './service/settings.ts';
 import { StagingArea, Uploads } from './service/uploads.ts';
 
 export { sandboxAccountId } from './service/accounts.ts';
+export type { ClipboardSource } from './service/clipboard-intake.ts';
 export type { LocalApiDeps, LocalApiFactory, LocalApiHost } from './service/local-api-host.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */
@@ -69,6 +71,13 @@ export interface ServiceOptions {
    * that vanishes with the command.
    */
   localApi?: LocalApiFactory;
+  /**
+   * The system clipboard, for `uploads.clipboard`: Electron's in the app. The web shell and the CLI
+   * pass none (the browser pastes by itself; a command line has files), and the command says so.
+   */
+  clipboard?: ClipboardSource;
+  /** Which file managers' clipboard formats to read; process.platform by default (tests pass another). */
+  platform?: NodeJS.Platform;
 }
 
 /**
@@ -132,6 +141,16 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     emit: events.emit,
   });
 
+  // The shortcut's, the tray's and the local API's "upload the clipboard", where there is one to read.
+  const clipboard = new ClipboardIntake({
+    clipboard: options.clipboard ?? null,
+    platform: options.platform ?? process.platform,
+    staging,
+    defaultAccountId: () => settings.get().defaultAccountId,
+    add: async (paths, accountId) => (await uploads.handlers['uploads.add']({ paths, accountId })).taskIds,
+    logger,
+  });
+
   // The PicGo-compatible upload API for editors, when the transport serves one. It goes through the
   // service's own contract (below), like a drop onto the window.
   const localApi =
@@ -149,12 +168,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     ...accounts.handlers,
     'vault.status': async () => vault.describe(),
     ...uploads.handlers,
-    'uploads.clipboard': async () => {
-      throw new CommandError({
-        code: 'invalid-request',
-        message: 'This Ferry cannot read the clipboard: paste into the window instead.',
-      });
-    },
+    ...clipboard.handlers,
     ...library.handlers,
     // Start notices until read, plus the local API's "could not listen" while that lasts.
     'notices.list': async () => [...library.startNotices(), ...(localApi?.notices() ?? [])],
