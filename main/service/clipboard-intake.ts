@@ -5,22 +5,36 @@ import { CommandError, type CommandHandlers } from '../contract-dispatch.ts';
 import type { FerryLogger } from '../log/logger.ts';
 import type { StagingArea } from './uploads.ts';
 
+/** One entry of the clipboard: the formats it offers, each read as bytes (a Blob in Electron). */
+export interface ClipboardItemLike {
+  readonly types: readonly string[];
+  getType(type: string): Promise<unknown>;
+}
+
 /**
- * The parts of Electron's `clipboard` read here. Electron's own object satisfies it (main/electron
- * passes it in); tests pass a fake holding what a file manager or a screenshot tool would put there.
+ * The part of Electron's `clipboard` read here: `read()`, modelled on the W3C Clipboard API. Electron's
+ * own module satisfies it (main/electron passes it in); tests pass a fake holding what a file manager
+ * or a screenshot tool puts there.
  */
 export interface ClipboardSource {
-  availableFormats(): string[];
-  /** A NativeImage: empty when the clipboard holds no image. */
-  readImage(): { isEmpty(): boolean; toPNG(): Buffer };
-  readText(): string;
-  read(format: string): string;
-  readBuffer(format: string): Buffer;
+  read(): Promise<ClipboardItemLike[]>;
+}
+
+/**
+ * How Electron names a platform format that has no standard MIME type (`FileNameW`,
+ * `NSFilenamesPboardType`, `x-special/gnome-copied-files`).
+ */
+export function rawClipboardFormat(name: string): string {
+  return `electron application/osclipboard;format="${name}"`;
 }
 
 /** What the clipboard holds, as far as uploading goes. */
 export type ClipboardContent =
-  { kind: 'files'; paths: string[] } | { kind: 'image'; bytes: Buffer; extension: string } | { kind: 'none' };
+  | { kind: 'files'; paths: string[] }
+  | { kind: 'image'; bytes: Buffer; extension: string }
+  /** An image larger than Ferry takes from the clipboard. */
+  | { kind: 'too-large'; size: number }
+  | { kind: 'none' };
 
 /** Bounds on a list of copied files: more than anyone copies at once, less than a hostile clipboard can hold. */
 const maxCopiedFiles = 10_000;
@@ -97,64 +111,83 @@ export function imageFromDataUrl(text: string): { bytes: Buffer; extension: stri
   return bytes.length === 0 ? null : { bytes, extension };
 }
 
-function readString(source: ClipboardSource, format: string): string {
-  try {
-    const buffer = source.readBuffer(format);
-    if (buffer.length > 0 && buffer.length <= maxClipboardText) return buffer.toString('utf8');
-  } catch {
-    // Some platforms refuse a format name they do not know; read() may still have it.
+/** The clipboard's formats, each with the item that offers it (the first one, if several do). */
+type Formats = Map<string, ClipboardItemLike>;
+
+async function formatsOf(source: ClipboardSource): Promise<Formats> {
+  const formats: Formats = new Map();
+  for (const item of await source.read()) {
+    for (const type of item.types) if (!formats.has(type)) formats.set(type, item);
   }
-  try {
-    return source.read(format).slice(0, maxClipboardText);
-  } catch {
-    return '';
-  }
+  return formats;
 }
 
-/** Files copied in the OS file manager, by the format each platform's file managers use. */
-function copiedFiles(source: ClipboardSource, platform: NodeJS.Platform): string[] {
-  if (platform === 'darwin') {
-    // Finder puts every copied file in the plist, and only the first in public.file-url.
-    const all = pathsFromFilenamesPlist(readString(source, 'NSFilenamesPboardType'));
-    if (all.length > 0) return all;
-    return pathsFromUriList(readString(source, 'public.file-url'), platform);
+/** A format's payload as bytes; null when absent, unreadable, or over `limit` bytes. */
+async function bytesOf(formats: Formats, type: string, limit = maxClipboardText): Promise<Buffer | null> {
+  const item = formats.get(type);
+  if (item === undefined) return null;
+  try {
+    const value = await item.getType(type);
+    if (value instanceof Blob) return value.size > limit ? null : Buffer.from(await value.arrayBuffer());
+    if (value instanceof Uint8Array) return value.length > limit ? null : Buffer.from(value);
+    if (typeof value === 'string') return value.length > limit ? null : Buffer.from(value, 'utf8');
+  } catch {
+    // A format listed but gone by the time it is read (the clipboard changed): as good as absent.
   }
-  if (platform === 'win32') {
-    // Explorer's CF_HDROP list is not readable through Electron's clipboard (it registers format names
-    // as custom formats); FileNameW holds one copied file.
-    let buffer: Buffer;
-    try {
-      buffer = source.readBuffer('FileNameW');
-    } catch {
-      return [];
-    }
-    const path = pathFromFileNameW(buffer);
-    return path === null ? [] : [path];
-  }
-  const formats = new Set(source.availableFormats());
-  for (const format of ['text/uri-list', 'x-special/gnome-copied-files']) {
-    if (!formats.has(format)) continue;
-    const paths = pathsFromUriList(readString(source, format), platform);
-    if (paths.length > 0) return paths;
-  }
-  return [];
+  return null;
+}
+
+async function textOf(formats: Formats, type: string): Promise<string> {
+  return (await bytesOf(formats, type))?.toString('utf8') ?? '';
+}
+
+/**
+ * Files copied in the OS file manager. Electron offers them as `text/uri-list` where it maps the
+ * platform's file list to it, and as the raw formats file managers write: GNOME's
+ * `x-special/gnome-copied-files`, Finder's `NSFilenamesPboardType` (every file) and `public.file-url`
+ * (the first), Explorer's `FileNameW` (one file). Some hold only the first file, so the longest list wins.
+ */
+async function copiedFiles(formats: Formats, platform: NodeJS.Platform): Promise<string[]> {
+  const fileNameW = await bytesOf(formats, rawClipboardFormat('FileNameW'));
+  const fromFileNameW = fileNameW === null ? null : pathFromFileNameW(fileNameW);
+  const candidates = [
+    pathsFromUriList(await textOf(formats, 'text/uri-list'), platform),
+    pathsFromUriList(await textOf(formats, rawClipboardFormat('x-special/gnome-copied-files')), platform),
+    pathsFromFilenamesPlist(await textOf(formats, rawClipboardFormat('NSFilenamesPboardType'))),
+    pathsFromUriList(await textOf(formats, rawClipboardFormat('public.file-url')), platform),
+    fromFileNameW === null ? [] : [fromFileNameW],
+  ];
+  return candidates.reduce((longest, paths) => (paths.length > longest.length ? paths : longest), []);
 }
 
 /**
  * What to upload from the clipboard, in this order: files copied in a file manager (before the image:
  * Finder also puts the file's icon on the clipboard), an image (a screenshot, "Copy image"), then text
  * that is a `data:` image URL. Plain text is never read as paths: any web page can put text there.
- * Paths are returned as the clipboard lists them, unchecked.
+ * Paths are returned as the clipboard lists them, unchecked. An image over `maxImageBytes` is
+ * reported by its size, unread.
  */
-export function readClipboard(source: ClipboardSource, platform: NodeJS.Platform): ClipboardContent {
-  const files = copiedFiles(source, platform).slice(0, maxCopiedFiles);
+export async function readClipboard(
+  source: ClipboardSource,
+  platform: NodeJS.Platform,
+  maxImageBytes = maxStagedBytes,
+): Promise<ClipboardContent> {
+  const formats = await formatsOf(source);
+  const files = (await copiedFiles(formats, platform)).slice(0, maxCopiedFiles);
   if (files.length > 0) return { kind: 'files', paths: files };
 
-  const image = source.readImage();
-  if (!image.isEmpty()) return { kind: 'image', bytes: image.toPNG(), extension: 'png' };
+  const image = formats.get('image/png');
+  if (image !== undefined) {
+    const bytes = await bytesOf(formats, 'image/png', maxImageBytes);
+    if (bytes === null) {
+      const blob = await image.getType('image/png').catch(() => null);
+      if (blob instanceof Blob && blob.size > maxImageBytes) return { kind: 'too-large', size: blob.size };
+    } else if (bytes.length > 0) {
+      return { kind: 'image', bytes, extension: 'png' };
+    }
+  }
 
-  const text = source.readText().slice(0, maxClipboardText);
-  const dataImage = imageFromDataUrl(text);
+  const dataImage = imageFromDataUrl(await textOf(formats, 'text/plain'));
   return dataImage === null ? { kind: 'none' } : { kind: 'image', ...dataImage };
 }
 
@@ -212,7 +245,7 @@ export class ClipboardIntake {
           'Ferry cannot read the clipboard here (only the desktop app can): paste into the window, or send the files\u2019 paths.',
       });
     }
-    const content = readClipboard(clipboard, platform);
+    const content = await readClipboard(clipboard, platform);
     const collected = await this.#collect(content);
     if (collected === null) {
       logger.info('clipboard upload: nothing to upload', { kind: content.kind });
@@ -235,13 +268,13 @@ export class ClipboardIntake {
 
   async #collect(content: ClipboardContent): Promise<{ paths: string[]; source: 'image' | 'files' } | null> {
     if (content.kind === 'none') return null;
+    if (content.kind === 'too-large') {
+      throw new CommandError({
+        code: 'file-too-large',
+        message: `The image on the clipboard is ${content.size} bytes; Ferry takes at most ${maxStagedBytes / 1024 / 1024} MiB from the clipboard. Save it as a file and drop that.`,
+      });
+    }
     if (content.kind === 'image') {
-      if (content.bytes.length > maxStagedBytes) {
-        throw new CommandError({
-          code: 'file-too-large',
-          message: `The image on the clipboard is ${content.bytes.length} bytes; Ferry takes at most ${maxStagedBytes / 1024 / 1024} MiB from the clipboard. Save it as a file and drop that.`,
-        });
-      }
       const name = screenshotName(this.#options.now?.() ?? new Date(), content.extension);
       return { paths: [await this.#options.staging.stage(name, content.bytes)], source: 'image' };
     }

@@ -68,47 +68,63 @@ describe('data: URLs', () => {
 });
 
 describe('readClipboard: what each platform puts there', () => {
-  it('Linux: the file manager list, in order', () => {
+  it('Linux: the file manager list, in order', async () => {
     const clipboard = new FakeClipboard();
     clipboard.copyFiles(['/home/me/b.png', '/home/me/a b.png'], 'linux');
-    expect(readClipboard(clipboard, 'linux')).toEqual({
+    expect(await readClipboard(clipboard, 'linux')).toEqual({
       kind: 'files',
       paths: ['/home/me/b.png', '/home/me/a b.png'],
     });
   });
 
-  it("macOS: Finder's files win over the icon image it also puts there", () => {
+  it("macOS: every file of Finder's plist (public.file-url has the first only), not the icon image", async () => {
     const clipboard = new FakeClipboard();
     clipboard.copyFiles(['/Users/me/one.pdf', '/Users/me/two.pdf'], 'darwin', png);
-    expect(readClipboard(clipboard, 'darwin')).toEqual({
+    expect(await readClipboard(clipboard, 'darwin')).toEqual({
       kind: 'files',
       paths: ['/Users/me/one.pdf', '/Users/me/two.pdf'],
     });
   });
 
-  it("Windows: Explorer's FileNameW", () => {
+  it("Windows: Explorer's FileNameW", async () => {
     const clipboard = new FakeClipboard();
     clipboard.copyFiles(['C:\\Users\\me\\report.pdf', 'C:\\Users\\me\\other.pdf'], 'win32');
-    expect(readClipboard(clipboard, 'win32')).toEqual({
+    expect(await readClipboard(clipboard, 'win32')).toEqual({
       kind: 'files',
       paths: ['C:\\Users\\me\\report.pdf'],
     });
   });
 
-  it('an image, as PNG', () => {
+  it('an image, as PNG; one over the bound is reported by its size, unread', async () => {
     const clipboard = new FakeClipboard();
     clipboard.copyImage(png);
-    expect(readClipboard(clipboard, 'linux')).toEqual({ kind: 'image', bytes: png, extension: 'png' });
+    expect(await readClipboard(clipboard, 'linux')).toEqual({ kind: 'image', bytes: png, extension: 'png' });
+    expect(await readClipboard(clipboard, 'linux', 10)).toEqual({ kind: 'too-large', size: png.length });
   });
 
-  it('text: a data: image URL is an image; paths typed as text are not files (any page can write text)', () => {
+  it('text: a data: image URL is an image; paths typed as text are not files (any page can write text)', async () => {
     const clipboard = new FakeClipboard();
     clipboard.copyText(`data:image/webp;base64,${png.toString('base64')}`);
-    expect(readClipboard(clipboard, 'linux')).toMatchObject({ kind: 'image', extension: 'webp' });
+    expect(await readClipboard(clipboard, 'linux')).toMatchObject({ kind: 'image', extension: 'webp' });
     clipboard.copyText('/home/me/.ssh/id_ed25519');
-    expect(readClipboard(clipboard, 'linux')).toEqual({ kind: 'none' });
+    expect(await readClipboard(clipboard, 'linux')).toEqual({ kind: 'none' });
     clipboard.clear();
-    expect(readClipboard(clipboard, 'darwin')).toEqual({ kind: 'none' });
+    expect(await readClipboard(clipboard, 'darwin')).toEqual({ kind: 'none' });
+  });
+
+  it('a format that vanishes between listing and reading counts as absent', async () => {
+    const flaky = {
+      read: async () => [
+        {
+          types: ['text/uri-list', 'image/png'],
+          getType: async (type: string) => {
+            if (type === 'text/uri-list') throw new DOMException('gone', 'NotFoundError');
+            return new Blob([png]);
+          },
+        },
+      ],
+    };
+    expect(await readClipboard(flaky, 'linux')).toMatchObject({ kind: 'image' });
   });
 });
 
