@@ -14,12 +14,14 @@ import { openDataFolder, type DataFolder } from './service/data-folder.ts';
 import { openSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
 import { EventHub } from './service/event-hub.ts';
 import { HistoryLibrary } from './service/history-library.ts';
+import { HostNotices, type HostNoticeKind } from './service/host-notices.ts';
 import type { LocalApiFactory } from './service/local-api-host.ts';
 import { settingsHandlers } from './service/settings.ts';
 import { StagingArea, Uploads } from './service/uploads.ts';
 
 export { sandboxAccountId } from './service/accounts.ts';
 export type { ClipboardSource } from './service/clipboard-intake.ts';
+export type { HostNoticeKind } from './service/host-notices.ts';
 export type { LocalApiDeps, LocalApiFactory, LocalApiHost } from './service/local-api-host.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */
@@ -35,6 +37,11 @@ export interface FerryService {
   thumbnailPath(key: string): string | null;
   /** The current settings, for main-side consumers (tray, notifications, the local API). */
   settings(): Settings;
+  /**
+   * A notice only the transport knows about (the desktop app's clipboard shortcut that another app
+   * holds): announced, and listed by notices.list until cleared with null or dismissed.
+   */
+  setHostNotice(kind: HostNoticeKind, message: string | null): void;
   /**
    * The notice about a damaged database that this start repaired, null when it opened healthy. The CLI
    * prints it; windows find it (and older unread ones) through `notices.list`.
@@ -98,6 +105,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
 async function composeService(data: DataFolder, options: ServiceOptions): Promise<FerryService> {
   const { logger, vault, settings } = data;
   const events = new EventHub();
+  const hostNotices = new HostNotices(events.emit);
   const staging = new StagingArea(join(data.dir, 'staging'));
   const sandbox = await openSandbox(data.dir, options.sandboxEmulator);
 
@@ -170,9 +178,15 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     ...uploads.handlers,
     ...clipboard.handlers,
     ...library.handlers,
-    // Start notices until read, plus the local API's "could not listen" while that lasts.
-    'notices.list': async () => [...library.startNotices(), ...(localApi?.notices() ?? [])],
-    'notices.dismiss': async ({ id }) => ({ dismissed: library.dismissNotice(id) }),
+    // Start notices until read, plus the local API's "could not listen" and the transport's own while they last.
+    'notices.list': async () => [
+      ...library.startNotices(),
+      ...(localApi?.notices() ?? []),
+      ...hostNotices.list(),
+    ],
+    'notices.dismiss': async ({ id }) => ({
+      dismissed: library.dismissNotice(id) || hostNotices.dismiss(id),
+    }),
     ...settingsHandlers({ store: settings, logger, uploads, localApi, emit: events.emit }),
   };
 
@@ -183,6 +197,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     idle: () => uploads.idle(),
     thumbnailPath: (key) => library.thumbnailPath(key),
     settings: () => settings.get(),
+    setHostNotice: (kind, message) => hostNotices.set(kind, message),
     recoveredAtStart: library.recoveredAtStart,
     async close() {
       await localApi?.close(); // no editor request may start an upload after the engine stopped
