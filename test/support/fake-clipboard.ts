@@ -28,7 +28,7 @@ export class FakeClipboard implements ClipboardSource {
         getType: async (type) => {
           const bytes = formats.get(type);
           if (bytes === undefined) throw new DOMException(`${type} is not on the clipboard`, 'NotFoundError');
-          return new Blob([bytes]);
+          return new Blob([new Uint8Array(bytes)]);
         },
       },
     ];
