@@ -17,15 +17,17 @@ let harness: ServiceHarness;
 let service: FerryService;
 let electron: ReturnType<typeof fakeDesktopElectron>;
 let desktop: DesktopIntegration;
-let shell: DesktopShell & { openFilesInWindow: ReturnType<typeof vi.fn> };
+let shell: DesktopShell;
+let openFilesInWindow: ReturnType<typeof vi.fn<DesktopShell['openFilesInWindow']>>;
 
 beforeEach(async () => {
   electron = fakeDesktopElectron();
   harness = await startServiceHarness({ service: { clipboard: electron.clipboard, platform: 'linux' } });
   service = harness.service;
+  openFilesInWindow = vi.fn<DesktopShell['openFilesInWindow']>();
   shell = {
     showWindow: vi.fn(),
-    openFilesInWindow: vi.fn(),
+    openFilesInWindow,
     isWindowFocused: () => false,
     setProgressBar: () => undefined,
     setDockBadge: () => undefined,
@@ -105,7 +107,7 @@ describe('the clipboard loop, end to end under the desktop layer', () => {
     const file = randomFile(harness.filesDir, 'later.bin', 100);
     electron.clipboard.copyFiles([file.path], 'linux');
     await expect(desktop.uploadClipboard()).resolves.toBe('needs-account');
-    expect(shell.openFilesInWindow).toHaveBeenCalledWith([file.path], { rememberAccount: true });
+    expect(openFilesInWindow).toHaveBeenCalledWith([file.path], { rememberAccount: true });
     expect(await service.dispatch('uploads.list', {})).toEqual([]);
     expect(electron.clipboard.written).toEqual([]);
   });
