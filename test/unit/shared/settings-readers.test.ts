@@ -21,8 +21,6 @@ const settingsStore = resolve(root, 'main/store/settings-store.ts');
 
 /** Keys only the renderer acts on, and why main/ has no use for them. */
 const rendererOnly: Readonly<Record<string, string>> = {
-  language:
-    'applied to the window by renderer/main.tsx (i18next); the tray menu and notifications are English-only',
   theme: 'applied to the document by renderer/models/theme.ts; the main process draws nothing themed',
 };
 
