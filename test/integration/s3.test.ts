@@ -111,7 +111,7 @@ async function downloadSha(url: string): Promise<string> {
 async function waitFor(
   condition: () => boolean | Promise<boolean>,
   what: string,
-  ms = 20_000,
+  ms = 60_000, // a deadline only: generous, since a loaded machine (the full suite beside other work) is slow
 ): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
