@@ -1,9 +1,10 @@
 import { memo, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryEntryView } from '../../../shared/models.ts';
+import { CopyMenu } from '../../components/copy-menu.tsx';
+import { Icon } from '../../components/icons.tsx';
 import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl, primaryLink } from '../../models/history-list.ts';
-import { CopyControl } from './copy-control.tsx';
 import { FileTypeIcon } from './file-type-icon.tsx';
 import { mediaTypeOf } from './history-model.ts';
 
@@ -66,14 +67,14 @@ export const HistoryItem = memo(function HistoryItem(props: HistoryItemProps) {
         aria-describedby={nameId}
         title={t('actions.open')}
       >
-        {compact ? <span aria-hidden="true">↗</span> : t('actions.open')}
-        {compact ? <span className="visually-hidden">{t('actions.open')}</span> : null}
+        <Icon name="open" size={14} />
+        {compact ? <span className="visually-hidden">{t('actions.open')}</span> : t('actions.open')}
       </a>
     );
   const actions = (
     <div className="history-actions">
-      <CopyControl
-        entry={entry}
+      <CopyMenu
+        entries={[entry]}
         defaultFormatId={props.defaultFormatId}
         describedBy={nameId}
         compact={compact}
@@ -87,8 +88,8 @@ export const HistoryItem = memo(function HistoryItem(props: HistoryItemProps) {
         data-testid="history-details"
         onClick={() => props.onDetails(entry)}
       >
-        {compact ? <span aria-hidden="true">ⓘ</span> : t('actions.details')}
-        {compact ? <span className="visually-hidden">{t('actions.details')}</span> : null}
+        <Icon name="details" size={14} />
+        {compact ? <span className="visually-hidden">{t('actions.details')}</span> : t('actions.details')}
       </button>
       <button
         type="button"
@@ -98,8 +99,8 @@ export const HistoryItem = memo(function HistoryItem(props: HistoryItemProps) {
         data-testid="history-delete"
         onClick={() => props.onDelete(entry)}
       >
-        {compact ? <span aria-hidden="true">✕</span> : t('actions.delete')}
-        {compact ? <span className="visually-hidden">{t('actions.delete')}</span> : null}
+        <Icon name="delete" size={14} />
+        {compact ? <span className="visually-hidden">{t('actions.delete')}</span> : t('actions.delete')}
       </button>
     </div>
   );

@@ -16,7 +16,7 @@ const layoutStorageKey = 'ferry.history.layout';
 const searchDebounceMs = 250;
 /** Must match the fixed heights in history.css: the virtualizer positions rows by arithmetic, not measurement. */
 const rowHeights: Record<Layout, number> = { list: 68, grid: 252 };
-const tileMinWidth = 176;
+const tileMinWidth = 208;
 const gridGap = 12;
 /** Ask for the next page while this many rows are still below the viewport. */
 const prefetchRows = 6;

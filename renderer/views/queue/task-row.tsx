@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { TaskView } from '../../../shared/models.ts';
 import { ErrorText } from '../../components/error-text.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
+import { Icon } from '../../components/icons.tsx';
 import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl } from '../../models/history-list.ts';
 import type { LocalItem } from '../../models/local-item.ts';
@@ -16,7 +17,11 @@ function Thumbnail(props: { task: TaskView }) {
     props.task.historyId === null ? undefined : state.thumbnails[props.task.historyId],
   );
   if (props.task.state !== 'done' || key === undefined) {
-    return <span className="thumb is-empty" data-state={props.task.state} aria-hidden="true" />;
+    return (
+      <span className="thumb is-empty" data-state={props.task.state} aria-hidden="true">
+        {props.task.state === 'done' ? <Icon name="check" size={20} /> : null}
+      </span>
+    );
   }
   return (
     <img

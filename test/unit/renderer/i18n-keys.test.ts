@@ -109,6 +109,7 @@ describe('translation catalogs', async () => {
       ...errorCodes.map((code) => `common:errors.${code}`),
       ...taskStates.map((state) => `queue:state.${state}`),
       ...copyFormats.map((format) => `settings:formats.${format.id}`),
+      ...copyFormats.map((format) => `common:formats.${format.id}`),
       ...['pause', 'resume', 'cancel', 'retry'].flatMap((action) => [
         `queue:actions.${action}`,
         `queue:actions.${action}File`,

@@ -32,6 +32,18 @@ const common = {
     copy: 'Copy',
     copied: 'Copied',
     failed: 'Copy failed',
+    failedShort: 'Failed',
+    as: 'Copy as {{format}}',
+    menu: 'Copy as…',
+    menuShort: 'As',
+    default: 'default',
+  },
+  formats: {
+    url: 'Link',
+    markdown: 'Markdown',
+    html: 'HTML',
+    'tencent-im-message': 'Tencent IM message element (TIMImageElem / TIMFileElem)',
+    'easemob-message-body': 'Easemob message body',
   },
   missingToken: {
     before: 'This page needs the access link that',

@@ -38,22 +38,6 @@ const history = {
     none: 'Nothing uploaded yet. Finished uploads appear here.',
     filtered: 'No entry matches these filters.',
   },
-  copy: {
-    copy: 'Copy',
-    copied: 'Copied',
-    failed: 'Copy failed',
-    as: 'Copy as {{format}}',
-    menu: 'Copy as…',
-    menuShort: 'As',
-    default: 'default',
-  },
-  formats: {
-    url: 'Link',
-    markdown: 'Markdown',
-    html: 'HTML',
-    'tencent-im-message': 'Tencent IM message element (TIMImageElem / TIMFileElem)',
-    'easemob-message-body': 'Easemob message body',
-  },
   actions: {
     open: 'Open',
     details: 'Details',

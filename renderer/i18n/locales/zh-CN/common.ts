@@ -30,6 +30,18 @@ const common = {
     copy: '复制',
     copied: '已复制',
     failed: '复制失败',
+    failedShort: '失败',
+    as: '复制为{{format}}',
+    menu: '复制为…',
+    menuShort: '格式',
+    default: '默认',
+  },
+  formats: {
+    url: '链接',
+    markdown: 'Markdown',
+    html: 'HTML',
+    'tencent-im-message': '腾讯云 IM 消息元素（TIMImageElem / TIMFileElem）',
+    'easemob-message-body': '环信消息体',
   },
   missingToken: {
     before: '此页面需要使用',

@@ -35,22 +35,6 @@ const history = {
     none: '还没有上传记录。上传完成的文件会显示在这里。',
     filtered: '没有符合筛选条件的记录。',
   },
-  copy: {
-    copy: '复制',
-    copied: '已复制',
-    failed: '复制失败',
-    as: '复制为{{format}}',
-    menu: '复制为…',
-    menuShort: '格式',
-    default: '默认',
-  },
-  formats: {
-    url: '链接',
-    markdown: 'Markdown',
-    html: 'HTML',
-    'tencent-im-message': '腾讯云 IM 消息元素（TIMImageElem / TIMFileElem）',
-    'easemob-message-body': '环信消息体',
-  },
   actions: {
     open: '打开',
     details: '详情',
