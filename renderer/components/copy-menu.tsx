@@ -151,7 +151,7 @@ export function CopyMenu(props: {
           texts={{
             idle: props.label ?? t('copy.copy'),
             copied: t('copy.copied'),
-            failed: props.compact ? t('copy.failedShort') : t('copy.failed'),
+            failed: t('copy.failedShort'),
           }}
           current={state}
         />

@@ -3,8 +3,8 @@ import type { Notice } from '../../shared/contract.ts';
 import type { AccountView, HistoryEntryView, TaskView } from '../../shared/models.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { ConnectionState } from '../api/web-api.ts';
-import { mergeHistory, primaryLink } from '../models/history-list.ts';
 import type { LocalItem } from '../models/local-item.ts';
+import type { Batch } from '../models/queue-sections.ts';
 import { extendOrder, finishedStates, mergeTasks, type TaskMap } from '../models/task-list.ts';
 
 export const viewIds = ['queue', 'history', 'accounts', 'settings'] as const;
@@ -24,14 +24,13 @@ export interface AppState {
   tasks: TaskMap;
   /** The queue's rows, in the order they appeared; finished rows leave it only by "Clear finished". */
   taskOrder: readonly string[];
-  history: readonly HistoryEntryView[];
-  /** Where the next `history.list` page starts; null once the oldest entry is loaded. */
-  historyCursor: string | null;
-  historyLoaded: boolean;
-  /** historyId → thumbnailKey, from history events: how a finished row finds its picture. */
-  thumbnails: Readonly<Record<string, string>>;
-  /** historyId → the entry's primary link, so a finished queue row offers what the user came for. */
-  links: Readonly<Record<string, string>>;
+  /** What this window handed over, drop by drop: the queue shows them newest first, files in input order. */
+  batches: readonly Batch[];
+  /**
+   * historyId → entry, from the first history page and the history events: how a finished queue row
+   * finds its picture and copies its link in any format.
+   */
+  entries: Readonly<Record<string, HistoryEntryView>>;
   accounts: readonly AccountView[];
   selectedAccountId: string | null;
   localItems: readonly LocalItem[];
@@ -52,8 +51,11 @@ export interface AppStore extends AppState {
   setView(view: ViewId): void;
   applyTasks(tasks: readonly TaskView[]): void;
   clearFinished(): void;
-  addHistory(entries: readonly HistoryEntryView[], cursor?: string | null): void;
-  updateHistory(entry: HistoryEntryView): void;
+  openBatch(batch: Batch): void;
+  /** Files of open batches that got their tasks: each slot's stand-in id becomes the task id. */
+  assignSlots(taskOfSlot: ReadonlyMap<string, string>): void;
+  closeBatch(id: string): void;
+  addEntries(entries: readonly HistoryEntryView[]): void;
   setAccounts(accounts: readonly AccountView[]): void;
   selectAccount(id: string): void;
   upsertLocalItem(item: LocalItem): void;
@@ -74,11 +76,8 @@ export const initialAppState: AppState = {
   view: 'queue',
   tasks: {},
   taskOrder: [],
-  history: [],
-  historyCursor: null,
-  historyLoaded: false,
-  thumbnails: {},
-  links: {},
+  batches: [],
+  entries: {},
   accounts: [],
   selectedAccountId: null,
   localItems: [],
@@ -91,24 +90,14 @@ export const initialAppState: AppState = {
   settingsError: null,
 };
 
-function withLinks(
-  links: Readonly<Record<string, string>>,
+function withEntries(
+  current: Readonly<Record<string, HistoryEntryView>>,
   entries: readonly HistoryEntryView[],
-): Readonly<Record<string, string>> {
-  const fresh = entries.flatMap((entry) => {
-    const url = primaryLink(entry)?.url;
-    return url === undefined || links[entry.id] === url ? [] : [[entry.id, url] as const];
-  });
-  return fresh.length === 0 ? links : { ...links, ...Object.fromEntries(fresh) };
-}
-
-function withThumbnails(
-  thumbnails: Readonly<Record<string, string>>,
-  entries: readonly HistoryEntryView[],
-): Readonly<Record<string, string>> {
-  const fresh = entries.filter((entry) => entry.thumbnailKey && thumbnails[entry.id] !== entry.thumbnailKey);
-  if (fresh.length === 0) return thumbnails;
-  return { ...thumbnails, ...Object.fromEntries(fresh.map((entry) => [entry.id, entry.thumbnailKey!])) };
+): Readonly<Record<string, HistoryEntryView>> {
+  const fresh = entries.filter((entry) => current[entry.id] !== entry);
+  return fresh.length === 0
+    ? current
+    : { ...current, ...Object.fromEntries(fresh.map((entry) => [entry.id, entry])) };
 }
 
 /** The account a drop goes to: the user's pick, else the default from settings, else the first one. */
@@ -140,21 +129,30 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
         const tasks: Record<string, TaskView> = {};
         for (const [id, task] of Object.entries(state.tasks))
           if (!finishedStates.has(task.state)) tasks[id] = task;
-        return { tasks, taskOrder: state.taskOrder.filter((id) => tasks[id] !== undefined) };
+        const local = new Set(state.localItems.map((item) => item.id));
+        // A batch with nothing left to show goes too, or batches would pile up for the page's life.
+        const batches = state.batches.filter(
+          (batch) => batch.open || batch.slots.some((slot) => tasks[slot] !== undefined || local.has(slot)),
+        );
+        return { tasks, taskOrder: state.taskOrder.filter((id) => tasks[id] !== undefined), batches };
       }),
-    addHistory: (entries, cursor) =>
+    openBatch: (batch) => set((state) => ({ batches: [...state.batches, batch] })),
+    assignSlots: (taskOfSlot) =>
+      set((state) => {
+        if (taskOfSlot.size === 0) return {};
+        return {
+          batches: state.batches.map((batch) =>
+            batch.slots.some((slot) => taskOfSlot.has(slot))
+              ? { ...batch, slots: batch.slots.map((slot) => taskOfSlot.get(slot) ?? slot) }
+              : batch,
+          ),
+        };
+      }),
+    closeBatch: (id) =>
       set((state) => ({
-        history: mergeHistory(state.history, entries),
-        thumbnails: withThumbnails(state.thumbnails, entries),
-        links: withLinks(state.links, entries),
-        ...(cursor === undefined ? {} : { historyCursor: cursor, historyLoaded: true }),
+        batches: state.batches.map((batch) => (batch.id === id ? { ...batch, open: false } : batch)),
       })),
-    updateHistory: (entry) =>
-      set((state) => ({
-        history: state.history.map((existing) => (existing.id === entry.id ? entry : existing)),
-        thumbnails: withThumbnails(state.thumbnails, [entry]),
-        links: withLinks(state.links, [entry]),
-      })),
+    addEntries: (entries) => set((state) => ({ entries: withEntries(state.entries, entries) })),
     setAccounts: (accounts) =>
       set((state) => ({
         accounts,

@@ -1,11 +1,11 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TaskView } from '../../../shared/models.ts';
+import type { HistoryEntryView, TaskView } from '../../../shared/models.ts';
 import { ErrorText } from '../../components/error-text.tsx';
-import { CopyButton } from '../../components/copy-button.tsx';
+import { CopyMenu } from '../../components/copy-menu.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { formatBytes } from '../../models/format-bytes.ts';
-import { isWebUrl } from '../../models/history-list.ts';
+import { isWebUrl, primaryLink } from '../../models/history-list.ts';
 import type { LocalItem } from '../../models/local-item.ts';
 import { useAppActions, useAppState } from '../../state/app-context.tsx';
 import { formatEta, formatSpeed, percent } from './progress-text.ts';
@@ -14,7 +14,7 @@ function Thumbnail(props: { task: TaskView }) {
   const { t } = useTranslation('queue');
   const { thumbnailUrl } = useAppActions();
   const key = useAppState((state) =>
-    props.task.historyId === null ? undefined : state.thumbnails[props.task.historyId],
+    props.task.historyId === null ? undefined : state.entries[props.task.historyId]?.thumbnailKey,
   );
   if (props.task.state !== 'done' || key === undefined) {
     return (
@@ -35,38 +35,32 @@ function Thumbnail(props: { task: TaskView }) {
 }
 
 /** A finished upload's link, right where the file was dropped: usually all the user wanted. */
-function DoneLink(props: { task: TaskView; nameId: string }) {
-  const link = useAppState((state) =>
-    props.task.historyId === null ? undefined : state.links[props.task.historyId],
-  );
+function DoneLink(props: { entry: HistoryEntryView }) {
+  const link = primaryLink(props.entry)?.url;
   if (link === undefined) return null;
-  return (
-    <span className="link-line">
-      {isWebUrl(link) ? (
-        <a
-          className="link"
-          data-testid="queue-link"
-          href={link}
-          target="_blank"
-          rel="noopener noreferrer"
-          translate="no"
-        >
-          {link}
-        </a>
-      ) : (
-        <span className="link muted" translate="no">
-          {link}
-        </span>
-      )}
-      <CopyButton text={link} describedBy={props.nameId} />
+  return isWebUrl(link) ? (
+    <a
+      className="link"
+      data-testid="queue-link"
+      href={link}
+      target="_blank"
+      rel="noopener noreferrer"
+      translate="no"
+    >
+      {link}
+    </a>
+  ) : (
+    <span className="link muted" translate="no">
+      {link}
     </span>
   );
 }
 
-function TaskButtons(props: { task: TaskView }) {
+function TaskButtons(props: { task: TaskView; entry: HistoryEntryView | undefined }) {
   const { t } = useTranslation('queue');
   const { taskCommand } = useAppActions();
-  const { task } = props;
+  const linkFormat = useAppState((state) => state.settings?.linkFormat ?? 'url');
+  const { task, entry } = props;
   const ids = [task.id];
   const button = (action: 'pause' | 'resume' | 'cancel' | 'retry') => (
     <button
@@ -89,6 +83,10 @@ function TaskButtons(props: { task: TaskView }) {
       return [button('resume'), button('cancel')];
     case 'failed':
       return [button('retry'), button('cancel')];
+    case 'done':
+      return entry === undefined ? null : (
+        <CopyMenu entries={[entry]} defaultFormatId={linkFormat} describedBy={`name-${task.id}`} />
+      );
     default:
       return null;
   }
@@ -98,6 +96,7 @@ function TaskButtons(props: { task: TaskView }) {
 export const TaskRow = memo(function TaskRow(props: { taskId: string }) {
   const { t } = useTranslation('queue');
   const task = useAppState((state) => state.tasks[props.taskId]);
+  const entry = useAppState((state) => (task?.historyId == null ? undefined : state.entries[task.historyId]));
   if (task === undefined) return null;
   const { size, error } = task;
   const moving = task.state === 'uploading' || task.state === 'hashing';
@@ -137,14 +136,14 @@ export const TaskRow = memo(function TaskRow(props: { taskId: string }) {
           ) : null}
           {speed === null ? null : <span className="speed-text">{speed}</span>}
           {eta === null ? null : <span className="eta-text">{eta}</span>}
-          {task.state === 'done' ? <DoneLink task={task} nameId={`name-${task.id}`} /> : null}
+          {task.state === 'done' && entry !== undefined ? <DoneLink entry={entry} /> : null}
           {task.state === 'failed' && error !== null ? (
             <ErrorText error={error} className="row-error is-inline" />
           ) : null}
         </div>
       </div>
       <div className="row-actions">
-        <TaskButtons task={task} />
+        <TaskButtons task={task} entry={entry} />
       </div>
     </div>
   );

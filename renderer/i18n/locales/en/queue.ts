@@ -23,9 +23,16 @@ const queue = {
   totals: {
     label: 'Batch totals',
     files: '{{done}} of {{total}} done',
+    handingOver_one: '{{count}} being handed over',
+    handingOver_other: '{{count}} being handed over',
     failed: '{{count}} failed',
     bytes: '{{done}} of {{total}}',
     speed: '{{speed}}/s',
+  },
+  copyAll: 'Copy all ({{count}})',
+  batch: {
+    files_one: '{{count}} file',
+    files_other: '{{count}} files',
   },
   actions: {
     pauseAll: 'Pause all',

@@ -22,9 +22,14 @@ const queue = {
   totals: {
     label: '本批统计',
     files: '已完成 {{done}} / {{total}}',
+    handingOver_other: '{{count}} 个正在交给 Ferry',
     failed: '{{count}} 个失败',
     bytes: '{{done}} / {{total}}',
     speed: '{{speed}}/秒',
+  },
+  copyAll: '全部复制（{{count}}）',
+  batch: {
+    files_other: '{{count}} 个文件',
   },
   actions: {
     pauseAll: '全部暂停',
