@@ -23,6 +23,8 @@ export function usePageScroll(list: RefObject<HTMLElement | null>): PageScroll {
     const element = node?.closest<HTMLElement>(pageScrollerSelector) ?? null;
     if (node === null || element === null) return;
     const measure = () => {
+      // Hidden (display: none) it has no box to measure; it is measured again once it is shown.
+      if (node.getClientRects().length === 0) return;
       const margin = Math.round(
         node.getBoundingClientRect().top - element.getBoundingClientRect().top + element.scrollTop,
       );
@@ -33,9 +35,14 @@ export function usePageScroll(list: RefObject<HTMLElement | null>): PageScroll {
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
+    observer.observe(node);
     for (const child of element.children) observer.observe(child);
     // What sits above the list inside its own view (toolbars, prompts) moves it too.
-    for (let sibling = node.previousElementSibling; sibling !== null; sibling = sibling.previousElementSibling)
+    for (
+      let sibling = node.previousElementSibling;
+      sibling !== null;
+      sibling = sibling.previousElementSibling
+    )
       observer.observe(sibling);
     return () => observer.disconnect();
   }, [list]);

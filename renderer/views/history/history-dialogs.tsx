@@ -169,25 +169,31 @@ function FactRow(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** Asks before forgetting an entry; the remote file stays where it is, which the question says. */
-export function HistoryDeleteDialog(props: { entry: HistoryEntryView | null; onClose: () => void }) {
+/** Asks before forgetting entries; the remote files stay where they are, which the question says. */
+export function HistoryDeleteDialog(props: {
+  entries: readonly HistoryEntryView[] | null;
+  onClose: () => void;
+  onDeleted?: (ids: readonly string[]) => void;
+}) {
   const { t } = useTranslation('history');
   const api = useFerryApi();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const { entry, onClose } = props;
+  const { entries, onClose } = props;
 
   const close = () => {
     setError(null);
     onClose();
   };
   const confirm = async () => {
-    if (entry === null) return;
+    if (entries === null || entries.length === 0) return;
     setBusy(true);
     setError(null);
     try {
-      // The list drops the row when history.removed arrives, for every window alike.
-      await api.invoke('history.delete', { ids: [entry.id] });
+      const ids = entries.map((entry) => entry.id);
+      // The list drops the rows when history.removed arrives, for every window alike.
+      await api.invoke('history.delete', { ids });
+      props.onDeleted?.(ids);
       onClose();
     } catch (failure) {
       setError(describeError(toErrorView(failure)));
@@ -197,21 +203,25 @@ export function HistoryDeleteDialog(props: { entry: HistoryEntryView | null; onC
   };
 
   return (
-    <Modal open={entry !== null} labelledBy="history-delete-title" onClose={close}>
-      {entry === null ? null : (
+    <Modal open={entries !== null && entries.length > 0} labelledBy="history-delete-title" onClose={close}>
+      {entries === null || entries.length === 0 ? null : (
         <>
           <h3 id="history-delete-title" className="history-dialog-title">
-            {t('delete.title')}
+            {t('delete.title', { count: entries.length })}
           </h3>
           <p className="history-dialog-text">
             {/* The name is the user's data: its own element, so it is never taken for a translated string. */}
-            <Trans
-              t={t}
-              i18nKey="delete.question"
-              components={{ name: <strong translate="no">{entry.name}</strong> }}
-            />
+            {entries.length === 1 ? (
+              <Trans
+                t={t}
+                i18nKey="delete.question"
+                components={{ name: <strong translate="no">{entries[0]!.name}</strong> }}
+              />
+            ) : (
+              t('delete.questionMany', { count: entries.length })
+            )}
           </p>
-          <p className="history-dialog-text muted">{t('delete.remoteStays')}</p>
+          <p className="history-dialog-text muted">{t('delete.remoteStays', { count: entries.length })}</p>
           {error !== null ? (
             <p className="row-error" role="alert">
               {error}

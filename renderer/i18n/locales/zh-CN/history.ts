@@ -10,6 +10,9 @@ const history = {
     list: '列表',
   },
   filters: {
+    label: '筛选条件',
+    toggle: '筛选',
+    toggleCount: '筛选（{{count}}）',
     search: '搜索',
     searchPlaceholder: '文件名、链接或远端 ID',
     account: '账号',
@@ -34,6 +37,18 @@ const history = {
   empty: {
     none: '还没有上传记录。上传完成的文件会显示在这里。',
     filtered: '没有符合筛选条件的记录。',
+  },
+  grid: {
+    label: '已上传的文件',
+    keys: '方向键在文件之间移动；空格选中一个，Shift 加方向键选中一段，Ctrl+A 全选；Ctrl+C 复制；Enter 进入文件的按钮，Esc 退出；Delete 删除。',
+  },
+  selection: {
+    count_other: '已选中 {{count}} 个',
+    all_other: '全选（{{count}}）',
+    clear: '取消选择',
+    delete: '删除…',
+    copied_other: '已复制 {{count}} 个链接',
+    copyFailed: '无法复制到剪贴板',
   },
   actions: {
     open: '打开',
@@ -91,7 +106,8 @@ const history = {
   delete: {
     title: '从历史记录中删除？',
     question: '“<name/>”将从 Ferry 的历史记录中移除。',
-    remoteStays: '已上传的文件仍保留在原处，链接依然有效。',
+    questionMany_other: '{{count}} 条记录将从 Ferry 的历史记录中移除。',
+    remoteStays_other: '已上传的文件仍保留在原处，链接依然有效。',
     confirm: '删除',
   },
 };
