@@ -13,10 +13,17 @@ export function QueueView() {
       <h2 id={headingId} className="view-title">
         {t('title')}
       </h2>
-      <AddPanel />
-      <FolderPrompts />
-      <QueueTotals />
-      <QueueList />
+      {/* In a wide window the side column (adding, prompts, totals) stays beside the list. */}
+      <div className="queue-layout">
+        <div className="queue-side">
+          <AddPanel />
+          <FolderPrompts />
+          <QueueTotals />
+        </div>
+        <div className="queue-main">
+          <QueueList />
+        </div>
+      </div>
     </section>
   );
 }

@@ -283,7 +283,13 @@ export function SettingsView() {
           </span>
         </div>
       )}
-      {settings === null ? <p className="empty">{t('loading')}</p> : <SettingsForm settings={settings} />}
+      {settings === null ? (
+        <p className="empty">{t('loading')}</p>
+      ) : (
+        <div className="settings-groups">
+          <SettingsForm settings={settings} />
+        </div>
+      )}
     </section>
   );
 }
