@@ -44,6 +44,8 @@ export interface AppState {
   loadError: string | null;
   /** A setting the main side refused, shown next to the settings. */
   settingsError: string | null;
+  /** "Edit account" on a failed upload: the accounts view opens this account's form, then clears it. */
+  accountEditRequest: string | null;
 }
 
 /** The store holds data and small, pure transitions; talking to the main side is the actions' job. */
@@ -70,6 +72,8 @@ export interface AppStore extends AppState {
   dismissNotice(id: string): void;
   setConnection(connection: ConnectionState): void;
   setLoadError(message: string | null): void;
+  /** Opens the accounts view on this account's form; null once the view has done so. */
+  requestAccountEdit(accountId: string | null): void;
 }
 
 export const initialAppState: AppState = {
@@ -88,6 +92,7 @@ export const initialAppState: AppState = {
   connection: 'open',
   loadError: null,
   settingsError: null,
+  accountEditRequest: null,
 };
 
 function withEntries(
@@ -214,5 +219,7 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
       })),
     setConnection: (connection) => set({ connection }),
     setLoadError: (loadError) => set({ loadError }),
+    requestAccountEdit: (accountEditRequest) =>
+      set(accountEditRequest === null ? { accountEditRequest } : { accountEditRequest, view: 'accounts' }),
   }));
 }

@@ -1,5 +1,6 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ErrorCode, ErrorView } from '../../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../../shared/models.ts';
 import { ErrorText } from '../../components/error-text.tsx';
 import { CopyMenu } from '../../components/copy-menu.tsx';
@@ -56,6 +57,74 @@ function DoneLink(props: { entry: HistoryEntryView }) {
   );
 }
 
+/** Failures the account's settings can cause, and so the account's form can fix. */
+const accountErrors: ReadonlySet<ErrorCode> = new Set([
+  'credentials-rejected',
+  'credentials-unreadable',
+  'account-invalid',
+  'provider-rejected',
+  'http-status',
+]);
+
+/** "to <account>": which account refused, so the user knows what to fix. */
+function AccountName(props: { accountId: string }) {
+  const { t } = useTranslation('queue');
+  const name = useAppState((state) => state.accounts.find((account) => account.id === props.accountId)?.name);
+  if (name === undefined) return null;
+  return (
+    <span className="row-account" data-testid="row-account">
+      {t('row.account')} <span translate="no">{name}</span>
+    </span>
+  );
+}
+
+/** The whole failure, not cut off: one line until "More" opens it to as many lines as it takes. */
+function FailureText(props: { error: ErrorView; taskId: string }) {
+  const { t } = useTranslation('queue');
+  const [open, setOpen] = useState(false);
+  const id = `failure-${props.taskId}`;
+  return (
+    <div className="row-failure" data-open={open ? '' : undefined}>
+      <div id={id} className="row-failure-text">
+        <ErrorText error={props.error} className="row-error" />
+      </div>
+      <button
+        type="button"
+        className="button subtle small row-failure-toggle"
+        aria-expanded={open}
+        aria-controls={id}
+        data-testid="row-failure-toggle"
+        onClick={() => setOpen((current) => !current)}
+      >
+        <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} />
+        {open ? t('row.less') : t('row.more')}
+      </button>
+    </div>
+  );
+}
+
+/** Next to Retry on a failure the account can cause: its form, to fix what the provider refused. */
+function EditAccountButton(props: { task: TaskView }) {
+  const { t } = useTranslation('queue');
+  const account = useAppState((state) => state.accounts.find((entry) => entry.id === props.task.accountId));
+  const requestAccountEdit = useAppState((state) => state.requestAccountEdit);
+  const code = props.task.error?.code;
+  if (account === undefined || account.isSandbox || code === undefined || !accountErrors.has(code))
+    return null;
+  return (
+    <button
+      type="button"
+      className="button small"
+      data-action="edit-account"
+      aria-label={t('actions.editAccountOf', { name: account.name })}
+      onClick={() => requestAccountEdit(account.id)}
+    >
+      <Icon name="edit" size={14} />
+      {t('actions.editAccount')}
+    </button>
+  );
+}
+
 function TaskButtons(props: { task: TaskView; entry: HistoryEntryView | undefined }) {
   const { t } = useTranslation('queue');
   const { taskCommand } = useAppActions();
@@ -82,7 +151,7 @@ function TaskButtons(props: { task: TaskView; entry: HistoryEntryView | undefine
     case 'paused':
       return [button('resume'), button('cancel')];
     case 'failed':
-      return [button('retry'), button('cancel')];
+      return [button('retry'), <EditAccountButton key="edit" task={task} />, button('cancel')];
     case 'done':
       return entry === undefined ? null : (
         <CopyMenu entries={[entry]} defaultFormatId={linkFormat} describedBy={`name-${task.id}`} />
@@ -137,10 +206,9 @@ export const TaskRow = memo(function TaskRow(props: { taskId: string }) {
           {speed === null ? null : <span className="speed-text">{speed}</span>}
           {eta === null ? null : <span className="eta-text">{eta}</span>}
           {task.state === 'done' && entry !== undefined ? <DoneLink entry={entry} /> : null}
-          {task.state === 'failed' && error !== null ? (
-            <ErrorText error={error} className="row-error is-inline" />
-          ) : null}
+          {task.state === 'failed' ? <AccountName accountId={task.accountId} /> : null}
         </div>
+        {task.state === 'failed' && error !== null ? <FailureText error={error} taskId={task.id} /> : null}
       </div>
       <div className="row-actions">
         <TaskButtons task={task} entry={entry} />

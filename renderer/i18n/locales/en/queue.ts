@@ -48,6 +48,8 @@ const queue = {
     cancelFile: 'Cancel {{name}}',
     retryFile: 'Retry {{name}}',
     dismissFile: 'Dismiss {{name}}',
+    editAccount: 'Edit account',
+    editAccountOf: 'Edit account {{name}}',
   },
   state: {
     queued: 'Waiting',
@@ -67,6 +69,9 @@ const queue = {
     etaMinutes: '{{minutes}} min {{seconds}} s left',
     etaHours: '{{hours}} h {{minutes}} min left',
     list: 'Files in the queue',
+    account: 'to',
+    more: 'More',
+    less: 'Less',
   },
   local: {
     chooseAccount: 'Choose an account first.',

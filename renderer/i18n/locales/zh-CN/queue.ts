@@ -45,6 +45,8 @@ const queue = {
     cancelFile: '取消 {{name}}',
     retryFile: '重试 {{name}}',
     dismissFile: '移除 {{name}}',
+    editAccount: '编辑账号',
+    editAccountOf: '编辑账号 {{name}}',
   },
   state: {
     queued: '等待中',
@@ -64,6 +66,9 @@ const queue = {
     etaMinutes: '剩余 {{minutes}} 分 {{seconds}} 秒',
     etaHours: '剩余 {{hours}} 小时 {{minutes}} 分',
     list: '队列中的文件',
+    account: '上传到',
+    more: '展开',
+    less: '收起',
   },
   local: {
     chooseAccount: '请先选择账号。',
