@@ -505,7 +505,9 @@ describe('refusals', () => {
 
   it('testConnection with a wrong secret gives the server’s own code and message, not a bare 403', async () => {
     const wrong = await addAccount({}, { secretAccessKey: 'not-the-secret' });
-    const answer = await service.dispatch('accounts.test', { id: wrong });
+    const answer = (await service.dispatch('accounts.test', {
+      id: wrong,
+    })) as CommandResponse<'accounts.test'>;
     expect(answer).toMatchObject({
       ok: false,
       error: { code: 'credentials-rejected', providerCode: 'SignatureDoesNotMatch' },
