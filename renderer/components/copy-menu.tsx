@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { copyFormatsForAll, preferredFormat, renderAll } from '../../shared/copy-formats/copy-many.ts';
 import type { CopyFormat } from '../../shared/copy-formats/index.ts';
@@ -124,7 +124,8 @@ export function CopyMenu(props: {
   const buttonRef = useRef<HTMLButtonElement>(null);
   const { state, copy } = useCopyFeedback();
   const keys = useMenuKeys(menuRef, buttonRef);
-  const formats = copyFormatsForAll(props.entries);
+  // Per entry and format: worth keeping while the same entries re-render (a batch's "Copy all").
+  const formats = useMemo(() => copyFormatsForAll(props.entries), [props.entries]);
   const preferred = preferredFormat(formats, props.defaultFormatId);
   const prefix = props.testIdPrefix ?? 'copy';
   if (preferred === undefined) return null;

@@ -6,6 +6,7 @@ import type { ConnectionStatus } from '../api/web-api.ts';
 import { describeError, toErrorView } from '../models/error-message.ts';
 import { createAddFiles, type AddFiles } from './add-files.ts';
 import type { AppStore } from './app-store.ts';
+import { announceFinishedBatches } from './batch-toasts.ts';
 import { createTaskFeed } from './task-feed.ts';
 
 type TaskCommand = 'uploads.pause' | 'uploads.resume' | 'uploads.cancel' | 'uploads.retry';
@@ -47,7 +48,13 @@ export function createAppActions({
   flushDelayMs = defaultFlushDelayMs,
 }: AppActionsDeps): AppActions {
   const feed = createTaskFeed(store, flushDelayMs);
-  const files = createAddFiles({ api, intake, store, feed });
+  const files = createAddFiles({
+    api,
+    intake,
+    store,
+    feed,
+    updateSettings: (patch) => updateSettings(patch),
+  });
 
   const refresh = async (): Promise<void> => {
     const state = store.getState();
@@ -71,6 +78,23 @@ export function createAppActions({
     state.setLoadError(failed === undefined ? null : describeError(toErrorView(failed.reason)));
   };
 
+  const updateSettings = async (patch: SettingsPatch): Promise<void> => {
+    // Shown at once (a checkbox must flip when clicked), then replaced by what the main side saved.
+    const before = store.getState().settings;
+    if (before !== null) {
+      store
+        .getState()
+        .setSettings({ ...before, ...patch, localApi: { ...before.localApi, ...patch.localApi } });
+    }
+    try {
+      store.getState().setSettings(await api.invoke('settings.update', patch));
+      store.getState().setSettingsError(null);
+    } catch (error) {
+      if (before !== null) store.getState().setSettings(before);
+      store.getState().setSettingsError(describeError(toErrorView(error)));
+    }
+  };
+
   const taskCommand = async (command: TaskCommand, taskIds: readonly string[]): Promise<void> => {
     if (taskIds.length === 0) return;
     try {
@@ -88,7 +112,7 @@ export function createAppActions({
           break;
         case 'history.added':
         case 'history.updated':
-          store.getState().addEntries([event.payload.entry]);
+          feed.entries([event.payload.entry]);
           break;
         case 'settings.changed':
           store.getState().setSettings(event.payload.settings);
@@ -111,10 +135,12 @@ export function createAppActions({
       // Events sent while the socket was down are lost: catch up from the lists.
       else if (wasDown) void refresh();
     });
+    const stopToasts = store.getState().shell === 'browser' ? announceFinishedBatches(store) : undefined;
     void refresh();
     return () => {
       unsubscribe();
       stopStatus?.();
+      stopToasts?.();
       feed.dispose();
     };
   };
@@ -126,6 +152,8 @@ export function createAppActions({
     addPasted: files.addPasted,
     confirmFolder: files.confirmFolder,
     cancelFolder: files.cancelFolder,
+    answerAccount: files.answerAccount,
+    answerEmpty: files.answerEmpty,
     taskCommand,
     pauseAll: async () => {
       await api.invoke('uploads.pauseAll', {}).catch((error: unknown) => {
@@ -137,22 +165,7 @@ export function createAppActions({
         store.getState().setLoadError(describeError(toErrorView(error)));
       });
     },
-    updateSettings: async (patch) => {
-      // Shown at once (a checkbox must flip when clicked), then replaced by what the main side saved.
-      const before = store.getState().settings;
-      if (before !== null) {
-        store
-          .getState()
-          .setSettings({ ...before, ...patch, localApi: { ...before.localApi, ...patch.localApi } });
-      }
-      try {
-        store.getState().setSettings(await api.invoke('settings.update', patch));
-        store.getState().setSettingsError(null);
-      } catch (error) {
-        if (before !== null) store.getState().setSettings(before);
-        store.getState().setSettingsError(describeError(toErrorView(error)));
-      }
-    },
+    updateSettings,
     dismissLocalItem: (id) => store.getState().removeLocalItem(id),
     dismissNotice: async (id) => {
       store.getState().dismissNotice(id);

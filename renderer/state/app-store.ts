@@ -3,12 +3,24 @@ import type { Notice } from '../../shared/contract.ts';
 import type { AccountView, HistoryEntryView, TaskView } from '../../shared/models.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { ConnectionState } from '../api/web-api.ts';
+import type { BatchOutcome } from '../models/batch-outcome.ts';
 import type { LocalItem } from '../models/local-item.ts';
 import type { Batch } from '../models/queue-sections.ts';
 import { extendOrder, finishedStates, mergeTasks, type TaskMap } from '../models/task-list.ts';
 
 export const viewIds = ['queue', 'history', 'accounts', 'settings'] as const;
 export type ViewId = (typeof viewIds)[number];
+
+/** Where the page runs: the desktop app, or a browser through the web shell (no tray, no notifications). */
+export type Shell = 'desktop' | 'browser';
+
+/**
+ * A question a drop waits on before anything is uploaded: which account (settings say "ask each
+ * time"), or whether to upload the empty files in it. Answered once for the whole drop.
+ */
+export type Question =
+  | { id: string; kind: 'account'; count: number }
+  | { id: string; kind: 'empty'; names: readonly string[]; total: number };
 
 /** A dropped or picked folder, waiting for the user to confirm its file count. */
 export interface FolderPrompt {
@@ -24,6 +36,12 @@ export interface AppState {
   tasks: TaskMap;
   /** The queue's rows, in the order they appeared; finished rows leave it only by "Clear finished". */
   taskOrder: readonly string[];
+  /**
+   * Bumped when a task appears, changes state or gets its history entry, not on progress: what the
+   * queue's sections, counts and "Copy all" depend on, so 2,000 rows reporting progress do not
+   * recompute them ten times a second.
+   */
+  taskStatesVersion: number;
   /** What this window handed over, drop by drop: the queue shows them newest first, files in input order. */
   batches: readonly Batch[];
   /**
@@ -32,7 +50,13 @@ export interface AppState {
    */
   entries: Readonly<Record<string, HistoryEntryView>>;
   accounts: readonly AccountView[];
+  /**
+   * The account the next drop goes to: the user's pick, else the default from settings. Null asks
+   * (when there is more than one account to choose from; see `targetAccount`).
+   */
   selectedAccountId: string | null;
+  questions: readonly Question[];
+  shell: Shell;
   localItems: readonly LocalItem[];
   folderPrompts: readonly FolderPrompt[];
   settings: Settings | null;
@@ -46,6 +70,8 @@ export interface AppState {
   settingsError: string | null;
   /** "Edit account" on a failed upload: the accounts view opens this account's form, then clears it. */
   accountEditRequest: string | null;
+  /** In a browser, what stands in for the desktop's notifications: a message per finished batch. */
+  toasts: readonly BatchOutcome[];
 }
 
 /** The store holds data and small, pure transitions; talking to the main side is the actions' job. */
@@ -59,7 +85,10 @@ export interface AppStore extends AppState {
   closeBatch(id: string): void;
   addEntries(entries: readonly HistoryEntryView[]): void;
   setAccounts(accounts: readonly AccountView[]): void;
-  selectAccount(id: string): void;
+  /** Null: ask each time. */
+  selectAccount(id: string | null): void;
+  addQuestion(question: Question): void;
+  removeQuestion(id: string): void;
   upsertLocalItem(item: LocalItem): void;
   removeLocalItem(id: string): void;
   /** Many local rows at once (a big drop): one store update instead of one per file. */
@@ -74,16 +103,21 @@ export interface AppStore extends AppState {
   setLoadError(message: string | null): void;
   /** Opens the accounts view on this account's form; null once the view has done so. */
   requestAccountEdit(accountId: string | null): void;
+  addToast(outcome: BatchOutcome): void;
+  dismissToast(batchId: string): void;
 }
 
 export const initialAppState: AppState = {
   view: 'queue',
   tasks: {},
   taskOrder: [],
+  taskStatesVersion: 0,
   batches: [],
   entries: {},
   accounts: [],
   selectedAccountId: null,
+  questions: [],
+  shell: 'browser',
   localItems: [],
   folderPrompts: [],
   settings: null,
@@ -93,6 +127,7 @@ export const initialAppState: AppState = {
   loadError: null,
   settingsError: null,
   accountEditRequest: null,
+  toasts: [],
 };
 
 function withEntries(
@@ -105,7 +140,7 @@ function withEntries(
     : { ...current, ...Object.fromEntries(fresh.map((entry) => [entry.id, entry])) };
 }
 
-/** The account a drop goes to: the user's pick, else the default from settings, else the first one. */
+/** The account picked for drops: the user's pick, else the default from settings, else none (ask). */
 function fallbackAccount(
   accounts: readonly AccountView[],
   current: string | null,
@@ -115,7 +150,16 @@ function fallbackAccount(
     typeof id === 'string' && accounts.some((account) => account.id === id);
   if (exists(current)) return current;
   if (exists(settings?.defaultAccountId)) return settings.defaultAccountId;
-  return accounts[0]?.id ?? null;
+  return null;
+}
+
+/**
+ * Where a drop goes without asking: the picked account, or the only one there is (nothing to ask);
+ * null when the user has to choose.
+ */
+export function targetAccount(state: Pick<AppState, 'accounts' | 'selectedAccountId'>): string | null {
+  if (state.selectedAccountId !== null) return state.selectedAccountId;
+  return state.accounts.length === 1 ? state.accounts[0]!.id : null;
 }
 
 export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppStore> {
@@ -127,7 +171,15 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
       set((state) => {
         const tasks = mergeTasks(state.tasks, incoming);
         if (tasks === state.tasks) return {};
-        return { tasks, taskOrder: extendOrder(state.taskOrder, tasks, incoming) };
+        const reshaped = incoming.some((task) => {
+          const before = state.tasks[task.id];
+          return before?.state !== tasks[task.id]?.state || before?.historyId !== tasks[task.id]?.historyId;
+        });
+        return {
+          tasks,
+          taskOrder: extendOrder(state.taskOrder, tasks, incoming),
+          ...(reshaped ? { taskStatesVersion: state.taskStatesVersion + 1 } : {}),
+        };
       }),
     clearFinished: () =>
       set((state) => {
@@ -139,7 +191,12 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
         const batches = state.batches.filter(
           (batch) => batch.open || batch.slots.some((slot) => tasks[slot] !== undefined || local.has(slot)),
         );
-        return { tasks, taskOrder: state.taskOrder.filter((id) => tasks[id] !== undefined), batches };
+        return {
+          tasks,
+          taskOrder: state.taskOrder.filter((id) => tasks[id] !== undefined),
+          batches,
+          taskStatesVersion: state.taskStatesVersion + 1,
+        };
       }),
     openBatch: (batch) => set((state) => ({ batches: [...state.batches, batch] })),
     assignSlots: (taskOfSlot) =>
@@ -164,6 +221,9 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
         selectedAccountId: fallbackAccount(accounts, state.selectedAccountId, state.settings),
       })),
     selectAccount: (id) => set({ selectedAccountId: id }),
+    addQuestion: (question) => set((state) => ({ questions: [...state.questions, question] })),
+    removeQuestion: (id) =>
+      set((state) => ({ questions: state.questions.filter((question) => question.id !== id) })),
     upsertLocalItem: (item) =>
       set((state) => {
         const index = state.localItems.findIndex((existing) => existing.id === item.id);
@@ -198,12 +258,18 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
       set((state) => ({ folderPrompts: state.folderPrompts.filter((prompt) => prompt.id !== id) })),
     setSettings: (settings) =>
       set((state) => {
-        // The first settings to arrive decide the account when the user has not picked one yet.
-        const selectedAccountId =
-          state.settings === null && settings.defaultAccountId !== null
-            ? fallbackAccount(state.accounts, settings.defaultAccountId, settings)
-            : state.selectedAccountId;
-        return { settings, selectedAccountId: selectedAccountId ?? state.selectedAccountId };
+        // The first settings to arrive, and every change of the default account, decide the account:
+        // choosing "Ask each time" in the settings makes the next drop ask.
+        const defaultChanged =
+          state.settings === null || state.settings.defaultAccountId !== settings.defaultAccountId;
+        if (!defaultChanged) return { settings };
+        return {
+          settings,
+          selectedAccountId:
+            state.settings === null && state.selectedAccountId !== null
+              ? state.selectedAccountId
+              : fallbackAccount(state.accounts, settings.defaultAccountId, settings),
+        };
       }),
     setSettingsError: (settingsError) => set({ settingsError }),
     addNotices: (notices) =>
@@ -219,6 +285,9 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
       })),
     setConnection: (connection) => set({ connection }),
     setLoadError: (loadError) => set({ loadError }),
+    addToast: (outcome) => set((state) => ({ toasts: [...state.toasts, outcome] })),
+    dismissToast: (batchId) =>
+      set((state) => ({ toasts: state.toasts.filter((toast) => toast.batchId !== batchId) })),
     requestAccountEdit: (accountEditRequest) =>
       set(accountEditRequest === null ? { accountEditRequest } : { accountEditRequest, view: 'accounts' }),
   }));

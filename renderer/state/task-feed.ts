@@ -1,5 +1,5 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type { TaskView } from '../../shared/models.ts';
+import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import type { LocalItem } from '../models/local-item.ts';
 import type { AppStore } from './app-store.ts';
 
@@ -9,6 +9,8 @@ import type { AppStore } from './app-store.ts';
  */
 export interface TaskFeed {
   tasks(tasks: readonly TaskView[]): void;
+  /** History entries (added or updated), gathered too: one copy of the entry map per flush, not per file. */
+  entries(entries: readonly HistoryEntryView[]): void;
   local(item: LocalItem): void;
   /**
    * The task that now stands for a batch's file: at the next flush that finds the task in the store,
@@ -23,6 +25,7 @@ export interface TaskFeed {
 
 export function createTaskFeed(store: StoreApi<AppStore>, flushDelayMs: number): TaskFeed {
   let pendingTasks: TaskView[] = [];
+  let pendingEntries: HistoryEntryView[] = [];
   let pendingLocal: LocalItem[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Task id → the slot (and staging row id) it takes over once its first event is in. */
@@ -32,9 +35,13 @@ export function createTaskFeed(store: StoreApi<AppStore>, flushDelayMs: number):
     clearTimeout(timer);
     timer = undefined;
     const tasks = pendingTasks;
+    const entries = pendingEntries;
     const local = pendingLocal;
     pendingTasks = [];
+    pendingEntries = [];
     pendingLocal = [];
+    // Entries first: a task that turns done this flush finds its link.
+    if (entries.length > 0) store.getState().addEntries(entries);
     // Tasks first: a staging row goes only once its task row can take its place.
     store.getState().applyTasks(tasks);
     const known = store.getState().tasks;
@@ -57,6 +64,10 @@ export function createTaskFeed(store: StoreApi<AppStore>, flushDelayMs: number):
   return {
     tasks: (tasks) => {
       pendingTasks.push(...tasks);
+      schedule();
+    },
+    entries: (entries) => {
+      pendingEntries.push(...entries);
       schedule();
     },
     local: (item) => {

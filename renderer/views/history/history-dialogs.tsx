@@ -4,6 +4,7 @@ import type { HistoryEntryView } from '../../../shared/models.ts';
 import { describeError, toErrorView } from '../../models/error-message.ts';
 import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl } from '../../models/history-list.ts';
+import { useAppState } from '../../state/app-context.tsx';
 import { useFerryApi } from './api-access.ts';
 
 /** A modal <dialog> that is open exactly while `open` is true; Escape and the close button both call onClose. */
@@ -128,6 +129,7 @@ export function HistoryDetailsDialog(props: {
 function LocalFile(props: { entryId: string }) {
   const { t } = useTranslation('history');
   const api = useFerryApi();
+  const shell = useAppState((state) => state.shell);
   const [answer, setAnswer] = useState<
     { path: string | null; exists: boolean; shown: boolean } | { error: string } | null
   >(null);
@@ -144,6 +146,14 @@ function LocalFile(props: { entryId: string }) {
     else if (answer.path === null) note = t('localFile.unknown');
     else if (!answer.exists) note = t('localFile.missing');
     else if (!answer.shown) note = t('localFile.notShown');
+  }
+  // A browser hands Ferry a copy of each file and cannot open a file manager: say so, offer nothing.
+  if (shell === 'browser') {
+    return (
+      <div className="history-local-file" data-testid="history-local-file">
+        <p className="muted">{t('localFile.browser')}</p>
+      </div>
+    );
   }
   return (
     <div className="history-local-file" data-testid="history-local-file">

@@ -3,8 +3,9 @@ import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef } from 'react'
 import { useTranslation } from 'react-i18next';
 import { CopyMenu } from '../../components/copy-menu.tsx';
 import { usePageScroll } from '../../components/page-scroll.ts';
-import { queueItems, sectionCounts, type QueueSection } from '../../models/queue-sections.ts';
-import { useAppState } from '../../state/app-context.tsx';
+import { queueItems, sectionCounts, type QueueItem, type QueueSection } from '../../models/queue-sections.ts';
+import type { TaskMap } from '../../models/task-list.ts';
+import { useAppState, useAppStore } from '../../state/app-context.tsx';
 import { LocalRow, TaskRow } from './task-row.tsx';
 import { useDoneEntries, useLinkFormat, useQueueSections } from './use-queue.ts';
 
@@ -12,19 +13,33 @@ import { useDoneEntries, useLinkFormat, useQueueSections } from './use-queue.ts'
 const rowHeight = 80;
 const headerHeight = 48;
 
+function isMeasured(item: QueueItem, tasks: TaskMap): boolean {
+  if (item.kind === 'header') return true;
+  if (item.kind === 'local') return item.item.state === 'failed';
+  return tasks[item.taskId]?.state === 'failed';
+}
+
 /** One drop's heading: when, how far along, and "Copy all" of what is done, in input order. */
 const SectionHeader = memo(function SectionHeader(props: { section: QueueSection; headingId: string }) {
   const { t, i18n } = useTranslation('queue');
   const { section } = props;
-  const tasks = useAppState((state) => state.tasks);
+  const store = useAppStore();
+  const version = useAppState((state) => state.taskStatesVersion);
   const localItems = useAppState((state) => state.localItems);
   const linkFormat = useLinkFormat();
   const done = useDoneEntries(section.keys);
-  const counts = sectionCounts(section, tasks, localItems);
-  const time =
-    section.createdAt < 0
-      ? ''
-      : new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' }).format(section.createdAt);
+  const counts = useMemo(
+    () => sectionCounts(section, store.getState().tasks, localItems),
+    // `version` stands for the tasks' states, which is all the counts read of them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [store, section, version, localItems],
+  );
+  // Making a formatter costs far more than using one: once per language, not per render.
+  const timeFormat = useMemo(
+    () => new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' }),
+    [i18n.language],
+  );
+  const time = section.createdAt < 0 ? '' : timeFormat.format(section.createdAt);
   return (
     <div
       className="queue-section-header"
@@ -71,6 +86,8 @@ export function QueueList() {
   const localItems = useAppState((state) => state.localItems);
   const batchCount = useAppState((state) => state.batches.length);
   const items = useMemo(() => queueItems(sections, localItems), [sections, localItems]);
+  // Read, not subscribed to: this list re-renders when a task changes state (its sections move).
+  const tasks = useAppStore().getState().tasks;
   const listRef = useRef<HTMLUListElement>(null);
   const scroll = usePageScroll(listRef);
   // The virtualizer's API returns functions React Compiler cannot memoize; this component opts out.
@@ -120,7 +137,9 @@ export function QueueList() {
           return (
             <li
               key={virtual.key}
-              ref={virtualizer.measureElement}
+              // Only what can change height is measured (a layout per row per update otherwise): headers,
+              // which wrap in a narrow window, and failed rows, whose message opens. Other rows are 80 px.
+              ref={isMeasured(item, tasks) ? virtualizer.measureElement : undefined}
               data-index={virtual.index}
               className={item.kind === 'header' ? 'queue-item is-header' : 'queue-item'}
               style={{ transform: `translateY(${virtual.start - scroll.margin}px)` }}

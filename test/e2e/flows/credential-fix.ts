@@ -29,6 +29,29 @@ export async function accountFormKeyboard(page: Page): Promise<void> {
   await expect(add).toBeFocused();
 }
 
+/** Fills the account form for an S3 account of the sandbox's emulator and saves it. */
+async function fillS3Account(page: Page, s3: S3Endpoint, name: string, secret: string): Promise<void> {
+  await openView(page, 'accounts');
+  await page.getByTestId('account-add').click();
+  const form = page.locator('form.account-form');
+  await form.getByTestId('account-provider').selectOption('s3');
+  await form.getByTestId('account-name').fill(name);
+  await form.locator('[data-field="endpoint"] input').fill(s3.endpoint);
+  await form.locator('[data-field="region"] input').fill(s3.region);
+  await form.locator('[data-field="bucket"] input').fill(s3.bucket);
+  await form.locator('[data-field="pathStyle"] input').check();
+  await form.locator('[data-field="accessKeyId"] input').fill(s3.accessKeyId);
+  await form.locator('[data-secret-input="secretAccessKey"]').fill(secret);
+  await form.getByTestId('account-save').click();
+}
+
+/** Adds a working S3 account: saved, its connection test passes, the form closes. */
+export async function addS3Account(page: Page, s3: S3Endpoint, name: string): Promise<void> {
+  await fillS3Account(page, s3, name, s3.secretAccessKey);
+  await expect(page.getByTestId('account-saved')).toContainText('Connection works.', { timeout: 20_000 });
+  await expect(page.locator('form.account-form')).toHaveCount(0);
+}
+
 /**
  * An S3 account with a wrong secret, from saving it to a working upload: the save tests the connection
  * and shows the server's own code and message (not an empty one); "Keep as saved" keeps it; an upload
@@ -43,18 +66,7 @@ export async function credentialFixPath(
   shot: (name: string) => Promise<unknown> = async () => undefined,
 ): Promise<void> {
   const name = `Bucket ${randomBytes(2).toString('hex')}`;
-  await openView(page, 'accounts');
-  await page.getByTestId('account-add').click();
-  const form = page.locator('form.account-form');
-  await form.getByTestId('account-provider').selectOption('s3');
-  await form.getByTestId('account-name').fill(name);
-  await form.locator('[data-field="endpoint"] input').fill(s3.endpoint);
-  await form.locator('[data-field="region"] input').fill(s3.region);
-  await form.locator('[data-field="bucket"] input').fill(s3.bucket);
-  await form.locator('[data-field="pathStyle"] input').check();
-  await form.locator('[data-field="accessKeyId"] input').fill(s3.accessKeyId);
-  await form.locator('[data-secret-input="secretAccessKey"]').fill('not-the-secret');
-  await form.getByTestId('account-save').click();
+  await fillS3Account(page, s3, name, 'not-the-secret');
 
   // Saved, tested, and the form stays open on what the server said.
   const failed = page.getByTestId('account-save-test-failed');

@@ -10,6 +10,7 @@ const common = {
     settings: 'Settings',
   },
   account: {
+    ask: 'Ask each time',
     label: 'Account',
     none: 'No accounts',
   },
@@ -44,6 +45,17 @@ const common = {
     html: 'HTML',
     'tencent-im-message': 'Tencent IM message element (TIMImageElem / TIMFileElem)',
     'easemob-message-body': 'Easemob message body',
+  },
+  toast: {
+    label: 'Messages',
+    uploaded_one: '{{count}} file uploaded',
+    uploaded_other: '{{count}} files uploaded',
+    failed_one: '{{failed}} of {{count}} file failed',
+    failed_other: '{{failed}} of {{count}} files failed',
+    copy_one: 'Copy link',
+    copy_other: 'Copy {{count}} links',
+    show: 'Show in queue',
+    dismiss: 'Dismiss',
   },
   missingToken: {
     before: 'This page needs the access link that',

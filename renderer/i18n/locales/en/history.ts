@@ -101,6 +101,8 @@ const history = {
   },
   localFile: {
     show: 'Show local file',
+    browser:
+      'Show local file is in the desktop app: a browser gives Ferry a copy of each file, so the original’s place is not known here.',
     unknown:
       'Ferry does not know where this file is: it was imported, or uploaded from a browser (which sends a copy).',
     missing: 'The file is no longer there: it was moved or deleted after the upload.',

@@ -31,6 +31,17 @@ const queue = {
   batch: {
     files_other: '{{count}} 个文件',
   },
+  question: {
+    account_other: '这 {{count}} 个文件上传到哪个账号？',
+    remember: '以后都用这个账号',
+    upload: '上传',
+    cancel: '不上传',
+    empty_other: '有 {{count}} 个空文件（0 字节）：',
+    more_other: '等另外 {{count}} 个',
+    always: '空文件总是直接上传，不再询问',
+    uploadEmpty_other: '一并上传',
+    skipEmpty_other: '跳过',
+  },
   actions: {
     pauseAll: '全部暂停',
     resumeAll: '全部继续',
