@@ -148,7 +148,6 @@ export const HistoryItem = memo(function HistoryItem(props: HistoryItemProps) {
       role="gridcell"
       aria-colindex={props.column}
       aria-selected={props.selected}
-      aria-labelledby={nameId}
       tabIndex={props.tabbable ? 0 : -1}
     >
       {/* The mouse's way to add one entry to the selection; keyboard users have Space. */}
