@@ -29,7 +29,6 @@ const common = {
     details: 'Details:',
   },
   copy: {
-    link: 'Copy link',
     copy: 'Copy',
     copied: 'Copied',
     failed: 'Copy failed',

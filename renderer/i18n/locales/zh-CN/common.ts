@@ -27,7 +27,6 @@ const common = {
     details: '详情：',
   },
   copy: {
-    link: '复制链接',
     copy: '复制',
     copied: '已复制',
     failed: '复制失败',
