@@ -6,7 +6,8 @@ import type { FileIntake } from '../api/file-intake.ts';
 import { filesInFolder, type DroppedItem } from '../models/dropped-item.ts';
 import { toErrorView } from '../models/error-message.ts';
 import type { LocalItem } from '../models/local-item.ts';
-import { targetAccount, type AppStore, type Question } from './app-store.ts';
+import type { AppStore } from './app-store.ts';
+import { createDropQuestions, type DropQuestions } from './drop-questions.ts';
 import type { TaskFeed } from './task-feed.ts';
 
 /** How files get from a drop, a paste, a picker or the OS to `uploads.add`. */
@@ -19,14 +20,9 @@ export interface AddFiles {
   addOpenedPaths(paths: readonly string[]): Promise<void>;
   confirmFolder(id: string): Promise<void>;
   cancelFolder(id: string): void;
-  /** The account a waiting drop goes to (null: upload nothing); `remember` makes it the default. */
-  answerAccount(id: string, accountId: string | null, remember: boolean): void;
-  /** Whether a waiting drop's empty files go too; `always` stops the question for good. */
-  answerEmpty(id: string, upload: boolean, always: boolean): void;
+  answerAccount: DropQuestions['answerAccount'];
+  answerEmpty: DropQuestions['answerEmpty'];
 }
-
-type AccountAnswer = { accountId: string; remember: boolean } | null;
-type EmptyAnswer = { upload: boolean; always: boolean };
 
 /** Files handed to `uploads.add` at once: uploading starts while the rest of a big drop is staged. */
 const filesPerAdd = 100;
@@ -76,22 +72,9 @@ export function createAddFiles(deps: {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }): AddFiles {
   const { api, intake, store, feed } = deps;
+  const questions = createDropQuestions({ store, updateSettings: deps.updateSettings });
   let counter = 0;
   const newId = (kind: string): string => `${kind}-${++counter}`;
-
-  // Each question's answer resolves the drop that asked it; the store holds only what to show.
-  const waiting = new Map<string, (answer: never) => void>();
-  const ask = <Answer>(question: Question): Promise<Answer> =>
-    new Promise<Answer>((resolve) => {
-      waiting.set(question.id, resolve as (answer: never) => void);
-      store.getState().addQuestion(question);
-    });
-  const answer = <Answer>(id: string, value: Answer): void => {
-    const resolve = waiting.get(id) as ((answer: Answer) => void) | undefined;
-    waiting.delete(id);
-    store.getState().removeQuestion(id);
-    resolve?.(value);
-  };
 
   const failLocal = (
     slot: string,
@@ -124,22 +107,8 @@ export function createAddFiles(deps: {
     }
   };
 
-  /** Empty files go only when the settings say so or the user agrees, asked once for the drop. */
-  const withoutUnwantedEmpty = async (files: readonly File[]): Promise<readonly File[]> => {
-    const empty = files.filter((file) => file.size === 0);
-    if (empty.length === 0 || store.getState().settings?.uploadEmptyFiles === true) return files;
-    const choice = await ask<EmptyAnswer>({
-      id: newId('question'),
-      kind: 'empty',
-      names: empty.slice(0, 5).map((file) => file.name),
-      total: empty.length,
-    });
-    if (choice.upload && choice.always) void deps.updateSettings({ uploadEmptyFiles: true });
-    return choice.upload ? files : files.filter((file) => file.size > 0);
-  };
-
   const addFiles = async (all: readonly File[], accountId: string): Promise<void> => {
-    const files = await withoutUnwantedEmpty(all);
+    const files = await questions.withoutUnwantedEmpty(all);
     if (files.length === 0) return;
     const batch = openBatch(files.length);
     // Only a slow intake gets rows of its own, all at once, so the whole drop is counted from the
@@ -190,24 +159,14 @@ export function createAddFiles(deps: {
   };
 
   /**
-   * The account a drop goes to: the one picked (or the only one), else the user's answer to "which
-   * account?" before anything is uploaded. With no account at all, the files are shown as refused.
+   * The account a drop goes to (see DropQuestions.accountFor). With no account at all, the files are
+   * shown as refused, saying why.
    */
   const chooseAccount = async (
     names: readonly { name: string; size: number | null }[],
   ): Promise<string | null> => {
-    const state = store.getState();
-    const target = targetAccount(state);
-    if (target !== null) return target;
-    if (state.accounts.length > 0) {
-      const choice = await ask<AccountAnswer>({
-        id: newId('question'),
-        kind: 'account',
-        count: names.length,
-      });
-      if (choice?.remember) void deps.updateSettings({ defaultAccountId: choice.accountId });
-      return choice?.accountId ?? null;
-    }
+    const accountId = await questions.accountFor(names.length);
+    if (accountId !== undefined) return accountId;
     const batch = openBatch(names.length);
     names.forEach(({ name, size }, index) =>
       failLocal(batch.slots[index]!, name, size, { reason: { key: 'queue:local.chooseAccount' } }),
@@ -293,8 +252,7 @@ export function createAddFiles(deps: {
       await addFiles(prompt.files, prompt.accountId);
     },
     cancelFolder: (id) => store.getState().removeFolderPrompt(id),
-    answerAccount: (id, accountId, remember) =>
-      answer<AccountAnswer>(id, accountId === null ? null : { accountId, remember }),
-    answerEmpty: (id, upload, always) => answer<EmptyAnswer>(id, { upload, always }),
+    answerAccount: questions.answerAccount,
+    answerEmpty: questions.answerEmpty,
   };
 }

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { providerCatalog, type CredentialField } from '../../../shared/catalog.ts';
+import type { FerryApi } from '../../../shared/contract.ts';
 import type { ErrorView } from '../../../shared/errors.ts';
 import type { AccountView } from '../../../shared/models.ts';
 import { ErrorText } from '../../components/error-text.tsx';
@@ -22,6 +23,46 @@ export { useCatalogText } from './account-fields.tsx';
 export type SaveOutcome = { test: 'ok' | 'unsupported' } | { test: 'failed'; error: ErrorView };
 
 type Phase = 'idle' | 'saving' | 'testing';
+
+/** The connection test of the account as saved: it needs no secret from the page. */
+async function testSaved(api: FerryApi, saved: AccountView): Promise<SaveOutcome> {
+  try {
+    const result = await api.invoke('accounts.test', { id: saved.id });
+    if (result.ok) return { test: 'ok' };
+    return result.unsupported ? { test: 'unsupported' } : { test: 'failed', error: result.error };
+  } catch (failure) {
+    return { test: 'failed', error: toErrorView(failure) };
+  }
+}
+
+/** "Saved, but the connection test failed": the provider's answer, and a way to keep it as it is. */
+function SaveTestFailure({
+  ref,
+  error,
+  onKeep,
+}: {
+  ref: RefObject<HTMLDivElement | null>;
+  error: ErrorView;
+  onKeep: () => void;
+}) {
+  const { t } = useTranslation('accounts');
+  return (
+    <div
+      ref={ref}
+      className="account-test-failed is-after-save"
+      role="alert"
+      tabIndex={-1}
+      data-testid="account-save-test-failed"
+    >
+      <p className="account-test-failed-title">{t('form.testFailed')}</p>
+      <ErrorText error={error} />
+      <p className="account-field-help">{t('form.testFailedHint')}</p>
+      <button type="button" className="button small" data-testid="account-keep" onClick={onKeep}>
+        {t('form.keepAnyway')}
+      </button>
+    </div>
+  );
+}
 
 /** Which secret inputs hold something: booleans only, so validation never needs the value itself. */
 function useEnteredSecrets() {
@@ -90,21 +131,6 @@ export function AccountForm(props: {
     setProblems([]);
   };
 
-  const save = async (typed: Record<string, string>): Promise<AccountView> =>
-    account === null
-      ? api.invoke('accounts.add', addRequest(providerId, name, fields, values, typed))
-      : api.invoke('accounts.update', updateRequest(account, name, fields, values, typed, intents));
-
-  const test = async (saved: AccountView): Promise<SaveOutcome> => {
-    try {
-      const result = await api.invoke('accounts.test', { id: saved.id });
-      if (result.ok) return { test: 'ok' };
-      return result.unsupported ? { test: 'unsupported' } : { test: 'failed', error: result.error };
-    } catch (failure) {
-      return { test: 'failed', error: toErrorView(failure) };
-    }
-  };
-
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // Found in the form rather than kept in refs: nothing outside the inputs ever points at a secret.
@@ -129,7 +155,10 @@ export function AccountForm(props: {
     setError(null);
     let saved: AccountView;
     try {
-      saved = await save(typed);
+      saved =
+        account === null
+          ? await api.invoke('accounts.add', addRequest(providerId, name, fields, values, typed))
+          : await api.invoke('accounts.update', updateRequest(account, name, fields, values, typed, intents));
     } catch (failure) {
       setError(toErrorView(failure));
       setSecretsCleared(Object.keys(typed).length > 0);
@@ -138,7 +167,7 @@ export function AccountForm(props: {
     }
     setIntents({});
     setPhase('testing');
-    const outcome = await test(saved);
+    const outcome = await testSaved(api, saved);
     setPhase('idle');
     props.onSaved(saved, outcome);
   };
@@ -174,22 +203,7 @@ export function AccountForm(props: {
       <h3 id={`${formId}-title`} className="account-form-title">
         {title}
       </h3>
-      {failure !== null ? (
-        <div
-          ref={failureRef}
-          className="account-test-failed is-after-save"
-          role="alert"
-          tabIndex={-1}
-          data-testid="account-save-test-failed"
-        >
-          <p className="account-test-failed-title">{t('form.testFailed')}</p>
-          <ErrorText error={failure} />
-          <p className="account-field-help">{t('form.testFailedHint')}</p>
-          <button type="button" className="button small" data-testid="account-keep" onClick={props.onCancel}>
-            {t('form.keepAnyway')}
-          </button>
-        </div>
-      ) : null}
+      {failure !== null ? <SaveTestFailure ref={failureRef} error={failure} onKeep={props.onCancel} /> : null}
       {account === null ? (
         <div className="account-field">
           <label htmlFor={`${formId}-provider`}>{t('form.provider')}</label>

@@ -46,6 +46,119 @@ function controlsOf(cell: HTMLElement): HTMLElement[] {
 }
 
 /**
+ * The grid's keyboard and mouse, as WAI-ARIA's grid pattern has them (see HistoryGrid). Events are
+ * taken at the grid and found their cell by `closest`, so no entry carries handlers of its own.
+ */
+function gridHandlers(options: {
+  entries: readonly HistoryEntryView[];
+  order: readonly string[];
+  columns: number;
+  selection: Selection;
+  pageRows: number;
+  onSelectionChange: (selection: Selection) => void;
+  onCopy: (entries: readonly HistoryEntryView[]) => void;
+  onDelete: (entries: readonly HistoryEntryView[]) => void;
+  focusEntry: (index: number) => void;
+  focusCell: (id: string) => void;
+  setActing: (update: string | null | ((current: string | null) => string | null)) => void;
+}) {
+  const { entries, order, columns, selection, pageRows } = options;
+  const selectedEntries = () => entries.filter((entry) => selection.ids.has(entry.id));
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const cell = cellOf(event.target);
+    if (cell === null) return;
+    const target = event.target as HTMLElement;
+    const index = Number(cell.dataset['index']);
+    const entry = entries[index];
+    if (entry === undefined) return;
+    if (target !== cell) {
+      // In an entry's buttons (after Enter): Tab cycles through them, Escape goes back to the entry.
+      if (target.closest('[role="menu"]') !== null) return;
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        options.setActing(null);
+        cell.focus();
+      } else if (event.key === 'Tab') {
+        const controls = controlsOf(cell);
+        const at = controls.indexOf(target);
+        const next = event.shiftKey
+          ? at <= 0
+            ? controls.at(-1)
+            : undefined
+          : at === controls.length - 1
+            ? controls[0]
+            : undefined;
+        if (next !== undefined) {
+          event.preventDefault();
+          next.focus();
+        }
+      }
+      return;
+    }
+    const ctrl = event.ctrlKey || event.metaKey;
+    const key = event.key;
+    if (ctrl && key.toLowerCase() === 'a') {
+      event.preventDefault();
+      options.onSelectionChange(selectAll(order));
+      return;
+    }
+    if (ctrl && key.toLowerCase() === 'c') {
+      event.preventDefault();
+      options.onCopy(selection.ids.has(entry.id) ? selectedEntries() : [entry]);
+      return;
+    }
+    if (key === ' ') {
+      event.preventDefault();
+      options.onSelectionChange(toggleSelect(selection, order, index));
+      return;
+    }
+    if (key === 'Enter' || key === 'F2') {
+      event.preventDefault();
+      options.setActing(entry.id);
+      controlsOf(cell)[0]?.focus();
+      return;
+    }
+    if (key === 'Escape' && selection.ids.size > 0) {
+      event.preventDefault();
+      options.onSelectionChange({ ids: new Set(), anchor: null });
+      return;
+    }
+    if (key === 'Delete') {
+      event.preventDefault();
+      options.onDelete(selection.ids.has(entry.id) ? selectedEntries() : [entry]);
+      return;
+    }
+    const next = moveFocus(index, key, { columns, count: entries.length, ctrl, pageRows });
+    if (next === null) return;
+    event.preventDefault();
+    if (event.shiftKey) options.onSelectionChange(extendSelect(selection, order, index, next));
+    options.focusEntry(next);
+  };
+
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const cell = cellOf(event.target);
+    if (cell === null) return;
+    const index = Number(cell.dataset['index']);
+    const id = order[index];
+    if (id === undefined) return;
+    options.focusCell(id);
+    const target = event.target as HTMLElement;
+    if (target.closest('[data-select-toggle]') !== null) {
+      options.onSelectionChange(toggleSelect(selection, order, index));
+      return;
+    }
+    // A click on a button or link does what it says and leaves the selection alone.
+    if (target.closest(interactive) !== null) return;
+    options.onSelectionChange(
+      clickSelect(selection, order, index, { toggle: event.ctrlKey || event.metaKey, range: event.shiftKey }),
+    );
+    cell.focus({ preventScroll: true });
+  };
+  return { onKeyDown, onClick };
+}
+
+/**
  * The history as a WAI-ARIA grid that scrolls with the page: one Tab stop (roving tab index) however
  * many entries there are. Arrow keys, Home/End and PageUp/PageDown move between entries; Space selects
  * one, Shift+arrows and Shift+click a range, Ctrl/Cmd+click one more, Ctrl/Cmd+A all loaded ones;
@@ -159,99 +272,19 @@ export function HistoryGrid(props: {
     pendingFocus.current = id;
     virtualizer.scrollToIndex(Math.floor(index / columns), { align: 'auto' });
   };
-  const selectedEntries = () => entries.filter((entry) => selection.ids.has(entry.id));
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const cell = cellOf(event.target);
-    if (cell === null) return;
-    const target = event.target as HTMLElement;
-    const index = Number(cell.dataset['index']);
-    const entry = entries[index];
-    if (entry === undefined) return;
-    if (target !== cell) {
-      // In an entry's buttons (after Enter): Tab cycles through them, Escape goes back to the entry.
-      if (target.closest('[role="menu"]') !== null) return;
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        setActingId(null);
-        cell.focus();
-      } else if (event.key === 'Tab') {
-        const controls = controlsOf(cell);
-        const at = controls.indexOf(target);
-        const next = event.shiftKey
-          ? at <= 0
-            ? controls.at(-1)
-            : undefined
-          : at === controls.length - 1
-            ? controls[0]
-            : undefined;
-        if (next !== undefined) {
-          event.preventDefault();
-          next.focus();
-        }
-      }
-      return;
-    }
-    const ctrl = event.ctrlKey || event.metaKey;
-    const key = event.key;
-    if (ctrl && key.toLowerCase() === 'a') {
-      event.preventDefault();
-      onSelectionChange(selectAll(order));
-      return;
-    }
-    if (ctrl && key.toLowerCase() === 'c') {
-      event.preventDefault();
-      props.onCopy(selection.ids.has(entry.id) ? selectedEntries() : [entry]);
-      return;
-    }
-    if (key === ' ') {
-      event.preventDefault();
-      onSelectionChange(toggleSelect(selection, order, index));
-      return;
-    }
-    if (key === 'Enter' || key === 'F2') {
-      event.preventDefault();
-      setActingId(entry.id);
-      controlsOf(cell)[0]?.focus();
-      return;
-    }
-    if (key === 'Escape' && selection.ids.size > 0) {
-      event.preventDefault();
-      onSelectionChange({ ids: new Set(), anchor: null });
-      return;
-    }
-    if (key === 'Delete') {
-      event.preventDefault();
-      props.onDelete(selection.ids.has(entry.id) ? selectedEntries() : [entry]);
-      return;
-    }
-    const pageRows = Math.max(1, Math.floor((scroll.element?.clientHeight ?? rowHeight) / rowHeight) - 1);
-    const next = moveFocus(index, key, { columns, count: entries.length, ctrl, pageRows });
-    if (next === null) return;
-    event.preventDefault();
-    if (event.shiftKey) onSelectionChange(extendSelect(selection, order, index, next));
-    focusEntry(next);
-  };
-
-  const onClick = (event: MouseEvent<HTMLDivElement>) => {
-    const cell = cellOf(event.target);
-    if (cell === null) return;
-    const index = Number(cell.dataset['index']);
-    const id = order[index];
-    if (id === undefined) return;
-    setFocusedId(id);
-    const target = event.target as HTMLElement;
-    if (target.closest('[data-select-toggle]') !== null) {
-      onSelectionChange(toggleSelect(selection, order, index));
-      return;
-    }
-    // A click on a button or link does what it says and leaves the selection alone.
-    if (target.closest(interactive) !== null) return;
-    onSelectionChange(
-      clickSelect(selection, order, index, { toggle: event.ctrlKey || event.metaKey, range: event.shiftKey }),
-    );
-    cell.focus({ preventScroll: true });
-  };
+  const { onKeyDown, onClick } = gridHandlers({
+    entries,
+    order,
+    columns,
+    selection,
+    pageRows: Math.max(1, Math.floor((scroll.element?.clientHeight ?? rowHeight) / rowHeight) - 1),
+    onSelectionChange,
+    onCopy: props.onCopy,
+    onDelete: props.onDelete,
+    focusEntry,
+    focusCell: setFocusedId,
+    setActing: setActingId,
+  });
 
   return (
     <>
