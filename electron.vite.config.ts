@@ -33,7 +33,11 @@ export default defineConfig({
       // A sandboxed preload can only be a single CommonJS file: bundle everything, split nothing.
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'main/electron/preload.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'main/electron/preload.ts'),
+          // The drop window's own preload: it offers the page nothing but handing over dropped files.
+          drop: resolve(import.meta.dirname, 'main/electron/drop-preload.ts'),
+        },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
@@ -43,7 +47,12 @@ export default defineConfig({
     plugins: [react(), favicon()],
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'renderer/index.html'),
+          drop: resolve(import.meta.dirname, 'renderer/drop.html'),
+        },
+      },
     },
   },
 });

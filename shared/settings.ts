@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acceleratorProblem, defaultClipboardShortcut } from './accelerator.ts';
 
 /**
  * Everything a user can set. Field schemas carry no defaults so that a patch stays a patch (zod fills
@@ -23,6 +24,20 @@ const fields = {
   notifyWhenFocused: z.boolean(),
   /** Closing the window keeps Ferry in the tray. */
   minimizeToTray: z.boolean(),
+  /**
+   * The desktop app's global shortcut that uploads what is on the clipboard, in Electron's accelerator
+   * syntax (shared/accelerator.ts); '' = none. A shortcut another app holds is reported as a notice.
+   */
+  clipboardShortcut: z
+    .string()
+    .max(100)
+    .refine((value) => value === '' || acceleratorProblem(value) === null, {
+      error: (issue) => acceleratorProblem(String(issue.input)) ?? 'Not a shortcut.',
+    }),
+  /** When a batch finishes, its links go to the clipboard in `linkFormat`, one per line (desktop app). */
+  copyLinksOnUpload: z.boolean(),
+  /** The small always-on-top drop target outside the window that uploads to the default account (desktop app). */
+  dropWindow: z.boolean(),
 };
 
 const localApiFields = {
@@ -58,5 +73,8 @@ export const defaultSettings: Settings = {
   notifications: true,
   notifyWhenFocused: false,
   minimizeToTray: true,
+  clipboardShortcut: defaultClipboardShortcut,
+  copyLinksOnUpload: true,
+  dropWindow: false,
   localApi: { enabled: false, port: 36677, secret: '' },
 };

@@ -69,6 +69,8 @@ export async function upload(
   options: { paths: string[]; account: string; json: boolean },
 ): Promise<number> {
   const account = await resolveAccount(service, options.account);
+  // The user typed these paths: the command line is a door that names files, like a drop.
+  service.grantPaths(options.paths);
   return follow(service, io, options.json, async () => {
     const { taskIds } = (await service.dispatch('uploads.add', {
       paths: options.paths,

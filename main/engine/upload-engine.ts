@@ -8,12 +8,13 @@ import type { HistoryEntryView, TaskState, TaskView } from '../../shared/models.
 import type { LocalFile, Provider, RemoteResult, StepContext } from '../providers/provider.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { NewTask, TaskJournal, TaskRecord } from '../store/task-journal.ts';
-import { hashFile, openRange, readChunks, readRange } from './local-file.ts';
+import { hashFile } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
 import { defaultRetryPolicy, finalError, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import { Speedometer } from './speedometer.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { SentFile, type FileIdentity } from './sent-file.ts';
 import { UploadError } from '../net/upload-error.ts';
 
 /** What the engine needs to upload to an account: its adapter, parsed config and decrypted secrets. */
@@ -28,9 +29,16 @@ export interface ResolvedAccount {
 export interface UploadEngineOptions {
   journal: TaskJournal;
   history: HistoryStore;
-  http: Got;
-  /** Throws UploadError when the account is unknown or unusable. */
-  resolveAccount(accountId: string): ResolvedAccount;
+  /**
+   * The HTTP client, asked for when a request is about to be made: got and its dependencies are
+   * loaded only by a service that sends something.
+   */
+  http(): Promise<Got>;
+  /**
+   * Throws (or rejects with) UploadError when the account is unknown or unusable. May be async: the
+   * Sandbox account's emulator can be started on its first use.
+   */
+  resolveAccount(accountId: string): ResolvedAccount | Promise<ResolvedAccount>;
   concurrency?: number;
   retryPolicy?: RetryPolicy;
   /** An attempt with no byte sent or acknowledged for this long is aborted and retried. */
@@ -71,7 +79,7 @@ function errorView(error: unknown): ErrorView {
 }
 
 /** What a path is, as far as uploading goes: a regular file with its identity, or why it cannot be one. */
-async function inspectPath(path: string): Promise<{ size: number; mtimeMs: number } | ErrorView> {
+async function inspectPath(path: string): Promise<(FileIdentity & { ctimeMs: number }) | ErrorView> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) return { code: 'folder-unsupported', message: 'Folders are not supported yet.' };
@@ -81,7 +89,7 @@ async function inspectPath(path: string): Promise<{ size: number; mtimeMs: numbe
         message: 'Not a regular file (a device, socket or pipe cannot be uploaded).',
       };
     }
-    return { size: info.size, mtimeMs: info.mtimeMs };
+    return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs };
   } catch (error) {
     const view = errorView(error);
     return view.code === 'internal' ? { code: 'file-unreadable', message: view.message } : view;
@@ -106,6 +114,8 @@ export class UploadEngine {
   readonly #live = new Map<string, LiveTask>();
   readonly #running = new Set<Promise<void>>();
   readonly #buckets = new Map<string, TokenBucket>();
+  /** Each task's file as sent so far, kept across a pause so that a resume need not read it back. */
+  readonly #sentFiles = new Map<string, SentFile>();
   readonly #batcher: ProgressBatcher;
   #concurrency: number;
   #closed = false;
@@ -130,7 +140,7 @@ export class UploadEngine {
    * already being uploaded to the same account is not added twice: its live task's id is returned.
    */
   async add(paths: readonly string[], accountId: string): Promise<string[]> {
-    this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
+    await this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
     const { journal } = this.#options;
     const inspected = await Promise.all(
       paths.map(async (rawPath) => {
@@ -144,7 +154,7 @@ export class UploadEngine {
     for (const { path, identity } of inspected) {
       const base = { id: randomUUID(), accountId, path, name: basename(path) || path };
       if (isErrorView(identity)) {
-        fresh.push({ ...base, size: null, mtimeMs: null, state: 'failed', error: identity });
+        fresh.push({ ...base, size: null, mtimeMs: null, ctimeMs: null, state: 'failed', error: identity });
         ids.push(base.id);
         continue;
       }
@@ -159,7 +169,7 @@ export class UploadEngine {
         continue;
       }
       claimed.add(key);
-      fresh.push({ ...base, size: identity.size, mtimeMs: identity.mtimeMs, state: 'queued', error: null });
+      fresh.push({ ...base, ...identity, state: 'queued', error: null });
       ids.push(base.id);
     }
     journal.add(fresh);
@@ -228,6 +238,7 @@ export class UploadEngine {
       const record = this.#options.journal.get(id);
       if (record && this.#options.journal.cancel(id)) {
         this.#dequeue(id);
+        this.#sentFiles.delete(id);
         stopping.push(this.#abortRemote(record));
         this.#batcher.mark(id);
         changed.push(id);
@@ -250,7 +261,13 @@ export class UploadEngine {
         this.#batcher.mark(id);
         continue;
       }
-      const unchanged = identity.size === record.size && identity.mtimeMs === record.mtimeMs;
+      // A task that failed because its file changed starts over even if the file looks the same now:
+      // its server session holds bytes of another version.
+      const unchanged =
+        identity.size === record.size &&
+        identity.mtimeMs === record.mtimeMs &&
+        (record.ctimeMs === null || identity.ctimeMs === record.ctimeMs) &&
+        record.error?.code !== 'file-changed';
       if (journal.requeue(id, unchanged ? null : identity)) {
         this.#enqueue(id);
         this.#batcher.mark(id);
@@ -279,6 +296,7 @@ export class UploadEngine {
       live.controller.abort();
     }
     await Promise.allSettled([...this.#running]);
+    this.#sentFiles.clear();
     this.#batcher.close();
   }
 
@@ -376,11 +394,19 @@ export class UploadEngine {
       } else if (live.stopReason !== 'close') {
         // A retryable error that reaches here was tried once (a session start is not retried).
         const final = error instanceof UploadError && error.retryable ? finalError(error, 1) : error;
-        journal.fail(id, errorView(final));
+        const view = errorView(final);
+        journal.fail(id, view);
+        // What the server holds mixes two versions of the file: give it up rather than leave it to
+        // be completed (S3 AbortMultipartUpload, tus termination).
+        const latest = journal.get(id);
+        if (view.code === 'file-changed' && latest) await this.#abortRemote(latest);
       }
       // 'close': left as it is in the journal, to resume on the next start.
     } finally {
       this.#live.delete(id);
+      const sent = this.#sentFiles.get(id);
+      sent?.release();
+      if (journal.get(id)?.state !== 'paused') this.#sentFiles.delete(id);
       this.#batcher.mark(id);
     }
   }
@@ -389,11 +415,11 @@ export class UploadEngine {
   async #abortRemote(record: TaskRecord): Promise<void> {
     if (record.session === null) return;
     try {
-      const account = this.#options.resolveAccount(record.accountId);
+      const account = await this.#options.resolveAccount(record.accountId);
       if (!account.provider.abort) return;
       const session = account.provider.parseSession(record.session);
       await account.provider.abort(
-        this.#context(account, AbortSignal.timeout(10_000), () => {}),
+        await this.#context(account, AbortSignal.timeout(10_000), () => {}),
         session,
       );
     } catch {
@@ -401,16 +427,16 @@ export class UploadEngine {
     }
   }
 
-  #context(
+  async #context(
     account: ResolvedAccount,
     signal: AbortSignal,
     onBytesSent: (bytes: number) => void,
     uploadVia?: StepContext<unknown>['uploadVia'],
-  ): StepContext<unknown> {
+  ): Promise<StepContext<unknown>> {
     return {
       config: account.config,
       secrets: account.secrets,
-      http: this.#options.http,
+      http: await this.#options.http(),
       signal,
       onBytesSent,
       ...(uploadVia ? { uploadVia } : {}),
@@ -420,7 +446,7 @@ export class UploadEngine {
   async #upload(record: TaskRecord, live: LiveTask): Promise<void> {
     const { journal } = this.#options;
     const signal = live.controller.signal;
-    const account = this.#options.resolveAccount(record.accountId);
+    const account = await this.#options.resolveAccount(record.accountId);
     const size = record.size!;
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && size > maxSize) {
@@ -432,31 +458,26 @@ export class UploadEngine {
 
     const { md5, sha256 } = record;
     const needsMd5 = account.provider.capabilities.needsMd5First === true;
-    let digests: Promise<{ md5: string | null; sha256: string }>;
-    if (sha256 !== null && (md5 !== null || !needsMd5)) {
-      digests = Promise.resolve({ md5, sha256 });
-    } else if (needsMd5) {
+    let file = this.#sentFiles.get(record.id);
+    if (!file) {
+      file = new SentFile({
+        path: record.path,
+        name: record.name,
+        mimeType: mimeTypeOf(record.path),
+        identity: { size, mtimeMs: record.mtimeMs!, ctimeMs: record.ctimeMs },
+        // Digests journaled by an earlier run (Tencent's, or any from before they were taken as sent).
+        upfront: sha256 !== null && (md5 !== null || !needsMd5) ? { md5, sha256 } : null,
+        // Only a resumable protocol's server keeps bytes of an earlier run; the others get them all again.
+        resumed: record.session !== null && account.provider.capabilities.resumable,
+      });
+      this.#sentFiles.set(record.id, file);
+    }
+    if (needsMd5 && file.upfrontDigests === null) {
       journal.setState(record.id, 'hashing');
       this.#batcher.mark(record.id);
-      await this.#assertUnchanged(record);
-      digests = Promise.resolve(await this.#hash(record, signal, true));
-    } else {
-      digests = this.#hash(record, signal, false);
-      // Awaited at completion; until then a failure must not count as unhandled.
-      digests.catch(() => {});
+      await file.checkIdentity();
+      file.expectDigests(await this.#hash(record, signal));
     }
-
-    const file: LocalFile = {
-      path: record.path,
-      name: record.name,
-      size,
-      mtimeMs: record.mtimeMs!,
-      mimeType: mimeTypeOf(record.path),
-      digests: () => digests,
-      openRange: (start, end) => openRange(record.path, start, end),
-      readRange: (start, end) => readRange(record.path, start, end),
-      readChunks: (start, end, chunkSize) => readChunks(record.path, start, end, chunkSize),
-    };
 
     journal.setState(record.id, 'uploading');
     this.#batcher.mark(record.id);
@@ -468,10 +489,7 @@ export class UploadEngine {
       session = null; // an unreadable journaled session restarts the upload rather than failing it
     }
     if (session === null) {
-      session = await account.provider.startSession(
-        this.#context(account, signal, () => {}),
-        file,
-      );
+      session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
       committed = 0;
       journal.saveSession(record.id, session, committed);
     }
@@ -479,7 +497,7 @@ export class UploadEngine {
     const result = await this.#stepUntilDone(account, file, { session, committed }, signal, {
       beforeAttempt: () => {
         live.inFlightBytes = 0;
-        return this.#assertUnchanged(record);
+        return file.checkIdentity();
       },
       onBytesSent: (bytes) => {
         live.inFlightBytes = bytes;
@@ -493,18 +511,14 @@ export class UploadEngine {
       },
     });
     live.inFlightBytes = 0;
-    // The digests were read alongside the upload; a file that changed meanwhile shows here too.
-    const { sha256: contentSha256 } = await digests;
-    this.#complete(record, account, file, contentSha256, result);
+    // Settled by the provider's final step, or now if it finished without one (a resumed upload the
+    // server had already completed, or a pipeline that sends derivatives instead of the file).
+    this.#complete(record, account, file, await file.sentSha256(), result);
   }
 
-  /** The digests in one pass, journaled; a size that differs from the task's means the file changed. */
-  async #hash(
-    record: TaskRecord,
-    signal: AbortSignal,
-    md5: boolean,
-  ): Promise<{ md5: string | null; sha256: string }> {
-    const digests = await hashFile(record.path, signal, { md5 });
+  /** MD5 and SHA-256 in one pass, journaled; a size that differs from the task's means the file changed. */
+  async #hash(record: TaskRecord, signal: AbortSignal): Promise<{ md5: string | null; sha256: string }> {
+    const digests = await hashFile(record.path, signal, { md5: true });
     if (digests.bytes !== record.size)
       throw UploadError.of('file-changed', 'The file changed while it was being read.');
     this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
@@ -518,8 +532,8 @@ export class UploadEngine {
    * only costs regenerating and re-sending a small file.
    */
   async #uploadVia(accountId: string, path: string, signal: AbortSignal): Promise<RemoteResult> {
-    const account = this.#options.resolveAccount(accountId);
-    const { mtimeMs } = await stat(path);
+    const account = await this.#options.resolveAccount(accountId);
+    const info = await stat(path);
     const digests = await hashFile(path, signal, {
       md5: account.provider.capabilities.needsMd5First === true,
     });
@@ -530,21 +544,13 @@ export class UploadEngine {
         `${basename(path)} is over ${maxSize} bytes, the limit of ${accountId}.`,
       );
     }
-    const file: LocalFile = {
+    // Read whole already (for the size limit), so what is sent is compared with that digest.
+    const file = new SentFile({
       path,
-      name: basename(path),
-      size: digests.bytes,
-      mtimeMs,
-      mimeType: mimeTypeOf(path),
-      digests: async () => digests,
-      openRange: (start, end) => openRange(path, start, end),
-      readRange: (start, end) => readRange(path, start, end),
-      readChunks: (start, end, chunkSize) => readChunks(path, start, end, chunkSize),
-    };
-    const session = await account.provider.startSession(
-      this.#context(account, signal, () => {}),
-      file,
-    );
+      identity: { size: digests.bytes, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs },
+      upfront: digests,
+    });
+    const session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
     return this.#stepUntilDone(account, file, { session, committed: 0 }, signal, { nested: true });
   }
 
@@ -631,7 +637,7 @@ export class UploadEngine {
       }
     };
     try {
-      const ctx = this.#context(
+      const ctx = await this.#context(
         account,
         attempt.signal,
         (bytes) => {
@@ -655,17 +661,6 @@ export class UploadEngine {
     } finally {
       clearInterval(watchdog);
       taskSignal.removeEventListener('abort', stopWithTask);
-    }
-  }
-
-  /** The file must still be the one the task was created for; a changed file would corrupt the upload. */
-  async #assertUnchanged(record: TaskRecord): Promise<void> {
-    const info = await stat(record.path);
-    if (info.size !== record.size || info.mtimeMs !== record.mtimeMs) {
-      throw UploadError.of(
-        'file-changed',
-        'The file was modified after it was added; retry to upload the new version from the start.',
-      );
     }
   }
 

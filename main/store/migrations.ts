@@ -134,4 +134,9 @@ export const migrations: readonly string[] = [
               (SELECT group_concat(value ->> 'url', ' ') FROM json_each(new.links_json)));
   END;
   `,
+  // 5: a task's file identity includes its change time, which an in-place edit that puts size and mtime
+  // back still moves (the kernel sets it; no user call can). NULL for tasks from before.
+  `
+  ALTER TABLE tasks ADD COLUMN ctime_ms REAL;
+  `,
 ];

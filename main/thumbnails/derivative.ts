@@ -6,6 +6,15 @@ import { loadSharp, type OutputInfo, type Sharp } from './sharp-loader.ts';
 
 export type DerivativeFormat = 'jpeg' | 'png';
 
+/**
+ * Where a cover crop keeps the picture when the aspect ratios differ. `centre` cuts the same from both
+ * sides: a banner's subject is usually in its middle. `attention` follows libvips' saliency measure
+ * (skin tones, saturated colour, fine detail), which may suit photos of people, and can slide the
+ * window all the way to a colourful edge and cut the subject off (measured: the whole free width on
+ * a 2000×800 banner's icon).
+ */
+export type CropPosition = 'centre' | 'attention';
+
 /** An exact-size rendition a provider demands, e.g. OPPO's big picture: 984×369, JPEG, ≤ 1 MB. */
 export interface DerivativeSpec {
   width: number;
@@ -13,6 +22,8 @@ export interface DerivativeSpec {
   /** Largest acceptable encoded size, in bytes. */
   maxBytes: number;
   format: DerivativeFormat;
+  /** `centre` unless said. */
+  position?: CropPosition;
 }
 
 export interface Derivative {
@@ -46,7 +57,7 @@ const paletteColours = { low: 2, high: 256 } as const;
 
 /**
  * Make an exact-size derivative of the image at `sourcePath` that fits `spec.maxBytes`: EXIF
- * orientation applied, cover-cropped around what draws the eye (sharp's attention strategy),
+ * orientation applied, cover-cropped (centred, or around what draws the eye: `spec.position`),
  * flattened onto white for JPEG, then encoded at the highest setting that fits the budget. The source
  * is read by libvips from the path (never whole into JS memory); only the small result is a buffer.
  *
@@ -123,7 +134,7 @@ async function decodeCropped(
     // failOn 'error': camera files with harmless warnings pass, truncated or corrupt data does not.
     let pipeline = sharp(sourcePath, { limitInputPixels: maxInputPixels, failOn: 'error' })
       .rotate()
-      .resize(spec.width, spec.height, { fit: 'cover', position: 'attention' });
+      .resize(spec.width, spec.height, { fit: 'cover', position: spec.position ?? 'centre' });
     // JPEG has no alpha: transparent areas become white rather than libvips' default black.
     if (spec.format === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' });
     return await pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });

@@ -19,6 +19,8 @@ export interface AppActions extends Omit<AddFiles, 'addOpenedPaths'> {
   pauseAll(): Promise<void>;
   resumeAll(): Promise<void>;
   updateSettings(patch: SettingsPatch): Promise<void>;
+  /** A new local API secret, made by the main side; tools with the old one are refused from now on. */
+  rotateLocalApiSecret(): Promise<void>;
   dismissLocalItem(id: string): void;
   /** Hide a notice and tell the service it was read, so that it is not shown again after a restart. */
   dismissNotice(id: string): Promise<void>;
@@ -166,6 +168,14 @@ export function createAppActions({
       });
     },
     updateSettings,
+    rotateLocalApiSecret: async () => {
+      try {
+        store.getState().setSettings(await api.invoke('settings.rotateLocalApiSecret', {}));
+        store.getState().setSettingsError(null);
+      } catch (error) {
+        store.getState().setSettingsError(describeError(toErrorView(error)));
+      }
+    },
     dismissLocalItem: (id) => store.getState().removeLocalItem(id),
     dismissNotice: async (id) => {
       store.getState().dismissNotice(id);

@@ -12,6 +12,7 @@ import {
   type ImFileEmulator,
   type ImFileFault,
   type FaultEndpoint,
+  type OssSuccessAnswer,
 } from '../../main/sandbox/im-file-api/im-file-emulator.ts';
 import type { FerryService } from '../../main/service.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
@@ -20,6 +21,8 @@ import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 import { seededMix, expectMixOutcome } from '../support/fault-mix.ts';
 import { fastRetries, startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { rewriteInPlace, wholeSecondTimes } from '../support/file-edits.ts';
+import { BodyHold } from '../../main/sandbox/body-hold.ts';
 
 // A short stall watchdog keeps the suite quick; the behaviour is the same as the default's.
 const stallTimeoutMs = 500;
@@ -182,6 +185,103 @@ describe('uploading through the service', () => {
   });
 });
 
+describe('the storage’s success answers', () => {
+  it.each<[string, OssSuccessAnswer]>([
+    ['the callback’s JSON (200)', 'callback'],
+    ['success_action_status 200: an empty 200', 200],
+    ['success_action_status 201: an XML PostResponse', 201],
+    ['success_action_status 204: no body', 204],
+  ])('takes %s as stored at the first POST', async (_label, answer) => {
+    emulator.setOssSuccessAnswer(answer);
+    const files = [randomFile(filesDir, 'one.bin', 40_000), randomFile(filesDir, 'two.png', 3_000)];
+    const { tasks, entries } = await uploadAll(files.map((f) => f.path));
+    expect(tasks).toEqual([]);
+    expect(emulator.stats()).toMatchObject({ ticketRequests: 2, uploadPosts: 2, objectsCreated: 2 });
+    const objects = emulator.listObjects();
+    for (const file of files) {
+      const entry = entryFor(entries, file.path);
+      expect(await downloadSha(entry.links[0]!.url)).toBe(file.sha256);
+      const object = objects.find((o) => o.sha256 === file.sha256)!;
+      expect(entry.details).toMatchObject({ key: object.key, fileSign: object.fileSign });
+      expect(entry.details.storageWarning).toBeUndefined();
+      // The object's identity as the store named it, where its answer carries one.
+      if (answer !== 'callback') {
+        expect(entry.details.etag).toBe(`"${object.sha256.slice(0, 32).toUpperCase()}"`);
+      }
+    }
+  });
+
+  it.each<[string, ImFileFault, RegExp]>([
+    [
+      'a 202 with an HTML page',
+      {
+        kind: 'stored-answer',
+        status: 202,
+        body: '<html>token=s3cr3t-in-the-page</html>',
+        contentType: 'text/html',
+      },
+      /HTTP 202.*HTML page/,
+    ],
+    ['a 200 whose JSON is cut off', { kind: 'malformed-json' }, /HTTP 200.*does not parse/],
+  ])(
+    'takes a 2xx it has never seen (%s) as stored, with a warning, and sends nothing again',
+    async (_label, fault, warning) => {
+      const file = randomFile(filesDir, 'odd.bin', 2 * 1024 * 1024);
+      emulator.injectFault(fault, { endpoint: 'storage' });
+      const { tasks, entries } = await uploadAll([file.path]);
+      expect(tasks).toEqual([]);
+      expect(emulator.stats()).toMatchObject({ ticketRequests: 1, uploadPosts: 1, objectsCreated: 1 });
+      expect(await downloadSha(entries[0]!.links[0]!.url)).toBe(file.sha256);
+      const said = String(entries[0]!.details.storageWarning);
+      expect(said).toMatch(warning);
+      expect(said).not.toContain('s3cr3t'); // described, never quoted
+    },
+  );
+});
+
+describe('what the ticket’s policy allows, checked before sending', () => {
+  it('asks for a new ticket instead of sending the file on one whose policy has expired', async () => {
+    emulator.setTicketTtlMs(3000);
+    const file = randomFile(filesDir, 'late.bin', 2 * 1024 * 1024);
+    for (let i = 0; i < fastRetries.maxAttempts; i++) {
+      emulator.injectFault({ kind: 'http-status', status: 503 }, { endpoint: 'storage' });
+    }
+    const { tasks } = await uploadAll([file.path]);
+    expect(tasks[0]).toMatchObject({ state: 'failed', error: { code: 'http-status' } });
+    emulator.clearFaults();
+    await new Promise((resolve) => setTimeout(resolve, 3100)); // the journaled ticket's policy expires
+    const before = emulator.stats();
+
+    await service.dispatch('uploads.retry', { taskIds: [tasks[0]!.id] });
+    await service.idle();
+    const page = (await service.dispatch('history.list', { limit: 10 })) as CommandResponse<'history.list'>;
+    expect(await downloadSha(page.entries[0]!.links[0]!.url)).toBe(file.sha256);
+    const after = emulator.stats();
+    expect(after.ticketRequests - before.ticketRequests).toBe(1);
+    // One POST, on the new ticket: the expired one never carried a byte.
+    expect(after.uploadPosts - before.uploadPosts).toBe(1);
+    expect(after.bodyBytesReceived - before.bodyBytesReceived).toBeLessThan(2 * 1024 * 1024 + 4096);
+  });
+
+  it('refuses a file over the policy’s content-length-range before its first byte, naming the limit', async () => {
+    emulator.setMaxObjectBytes(1024 * 1024);
+    const file = randomFile(filesDir, 'huge.bin', 3 * 1024 * 1024);
+    const { tasks, entries } = await uploadAll([file.path]);
+    expect(entries).toEqual([]);
+    expect(tasks[0]).toMatchObject({ state: 'failed', error: { code: 'file-too-large' } });
+    expect(tasks[0]!.error!.message).toMatch(/1 MiB \(1048576 bytes\)/);
+    expect(emulator.stats()).toMatchObject({ ticketRequests: 1, uploadPosts: 0, bodyBytesReceived: 0 });
+  });
+
+  it('sends a file at the limit', async () => {
+    emulator.setMaxObjectBytes(100_000);
+    const file = randomFile(filesDir, 'exact.bin', 100_000);
+    const { tasks, entries } = await uploadAll([file.path]);
+    expect(tasks).toEqual([]);
+    expect(await downloadSha(entries[0]!.links[0]!.url)).toBe(file.sha256);
+  });
+});
+
 describe('business errors in HTTP 200 envelopes', () => {
   it.each<[number, ErrorCode]>([
     [10002, 'invalid-request'],
@@ -274,7 +374,6 @@ describe('each fault alone', () => {
     ['HTTP 500 from the storage', { kind: 'http-status', status: 500 }, 'storage'],
     ['HTTP 503 from the storage', { kind: 'http-status', status: 503, body: 'maintenance' }, 'storage'],
     ['a stalled storage answer', { kind: 'stall', ms: 3 * stallTimeoutMs }, 'storage'],
-    ['malformed JSON from the storage', { kind: 'malformed-json' }, 'storage'],
     ['an expired ticket', { kind: 'ticket-expired' }, 'storage'],
     ['a reset of the ticket request', { kind: 'reset' }, 'ticket'],
     ['HTTP 503 from the IM server', { kind: 'http-status', status: 503 }, 'ticket'],
@@ -335,7 +434,6 @@ describe('each fault alone', () => {
   it.each<[string, ImFileFault, ErrorCode]>([
     ['HTTP 503', { kind: 'http-status', status: 503, body: 'down' }, 'http-status'],
     ['a reset', { kind: 'reset' }, 'network'],
-    ['malformed JSON', { kind: 'malformed-json' }, 'malformed-response'],
   ])('gives up after the retry budget on repeated %s', async (_label, fault, code) => {
     const file = randomFile(filesDir, 'doomed.bin', 10_000);
     for (let i = 0; i < fastRetries.maxAttempts; i++) emulator.injectFault(fault);
@@ -353,9 +451,39 @@ describe('each fault alone', () => {
     expect(tasks[0]).toMatchObject({ state: 'failed', error: { code: 'provider-rejected' } });
     expect(tasks[0]!.error!.message).toMatch(/clock/);
     expect(tasks[0]!.error!.providerMessage).toMatch(/Policy expired/);
-    expect(emulator.stats()).toMatchObject({ ticketRequests: 4, uploadPosts: 4 });
+    // Each ticket's own policy says it has expired, so only the last (past the renewal budget) is tried.
+    expect(emulator.stats()).toMatchObject({ ticketRequests: 4, uploadPosts: 1 });
     expect(emulator.listObjects()).toEqual([]);
   });
+});
+
+describe('what was sent is what was hashed', () => {
+  it.each(['oss', 'put'] as const)(
+    'fails a %s upload as file-changed when the file is rewritten in place mid-body (same size and mtime): nothing stored',
+    async (variant) => {
+      // The default watchdog: a short one could give up on the request before the hold is reached.
+      service = await harness.open({ stallTimeoutMs: undefined });
+      emulator.setStorageVariant(variant);
+      const { path } = randomFile(filesDir, 'rewritten.bin', 16 * 1024 * 1024);
+      wholeSecondTimes(path);
+      const hold = new BodyHold(64 * 1024);
+      emulator.injectFault({ kind: 'hold', hold }, { endpoint: 'storage' });
+      const { taskIds } = (await service.dispatch('uploads.add', {
+        paths: [path],
+        accountId: await addAccount(),
+      })) as CommandResponse<'uploads.add'>;
+      await hold.reached;
+      rewriteInPlace(path, 0, 4096); // bytes the storage already has
+      hold.release();
+      await service.idle();
+
+      const [task] = (await service.dispatch('uploads.list', {})) as TaskView[];
+      expect(task).toMatchObject({ id: taskIds[0], state: 'failed', error: { code: 'file-changed' } });
+      expect(task!.error!.message).toMatch(/changed during its upload/);
+      expect(emulator.listObjects()).toEqual([]);
+      expect(emulator.stats()).toMatchObject({ uploadPosts: 1, objectsCreated: 0 });
+    },
+  );
 });
 
 describe('faults mixed at random', () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -12,8 +12,9 @@ import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulato
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { TaskView } from '../../shared/models.ts';
+import { FakeClipboard } from '../support/fake-clipboard.ts';
 import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
-import { randomFile, sha256 } from '../support/temp.ts';
+import { randomFile, sha256, tempDir } from '../support/temp.ts';
 
 // The PicGo-compatible local upload API, driven the way Typora and Obsidian's PicGo uploaders drive
 // PicGo's own server: a real service, the Tencent sandbox emulator, real HTTP on 127.0.0.1.
@@ -249,20 +250,75 @@ describe('the local upload API when it is enabled', () => {
       call('POST', path, { body, headers: { origin: 'https://evil.example' } }),
       call('POST', path, { body, headers: { origin: 'null' } }),
       call('POST', path, { body, headers: { origin: 'http://127.0.0.1.evil.example' } }),
+      // A page served from another port of this machine is a web page like any other.
+      call('POST', path, { body, headers: { origin: 'http://localhost:5173' } }),
+      call('POST', path, { body, headers: { origin: 'http://127.0.0.1:8888' } }),
+      call('POST', path, { body, headers: { origin: `http://127.0.0.1:${port}` } }),
+      call('POST', path, { body, headers: { origin: 'app://obsidian.md' } }),
     ];
     for (const reply of await Promise.all(refused)) {
       expect(reply.status).toBe(403);
       expect(reply.body.success).toBe(false);
     }
     expect(await service.dispatch('uploads.list', {})).toEqual([]);
-    // A page on this machine's loopback (a local dev server) and localhost as the Host are fine.
-    const local = await call('GET', `/heartbeat?key=${secret}`, {
-      headers: { host: `localhost:${port}`, origin: 'http://localhost:5173' },
-    });
-    expect(local.status).toBe(200);
+    // Editors' HTTP clients send no Origin; localhost as the Host is fine.
+    const editor = await call('GET', `/heartbeat?key=${secret}`, { headers: { host: `localhost:${port}` } });
+    expect(editor.status).toBe(200);
   });
 
-  it('refuses malformed bodies with 400, other types with 415, the clipboard form with a clear 400', async () => {
+  it('is a door of its own: the key names any file the user can read, not only ones handed to Ferry', async () => {
+    const elsewhere = randomFile(tempDir('ferry-editor-notes-'), 'figure.bin', 4096);
+    const reply = await picGoUpload([elsewhere.path]);
+    expect(reply.body).toMatchObject({ success: true });
+    expect(sha256(await download((reply.body.result as string[])[0]!))).toBe(elsewhere.sha256);
+  });
+
+  it("never uploads Ferry's own data folder, however the path reaches it", async () => {
+    const link = join(filesDir, 'innocent.png');
+    symlinkSync(join(dataDir, 'vault.key'), link);
+    const attempts = [
+      join(dataDir, 'vault.key'),
+      join(dataDir, 'ferry.db'),
+      join(filesDir, '..', 'data', 'vault.key'),
+      link,
+      dataDir,
+    ];
+    for (const path of attempts) {
+      const reply = await picGoUpload([path]);
+      expect({ path, status: reply.status }).toEqual({ path, status: 403 });
+      expect(reply.body).toMatchObject({ success: false, message: expect.stringMatching(/data folder/) });
+    }
+    // A staged copy is Ferry's too: the window's paste goes through uploads.stage, not through here.
+    const { path: staged } = (await service.dispatch('uploads.stage', {
+      name: 'pasted.png',
+      bytesBase64: Buffer.from('pasted bytes').toString('base64'),
+    })) as CommandResponse<'uploads.stage'>;
+    expect((await picGoUpload([staged])).status).toBe(403);
+    await service.idle();
+    expect(await emulator.listObjects()).toEqual([]);
+  });
+
+  it('takes a new secret when the user rotates it: the old one is refused at once, no restart', async () => {
+    const rotated = (await service.dispatch('settings.rotateLocalApiSecret', {})) as Settings;
+    expect(rotated.localApi.secret).toMatch(/^[\w-]{43}$/);
+    expect(rotated.localApi.secret).not.toBe(secret);
+    expect(rotated.localApi).toMatchObject({ enabled: true, port });
+    expect((await call('GET', `/heartbeat?key=${secret}`)).status).toBe(401);
+    expect((await call('GET', `/heartbeat?key=${rotated.localApi.secret}`)).status).toBe(200);
+    // Saved, announced to the windows, and kept out of the log like the first one.
+    expect(((await service.dispatch('settings.get', {})) as Settings).localApi.secret).toBe(
+      rotated.localApi.secret,
+    );
+    expect(events).toContainEqual({ name: 'settings.changed', payload: { settings: rotated } });
+    await service.close();
+    const logged = readdirSync(logDirOf(dataDir))
+      .map((name) => readFileSync(join(logDirOf(dataDir), name), 'utf8'))
+      .join('');
+    expect(logged).toContain('local api secret rotated');
+    expect(logged).not.toContain(rotated.localApi.secret);
+  });
+
+  it('refuses malformed bodies with 400, other types with 415, the clipboard form (no clipboard here) with a clear 400', async () => {
     const path = `/upload?key=${secret}`;
     const json = { 'content-type': 'application/json' };
     const cases: Array<[string | undefined, Record<string, string>, number, RegExp]> = [
@@ -271,8 +327,8 @@ describe('the local upload API when it is enabled', () => {
       ['{"list": []}', json, 400, /empty/],
       ['["/tmp/a.png"]', json, 400, /object/],
       [JSON.stringify({ list: ['/tmp/a.png'] }), { 'content-type': 'text/plain' }, 415, /JSON/],
-      [undefined, {}, 400, /[Cc]lipboard upload is not supported/],
-      ['{}', json, 400, /[Cc]lipboard upload is not supported/],
+      [undefined, {}, 400, /Clipboard upload works only in the Ferry desktop app.*"list"/],
+      ['{}', json, 400, /Clipboard upload works only in the Ferry desktop app/],
     ];
     for (const [body, headers, status, message] of cases) {
       const reply = await call('POST', path, { ...(body === undefined ? {} : { body }), headers });
@@ -286,6 +342,49 @@ describe('the local upload API when it is enabled', () => {
     expect(tooLarge.status).toBe(413);
     expect((await call('GET', path)).status).toBe(405);
     expect((await call('POST', `/nothing?key=${secret}`)).status).toBe(404);
+  });
+
+  it("uploads the clipboard for PicGo's empty-body form where the app reads one (fake clipboard: Electron binary unavailable)", async () => {
+    const clipboard = new FakeClipboard();
+    service = await harness.open({ ...withLocalApi, clipboard, platform: 'linux' });
+    const path = `/upload?key=${secret}`;
+
+    const image = await png('copied.png');
+    clipboard.copyImage(readFileSync(image.path));
+    const imageReply = await call('POST', path);
+    expect(imageReply.status).toBe(200);
+    expect(imageReply.body.success).toBe(true);
+    const [imageUrl] = imageReply.body.result as string[];
+    expect(sha256(await download(imageUrl!))).toBe(image.sha256);
+
+    const first = randomFile(filesDir, 'first.bin', 4000);
+    const second = randomFile(filesDir, 'second.bin', 3000);
+    clipboard.copyFiles([first.path, second.path], 'linux');
+    const filesReply = await call('POST', path, {
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(filesReply.body.success).toBe(true);
+    const urls = filesReply.body.result as string[];
+    expect(await Promise.all(urls.map(async (url) => sha256(await download(url))))).toEqual([
+      first.sha256,
+      second.sha256,
+    ]);
+
+    clipboard.copyText('no image here');
+    const empty = await call('POST', path);
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({
+      success: false,
+      message: expect.stringMatching(/clipboard holds no image/),
+    });
+
+    await updateSettings({ defaultAccountId: null });
+    clipboard.copyImage(readFileSync(image.path));
+    const noAccount = await call('POST', path);
+    expect(noAccount.status).toBe(409);
+    // Nothing staged for an answer that uploads nothing (the first screenshot's copy goes after its upload).
+    await expect.poll(() => readdirSync(service.stagingDir), { timeout: 10_000 }).toEqual([]);
   });
 
   it('says clearly when no default account is set', async () => {

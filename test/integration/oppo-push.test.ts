@@ -73,6 +73,7 @@ beforeEach(async () => {
   // The harness's Tencent emulator is the storage the push provider's pictures go to.
   harness = await startServiceHarness({ service: { retryPolicy, stallTimeoutMs } });
   ({ emulator: storage, service } = harness);
+  service.grantPaths([sourcesDir]);
   push = await startOppoPushEmulator({ storageDir: tempDir('ferry-oppo-push-') });
   // The storage account: Tencent IM's DownUrl links are public (on loopback, here).
   const account = (await service.dispatch('accounts.add', {
@@ -164,7 +165,8 @@ describe('OPPO push pictures through the service', () => {
     expect(sha256(await download(big.url))).toBe(sha256(readFileSync(big.path)));
     expect(sha256(await download(small.url))).toBe(sha256(readFileSync(small.path)));
     expect(storage.stats().completedUploads).toBe(2);
-    expect(push.stats()).toMatchObject({ requests: 1, registrations: 1 });
+    // The credentials check (an empty registration), then the registration.
+    expect(push.stats()).toMatchObject({ requests: 2, registrations: 1 });
   });
 
   it('registers only the small icon, as PNG, when the account says so', async () => {
@@ -179,7 +181,9 @@ describe('OPPO push pictures through the service', () => {
     expect(storage.stats().completedUploads).toBe(1);
   });
 
-  describe('each error code of the card', () => {
+  describe('each error code of the card, at the registration', () => {
+    // The first request of every upload checks the credentials; the faults aim past it.
+    const atRegistration = { afterRequests: 1 };
     const failing: Array<[number, ErrorCode, string]> = [
       [21001, 'provider-rejected', 'The method is not supported or url err'],
       [21003, 'provider-rejected', 'Parameter value is invalid'],
@@ -189,7 +193,7 @@ describe('OPPO push pictures through the service', () => {
     ];
     it.each(failing)('%i fails at once as %s with the provider’s words', async (code, errorCode, words) => {
       const accountId = await addPushAccount({ pictures: 'small' });
-      push.injectFault({ kind: 'error', code: code as 21001 });
+      push.injectFault({ kind: 'error', code: code as 21001 }, atRegistration);
       await upload(snapshot, accountId);
       const [task] = await tasks();
       expect(task).toMatchObject({
@@ -197,13 +201,13 @@ describe('OPPO push pictures through the service', () => {
         error: { code: errorCode, providerCode: String(code), providerMessage: words },
       });
       expect(task!.error!.message).toContain(String(code));
-      expect(push.stats().requests).toBe(1); // no retry
+      expect(push.stats().requests).toBe(2); // the check, and the registration not retried
       expect(await historyEntries()).toEqual([]);
     });
 
     it('51 says the picture is over OPPO’s size limit', async () => {
       const accountId = await addPushAccount({ pictures: 'small' });
-      push.injectFault({ kind: 'error', code: 51 });
+      push.injectFault({ kind: 'error', code: 51 }, atRegistration);
       await upload(snapshot, accountId);
       const [task] = await tasks();
       expect(task!.error!.message).toMatch(/over its size limit/);
@@ -211,17 +215,19 @@ describe('OPPO push pictures through the service', () => {
 
     it.each([23100, 27000] as const)('%i is retried and the registration completes', async (code) => {
       const accountId = await addPushAccount({ pictures: 'small' });
-      push.injectFault({ kind: 'error', code });
+      push.injectFault({ kind: 'error', code }, atRegistration);
       await upload(snapshot, accountId);
       expect(await tasks()).toEqual([]);
       expect(await historyEntries()).toHaveLength(1);
-      expect(push.stats()).toMatchObject({ requests: 2, registrations: 1 });
+      expect(push.stats()).toMatchObject({ requests: 3, registrations: 1 });
       expect(storage.stats().completedUploads).toBe(1); // the retry did not store the picture again
     });
 
     it('27000 that persists fails with "upstream timeout, retry later"', async () => {
       const accountId = await addPushAccount({ pictures: 'small' });
-      for (let i = 0; i < retryPolicy.maxAttempts; i++) push.injectFault({ kind: 'error', code: 27000 });
+      for (let i = 0; i < retryPolicy.maxAttempts; i++) {
+        push.injectFault({ kind: 'error', code: 27000 }, i === 0 ? atRegistration : undefined);
+      }
       await upload(snapshot, accountId);
       const [task] = await tasks();
       expect(task).toMatchObject({
@@ -229,7 +235,7 @@ describe('OPPO push pictures through the service', () => {
         error: { code: 'provider-rejected', providerCode: '27000' },
       });
       expect(task!.error!.message).toContain('upstream timeout, retry later');
-      expect(push.stats().requests).toBe(retryPolicy.maxAttempts);
+      expect(push.stats().requests).toBe(1 + retryPolicy.maxAttempts);
     });
   });
 
@@ -243,16 +249,16 @@ describe('OPPO push pictures through the service', () => {
     ];
     it.each(faults)('%s', async (_name, fault) => {
       const accountId = await addPushAccount({ pictures: 'small' });
-      push.injectFault(fault);
+      push.injectFault(fault, { afterRequests: 1 });
       await upload(snapshot, accountId);
       expect(await tasks()).toEqual([]);
       expect(await historyEntries()).toHaveLength(1);
-      expect(push.stats().requests).toBe(2);
+      expect(push.stats().requests).toBe(3);
     });
 
     it('HTTP 429 waits for Retry-After', async () => {
       const accountId = await addPushAccount({ pictures: 'small' });
-      push.injectFault({ kind: 'http-status', status: 429, retryAfterSeconds: 1 });
+      push.injectFault({ kind: 'http-status', status: 429, retryAfterSeconds: 1 }, { afterRequests: 1 });
       const started = Date.now();
       await upload(snapshot, accountId);
       expect(await historyEntries()).toHaveLength(1);
@@ -262,10 +268,10 @@ describe('OPPO push pictures through the service', () => {
 
   it('does not upload the derivatives again when the app closes after the store phase', async () => {
     const accountId = await addPushAccount();
-    push.injectFault({ kind: 'stall', ms: 5000 });
+    push.injectFault({ kind: 'stall', ms: 5000 }, { afterRequests: 1 });
     await service.dispatch('uploads.add', { paths: [photo], accountId });
     // The registration request is in flight (held by the emulator): both pictures are stored.
-    for (let waited = 0; push.stats().requests === 0; waited += 10) {
+    for (let waited = 0; push.stats().requests < 2; waited += 10) {
       expect(waited).toBeLessThan(20_000);
       await delay(10);
     }
@@ -275,11 +281,12 @@ describe('OPPO push pictures through the service', () => {
     await service.close();
 
     service = await harness.open(); // resumes the task from its journaled session: phase "register"
+    service.grantPaths([sourcesDir]);
     await service.idle();
     const [entry] = await historyEntries();
     expect(entry).toMatchObject({ providerId: 'oppo-push', name: 'campaign-photo.jpg' });
     expect(storage.stats()).toMatchObject({ completedUploads: 2, requests: storageRequests });
-    expect(push.stats().requests).toBe(2); // the registration alone was sent again
+    expect(push.stats().requests).toBe(3); // the check, then the registration, which alone was sent again
     const urls = new Set(push.pictures().map((picture) => picture.url));
     expect(
       [entry!.details.bigPictureUrl, entry!.details.smallPictureUrl].every((url) => urls.has(String(url))),
@@ -296,6 +303,95 @@ describe('OPPO push pictures through the service', () => {
     // and stored the picture at once; instead the storage upload waited the 2 s it was told to.
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
     expect(storage.stats()).toMatchObject({ requests: 2, completedUploads: 1 });
+  });
+
+  it('crops a 2000×800 banner around its centre unless the account asks for attention', async () => {
+    // A dark logo in the middle, a block of saturated colour at the right edge.
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="800">' +
+      '<rect width="2000" height="800" fill="#d0d0d0"/><rect x="1800" width="200" height="800" fill="#ff00ff"/>' +
+      '<circle cx="1000" cy="400" r="300" fill="#303030"/></svg>';
+    const banner = join(sourcesDir, 'banner.png');
+    await sharp(Buffer.from(svg)).png().toFile(banner);
+    /** Share of the icon's pixels that are the logo's dark grey (the whole disc is about 0.44). */
+    const logoShare = async (path: string) => {
+      const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+      let dark = 0;
+      for (let i = 0; i < data.length; i += info.channels)
+        if (Math.max(data[i]!, data[i + 1]!, data[i + 2]!) < 90) dark++;
+      return dark / (info.width * info.height);
+    };
+
+    await upload(banner, await addPushAccount({ pictures: 'small', format: 'png' }));
+    await upload(banner, await addPushAccount({ pictures: 'small', format: 'png', crop: 'attention' }));
+    const [centred, attention] = push.pictures();
+    expect(await logoShare(centred!.path)).toBeGreaterThan(0.4);
+    expect(await logoShare(attention!.path)).toBeLessThan(0.1);
+  });
+
+  describe('credentials before pictures', () => {
+    it('finds a wrong secret before any picture is uploaded: nothing left on the storage account', async () => {
+      const wrong = (await service.dispatch('accounts.add', {
+        providerId: 'oppo-push',
+        name: 'OPPO wrong secret',
+        fields: { baseUrl: push.baseUrl, appKey: push.credentials.appKey, storageAccountId },
+        secrets: { masterSecret: 'not-the-secret' },
+      })) as AccountView;
+      await upload(photo, wrong.id);
+      const [task] = await tasks();
+      expect(task).toMatchObject({
+        state: 'failed',
+        error: { code: 'credentials-rejected', providerCode: '23001' },
+      });
+      expect(storage.stats()).toMatchObject({ requests: 0, completedUploads: 0 });
+      expect(push.stats()).toMatchObject({ requests: 1, fetches: 0, registrations: 0 });
+    });
+
+    it('says which pictures were left where when the registration is refused after they were stored', async () => {
+      const accountId = await addPushAccount();
+      // The check passes; the registration itself is refused (the secret was rotated in between).
+      push.injectFault({ kind: 'error', code: 23001 }, { afterRequests: 1 });
+      await upload(photo, accountId);
+      const [task] = await tasks();
+      expect(task).toMatchObject({ state: 'failed', error: { code: 'credentials-rejected' } });
+      expect(storage.stats().completedUploads).toBe(2);
+      const message = task!.error!.message;
+      expect(message).toMatch(/left on the storage account/);
+      expect(message).toContain(`${storage.baseUrl}/download/`);
+      expect(message).toMatch(/big picture.*small picture/);
+    });
+  });
+
+  describe('answers that can never succeed', () => {
+    it('fails a 200 with {} (no code, no ids) at once, describing the body', async () => {
+      const accountId = await addPushAccount({ pictures: 'small' });
+      for (let i = 0; i < retryPolicy.maxAttempts + 1; i++) {
+        push.injectFault({ kind: 'answer', status: 200, body: '{}' });
+      }
+      const started = Date.now();
+      await upload(snapshot, accountId);
+      const [task] = await tasks();
+      expect(task).toMatchObject({ state: 'failed', error: { code: 'malformed-response' } });
+      expect(task!.error!.message).toMatch(/HTTP 200 with an empty JSON object, 2 bytes/);
+      expect(task!.error!.message).toMatch(/small_picture_id/);
+      // One request to check the credentials (a 200 is no refusal) and one registration, not retried.
+      expect(push.stats().requests).toBe(2);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
+    it('describes a body it cannot use without quoting it', async () => {
+      const accountId = await addPushAccount({ pictures: 'small' });
+      push.injectFault(
+        { kind: 'answer', status: 200, body: '{"big_picture_id": 7, "token": "s3cr3t"}' },
+        { afterRequests: 1 },
+      );
+      await upload(snapshot, accountId);
+      const [task] = await tasks();
+      expect(task).toMatchObject({ state: 'failed', error: { code: 'malformed-response' } });
+      expect(task!.error!.message).toMatch(/JSON object with 2 fields \("big_picture_id", "token"\)/);
+      expect(task!.error!.message).not.toContain('s3cr3t');
+      expect(push.stats().requests).toBe(2);
+    });
   });
 
   it('tests the connection with an empty registration that registers nothing', async () => {
@@ -330,22 +426,21 @@ describe('OPPO push pictures through the service', () => {
     expect(push.stats().requests).toBe(0);
   });
 
-  it('fails with a clear reason when the storage account does not exist', async () => {
-    const accountId = await addPushAccount({ storageAccountId: 'no-such-account' });
+  it('fails with a clear reason when the storage account was removed since', async () => {
+    const accountId = await addPushAccount();
+    await service.dispatch('accounts.remove', { id: storageAccountId });
     await upload(snapshot, accountId);
     const [task] = await tasks();
     expect(task).toMatchObject({ state: 'failed', error: { code: 'account-not-found' } });
-    expect(task!.error!.message).toMatch(/storage account "no-such-account".*does not exist/);
-    expect(push.stats().requests).toBe(0);
+    expect(task!.error!.message).toMatch(new RegExp(`storage account "${storageAccountId}".*does not exist`));
+    expect(push.stats()).toMatchObject({ requests: 1, registrations: 0 }); // the credentials check
   });
 
-  it('refuses another OPPO push account as the storage account', async () => {
+  it('refuses another OPPO push account as the storage account when it is saved', async () => {
     const inner = await addPushAccount({ pictures: 'small' });
-    const accountId = await addPushAccount({ pictures: 'small', storageAccountId: inner });
-    await upload(snapshot, accountId);
-    const [task] = await tasks();
-    expect(task).toMatchObject({ state: 'failed', error: { code: 'account-invalid' } });
-    expect(push.stats().requests).toBe(0);
+    await expect(addPushAccount({ pictures: 'small', storageAccountId: inner })).rejects.toMatchObject({
+      view: { code: 'account-invalid', message: expect.stringMatching(/gives no public links/) },
+    });
   });
 
   it('names the storage upload when the storage account refuses the picture', async () => {
@@ -359,6 +454,6 @@ describe('OPPO push pictures through the service', () => {
     });
     expect(task!.error!.message).toMatch(/^Uploading the small picture through the storage account failed/);
     expect(storage.stats().requests).toBe(1); // the storage upload's own rule (IsRejectRetry) holds
-    expect(push.stats().requests).toBe(0);
+    expect(push.stats()).toMatchObject({ requests: 1, registrations: 0 });
   });
 });

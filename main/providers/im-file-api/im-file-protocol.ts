@@ -2,6 +2,8 @@ import type { Got } from 'got';
 import { z } from 'zod';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { describeAnswer } from '../answer-shape.ts';
+import { xmlDocumentReader } from '../xml-document.ts';
 
 /**
  * The wire of the IM file API (docs/providers.md#im-file-api): the IM server's envelopes and tickets, and the
@@ -250,9 +252,86 @@ export function ticketField(ticket: Ticket, name: string): string | undefined {
   return undefined;
 }
 
+/** What a ticket lets through, as far as it says: when it stops working, and the size it takes. */
+export interface TicketLimits {
+  /** Epoch ms after which the store refuses the ticket. */
+  expiresAt?: number;
+  minBytes?: number;
+  maxBytes?: number;
+}
+
+const byteCount = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
+
+const policySchema = z.object({
+  expiration: z.string().optional(),
+  conditions: z.array(z.unknown()).optional(),
+});
+
+/**
+ * The limits a ticket carries: an OSS PostObject policy (base64 JSON: `expiration`, and conditions
+ * such as `["content-length-range", min, max]`), or a pre-signed PUT URL's expiry (`Expires` in epoch
+ * seconds, OSS; `X-Amz-Date` + `X-Amz-Expires`, S3). Whatever is absent or unreadable is left out:
+ * the store still decides, this only spares sending what it would refuse.
+ */
+export function ticketLimitsOf(ticket: Ticket): TicketLimits {
+  if (ticket.upload_method === 'PUT') return presignedExpiry(ticket.upload_url);
+  const encoded = ticketField(ticket, 'policy');
+  if (encoded === undefined) return {};
+  let policy: z.infer<typeof policySchema>;
+  try {
+    const parsed = policySchema.safeParse(JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')));
+    if (!parsed.success) return {};
+    policy = parsed.data;
+  } catch {
+    return {};
+  }
+  const limits: TicketLimits = {};
+  const expiresAt = policy.expiration === undefined ? NaN : Date.parse(policy.expiration);
+  if (Number.isFinite(expiresAt)) limits.expiresAt = expiresAt;
+  for (const condition of policy.conditions ?? []) {
+    if (!Array.isArray(condition) || String(condition[0]).toLowerCase() !== 'content-length-range') continue;
+    const min = byteCount.safeParse(condition[1]);
+    const max = byteCount.safeParse(condition[2]);
+    if (min.success) limits.minBytes = min.data;
+    if (max.success) limits.maxBytes = max.data;
+  }
+  return limits;
+}
+
+function presignedExpiry(url: string): TicketLimits {
+  let query: URLSearchParams;
+  try {
+    query = new URL(url).searchParams;
+  } catch {
+    return {};
+  }
+  const expires = query.get('Expires');
+  if (expires !== null && /^\d{9,11}$/.test(expires)) return { expiresAt: Number(expires) * 1000 };
+  const signedAt = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get('X-Amz-Date') ?? '');
+  const lifetime = query.get('X-Amz-Expires');
+  if (signedAt && lifetime !== null && /^\d+$/.test(lifetime)) {
+    const [, year, month, day, hour, minute, second] = signedAt.map(Number) as number[];
+    return { expiresAt: Date.UTC(year!, month! - 1, day, hour, minute, second) + Number(lifetime) * 1000 };
+  }
+  return {};
+}
+
+/** How the store named what it stored, where its answer says (201's PostResponse, an ETag header). */
+export interface StoredIdentity {
+  key?: string;
+  etag?: string;
+  location?: string;
+}
+
 /** What the object storage's answer to step 2 means. */
 export type StorageAnswer =
-  | { kind: 'stored'; callback: Record<string, unknown> }
+  | {
+      kind: 'stored';
+      callback: Record<string, unknown>;
+      identity: StoredIdentity;
+      /** Set when the answer was a 2xx of a shape Ferry does not know: stored all the same. */
+      warning?: string;
+    }
   /** The policy or pre-signed URL is past its expiration: ask the IM server for a new ticket. */
   | { kind: 'ticket-expired'; providerMessage: string };
 
@@ -265,41 +344,29 @@ export function storageErrorOf(body: string): { code?: string; message?: string 
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
 }
 
+const readStorageXml = xmlDocumentReader();
+
+const postResponseSchema = z.object({
+  Key: z.string().optional(),
+  ETag: z.string().optional(),
+  Location: z.string().optional(),
+});
+
 /**
- * Success is the callback body with `Status: "OK"`, an empty 204 (no callback configured), or the
- * self-hosted variant's `{"data": true}`; an IM-style envelope with another code is a business error.
+ * What a storage answer means. A 2xx (but 203) from the store means the object is stored, whatever
+ * the body: the callback's JSON relayed with 200 (`Status: "OK"`, or a self-hosted `{"data": true}`),
+ * `success_action_status` 201's XML PostResponse naming the object, an empty 200 or 204. A 2xx of any
+ * other shape is stored too, with a warning: sending the whole file again would only store it again.
+ * Refusals inside a 2xx are still refusals: a callback `Status` other than OK, an IM envelope with an
+ * error code, an XML <Error>.
  */
-export function classifyStorageAnswer(status: number, body: string, retryAfter?: string): StorageAnswer {
+export function classifyStorageAnswer(
+  status: number,
+  body: string,
+  headers: { retryAfter?: string | undefined; etag?: string | undefined } = {},
+): StorageAnswer {
   if (status >= 200 && status < 300 && status !== 203) {
-    if (body.trim() === '') return { kind: 'stored', callback: {} };
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      throw malformed('the storage answer is not JSON');
-    }
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-      const answer = json as Record<string, unknown>;
-      if (typeof answer.Status === 'string') {
-        if (answer.Status.toUpperCase() === 'OK') return { kind: 'stored', callback: answer };
-        throw new UploadError(
-          {
-            code: 'provider-rejected',
-            message: `The IM server's upload callback answered ${answer.Status}.`,
-            providerMessage: answer.Status,
-          },
-          { retryable: false },
-        );
-      }
-      const envelope = envelopeSchema.safeParse(answer);
-      if (envelope.success && envelope.data.code !== imCodes.ok) {
-        throw businessError(envelope.data.code, envelope.data.message ?? undefined);
-      }
-      if (answer.data === true || (envelope.success && envelope.data.code === imCodes.ok)) {
-        return { kind: 'stored', callback: answer };
-      }
-    }
-    throw malformed(`the storage answer is not a success: ${body.slice(0, 200)}`);
+    return classifyStored(status, body, headers.etag ? { etag: headers.etag } : {});
   }
   const xml = storageErrorOf(body);
   // OSS: 403 AccessDenied "Invalid according to Policy: Policy expired." (PostObject) or
@@ -307,13 +374,94 @@ export function classifyStorageAnswer(status: number, body: string, retryAfter?:
   if ((status === 403 || status === 400) && /expired/i.test(xml.message ?? body)) {
     return { kind: 'ticket-expired', providerMessage: xml.message ?? body.slice(0, 200) };
   }
-  const failure = httpStatusFailure(status, body, retryAfter);
+  const failure = httpStatusFailure(status, body, headers.retryAfter);
   if (status === 203) {
     // OSS stored the object but the IM server's callback failed: posting again to the same key
     // overwrites it and gives the callback another chance.
     return throwWith(failure, xml, true);
   }
   return throwWith(failure, xml, failure.retryable);
+}
+
+function classifyStored(status: number, body: string, identity: StoredIdentity): StorageAnswer {
+  const stored = (callback: Record<string, unknown> = {}, named: StoredIdentity = identity) =>
+    ({ kind: 'stored', callback, identity: named }) as const;
+  const unknown = () => ({
+    ...stored(),
+    warning:
+      `The storage answered HTTP ${status} with ${describeAnswer(body)}, a success Ferry does not know; ` +
+      'a 2xx means the object is stored, so the file was not sent again.',
+  });
+  const text = body.trim();
+  if (text === '') return stored();
+  if (text.startsWith('<')) {
+    const read = readStorageXml(text);
+    const document = 'problem' in read ? undefined : read;
+    if (document?.root === 'PostResponse') {
+      const parsed = postResponseSchema.safeParse(document.content === '' ? {} : document.content);
+      if (!parsed.success) return unknown();
+      const { Key: key, ETag: etag, Location: location } = parsed.data;
+      return stored(
+        {},
+        {
+          ...identity,
+          ...(key ? { key } : {}),
+          ...(etag ? { etag } : {}),
+          ...(location ? { location } : {}),
+        },
+      );
+    }
+    if (document?.root === 'Error') {
+      const xml = storageErrorOf(text);
+      throw new UploadError(
+        {
+          code: 'provider-rejected',
+          message: `The storage answered HTTP ${status} with an error${xml.code ? ` (${xml.code})` : ''}.`,
+          providerCode: xml.code,
+          providerMessage: xml.message,
+        },
+        { retryable: false },
+      );
+    }
+    return unknown();
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return unknown();
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return unknown();
+  const answer = json as Record<string, unknown>;
+  if (typeof answer.Status === 'string') {
+    if (answer.Status.toUpperCase() === 'OK') return stored(answer);
+    throw new UploadError(
+      {
+        code: 'provider-rejected',
+        message: `The IM server's upload callback answered ${answer.Status}.`,
+        providerMessage: answer.Status,
+      },
+      { retryable: false },
+    );
+  }
+  const envelope = envelopeSchema.safeParse(answer);
+  if (envelope.success && envelope.data.code !== imCodes.ok) {
+    throw businessError(envelope.data.code, envelope.data.message ?? undefined);
+  }
+  if (answer.data === false) {
+    // (guess) the self-hosted variant's own "no", the opposite of its {"data": true}.
+    throw new UploadError(
+      {
+        code: 'provider-rejected',
+        message: 'The storage answered {"data": false}: it did not take the file.',
+      },
+      { retryable: false },
+    );
+  }
+  if (envelope.success || answer.data === true || fileSignOf(undefined, answer) !== undefined) {
+    return stored(answer);
+  }
+  return { ...unknown(), callback: answer };
 }
 
 function throwWith(
@@ -328,12 +476,15 @@ function throwWith(
 }
 
 /** `file_sign` of an upload: from the callback if it says, else from the ticket's download URL. */
-export function fileSignOf(ticket: Ticket, callback: Record<string, unknown>): string | undefined {
+export function fileSignOf(
+  ticket: Ticket | undefined,
+  callback: Record<string, unknown>,
+): string | undefined {
   for (const key of ['file_sign', 'fileSign']) {
     const value = callback[key];
     if (typeof value === 'string' && value !== '') return value;
   }
-  return searchParamOf(ticket.download_url, 'file_sign');
+  return ticket === undefined ? undefined : searchParamOf(ticket.download_url, 'file_sign');
 }
 
 /** The storage key: the ticket's `key` field, else the avatar download URL's `object_name`. */

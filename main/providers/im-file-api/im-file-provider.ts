@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { imFileApiCatalog } from '../../../shared/catalog/im-file-api.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { multipartFileForm } from '../multipart-form.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   classifyStorageAnswer,
@@ -11,6 +13,7 @@ import {
   objectKeyOf,
   requestTicket,
   ticketField,
+  ticketLimitsOf,
   ticketSchema,
   toTypes,
   type ImRequestContext,
@@ -77,6 +80,11 @@ export const imFileApiSessionSchema = z.object({
 export type ImFileApiSession = z.infer<typeof imFileApiSessionSchema>;
 
 const maxTicketRenewals = 3;
+/**
+ * A ticket this close to its expiry is renewed before the file goes out: the store holds the policy
+ * against its clock only once the form has reached it. Small, since tickets may live only a minute.
+ */
+const expiryMarginMs = 1000;
 
 type ImContext = Pick<StepContext<ImFileApiConfig>, 'config' | 'secrets' | 'http' | 'signal'>;
 
@@ -115,17 +123,11 @@ function ticketTarget(config: ImFileApiConfig, mimeType: string): TicketTarget {
  */
 export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
   id: 'im-file-api',
-  capabilities: { resumable: false },
+  // The download URL redirects to storage only for a request with app_id and access-token headers.
+  capabilities: { resumable: false, linkAccess: 'with-headers' },
 
   parseConfig(fields) {
-    const parsed = imFileApiConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `IM file API account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(imFileApiCatalog, imFileApiConfigSchema, fields);
   },
 
   parseSession(value) {
@@ -149,6 +151,22 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
     }
 
     const ticket = session.ticket;
+    const limits = ticketLimitsOf(ticket);
+    checkSize(file, limits);
+    // A journaled ticket may have expired while the task waited (a retry, a restart): a new one costs
+    // a small request, sending on the old one the whole file. Past the renewal budget the clock here
+    // is suspect, so the store decides.
+    if (
+      limits.expiresAt !== undefined &&
+      limits.expiresAt <= Date.now() + expiryMarginMs &&
+      session.renewals < maxTicketRenewals
+    ) {
+      return {
+        kind: 'progress',
+        session: { ticket: null, renewals: session.renewals + 1 },
+        committedBytes: 0,
+      };
+    }
     const answer = await sendToStorage(ctx, file, ticket);
     if (answer.kind === 'ticket-expired') {
       if (session.renewals >= maxTicketRenewals) {
@@ -169,7 +187,8 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
     }
 
     const fileSign = fileSignOf(ticket, answer.callback);
-    const key = objectKeyOf(ticket);
+    const { identity, warning } = answer;
+    const key = identity.key ?? objectKeyOf(ticket);
     const downloadUrl = imUrl(ctx.config.baseUrl, ticket.download_url).href;
     return {
       kind: 'done',
@@ -182,6 +201,8 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
           ...(target.kind === 'chat' ? { fileType: target.fileType } : {}),
           ...(fileSign ? { fileSign } : {}),
           ...(key ? { key } : {}),
+          ...(identity.etag ? { etag: identity.etag } : {}),
+          ...(warning ? { storageWarning: warning } : {}),
         },
       },
     };
@@ -192,6 +213,40 @@ export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
     await requestTicket(imRequestContext(ctx), ticketTarget(ctx.config, 'application/octet-stream'));
   },
 };
+
+/** A file outside the ticket's content-length-range fails before its first byte: the store would refuse it. */
+function checkSize(file: LocalFile, limits: { minBytes?: number; maxBytes?: number }): void {
+  if (limits.maxBytes !== undefined && file.size > limits.maxBytes) {
+    throw new UploadError(
+      {
+        code: 'file-too-large',
+        message: `The file (${sizeText(file.size)}) is larger than this IM server's upload ticket allows: at most ${sizeText(limits.maxBytes)}.`,
+      },
+      { retryable: false },
+    );
+  }
+  if (limits.minBytes !== undefined && file.size < limits.minBytes) {
+    throw new UploadError(
+      {
+        code: 'provider-rejected',
+        message: `The file (${sizeText(file.size)}) is smaller than this IM server's upload ticket allows: at least ${sizeText(limits.minBytes)}.`,
+      },
+      { retryable: false },
+    );
+  }
+}
+
+function sizeText(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = '';
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return unit === '' ? `${bytes} bytes` : `${Number(value.toFixed(2))} ${unit} (${bytes} bytes)`;
+}
 
 /** Step 2: the whole file, streamed, to the pre-signed destination of the ticket. */
 async function sendToStorage(
@@ -208,7 +263,7 @@ async function sendToStorage(
     headers['content-type'] = ticketField(ticket, 'content-type') ?? file.mimeType;
     headers['content-length'] = String(file.size);
     request = ctx.http.put(ticket.upload_url, {
-      body: file.openRange(0, file.size),
+      body: file.openRange(0, file.size, { completesUpload: true }),
       headers,
       signal: ctx.signal,
       throwHttpErrors: false,
@@ -237,5 +292,8 @@ async function sendToStorage(
   } catch (error) {
     throw requestFailure(error, ctx.signal);
   }
-  return classifyStorageAnswer(response.statusCode, response.body, response.headers['retry-after']);
+  return classifyStorageAnswer(response.statusCode, response.body, {
+    retryAfter: response.headers['retry-after'],
+    etag: response.headers.etag,
+  });
 }

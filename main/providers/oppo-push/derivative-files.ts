@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { makeDerivative, type Derivative, type DerivativeFormat } from '../../thumbnails/derivative.ts';
+import {
+  makeDerivative,
+  type CropPosition,
+  type Derivative,
+  type DerivativeFormat,
+} from '../../thumbnails/derivative.ts';
 import { pictureSpecs, type PictureRole } from './oppo-push-protocol.ts';
 
 /**
@@ -39,7 +44,7 @@ export async function ensureDerivative(
   sourcePath: string,
   role: PictureRole,
   format: DerivativeFormat,
-  options: { signal: AbortSignal; onEncoded: () => void },
+  options: { position: CropPosition; signal: AbortSignal; onEncoded: () => void },
 ): Promise<DerivativeFile> {
   const path = derivativePath(workId, sourcePath, role, format);
   const existing = await stat(path).catch(() => undefined);
@@ -47,7 +52,7 @@ export async function ensureDerivative(
   const { width, height, maxBytes } = pictureSpecs[role];
   const derivative: Derivative = await makeDerivative(
     sourcePath,
-    { width, height, maxBytes, format },
+    { width, height, maxBytes, format, position: options.position },
     options,
   );
   await mkdir(workDir(workId), { recursive: true });

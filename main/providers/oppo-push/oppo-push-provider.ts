@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { oppoPushCatalog } from '../../../shared/catalog/oppo-push.ts';
 import type { LinkView } from '../../../shared/models.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { parseRetryAfter } from '../../net/retry-after.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { describeAnswer } from '../answer-shape.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
 import { ensureDerivative, removeWorkDir } from './derivative-files.ts';
 import {
@@ -27,6 +30,8 @@ export const oppoPushConfigSchema = z.object({
   storageAccountId: z.string().min(1, 'a storage account is required'),
   pictures: z.preprocess(blankAsUnset, z.enum(['big', 'small', 'both']).default('both')),
   format: z.preprocess(blankAsUnset, z.enum(['jpeg', 'png']).default('jpeg')),
+  /** Where the cover crop keeps the picture: centred, or around what draws the eye (derivative.ts). */
+  crop: z.preprocess(blankAsUnset, z.enum(['centre', 'attention']).default('centre')),
 });
 export type OppoPushConfig = z.infer<typeof oppoPushConfigSchema>;
 
@@ -40,14 +45,17 @@ const pictureStateSchema = z.object({
 type PictureState = z.infer<typeof pictureStateSchema>;
 
 /**
- * One registration, journaled after each phase: derive (make the derivatives) → store (upload each
- * through the storage account, one per step) → register (hand the URLs to the push API) → done.
+ * One registration, journaled after each phase: derive (make the derivatives) → verify (the push API
+ * takes the credentials) → store (upload each through the storage account, one per step) → register
+ * (hand the URLs to the push API) → done.
  */
 export const oppoPushSessionSchema = z.object({
-  phase: z.enum(['derive', 'store', 'register', 'done']),
+  phase: z.enum(['derive', 'verify', 'store', 'register', 'done']),
   /** Names the temporary folder of this session's derivatives. */
   workId: z.uuid(),
   format: z.enum(['jpeg', 'png']),
+  /** Sessions journaled before the choice existed were cropped by attention: a resume makes the same. */
+  crop: z.enum(['centre', 'attention']).default('attention'),
   pictures: z.array(pictureStateSchema).min(1).max(2),
   bigPictureId: z.string().optional(),
   smallPictureId: z.string().optional(),
@@ -63,13 +71,9 @@ function rolesOf(pictures: OppoPushConfig['pictures']): PictureRole[] {
  * count as progress so it earns a fresh set of retries for the next.
  */
 function committedAfter(session: OppoPushSession, size: number): number {
-  const units = 2 + session.pictures.length; // derive, each store, register
-  const done =
-    session.phase === 'derive'
-      ? 0
-      : session.phase === 'done'
-        ? units
-        : 1 + session.pictures.filter((picture) => picture.url !== undefined).length;
+  const units = 3 + session.pictures.length; // derive, verify, each store, register
+  const stored = session.pictures.filter((picture) => picture.url !== undefined).length;
+  const done = { derive: 0, verify: 1, store: 2 + stored, register: 2 + stored, done: units }[session.phase];
   return Math.floor((size * done) / units);
 }
 
@@ -85,17 +89,11 @@ function progress(session: OppoPushSession, file: LocalFile): StepResult<OppoPus
  */
 export const oppoPushProvider: Provider<OppoPushConfig, OppoPushSession> = {
   id: 'oppo-push',
-  capabilities: { resumable: true, requestsPerSecond: 500 },
+  // Its links are its storage account's: it registers pictures and keeps none.
+  capabilities: { resumable: true, requestsPerSecond: 500, linkAccess: 'none' },
 
   parseConfig(fields) {
-    const parsed = oppoPushConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `OPPO push account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(oppoPushCatalog, oppoPushConfigSchema, fields);
   },
 
   parseSession(value) {
@@ -107,6 +105,7 @@ export const oppoPushProvider: Provider<OppoPushConfig, OppoPushSession> = {
       phase: 'derive',
       workId: randomUUID(),
       format: ctx.config.format,
+      crop: ctx.config.crop,
       pictures: rolesOf(ctx.config.pictures).map((role) => ({ role })),
     };
   },
@@ -114,11 +113,14 @@ export const oppoPushProvider: Provider<OppoPushConfig, OppoPushSession> = {
   async step(ctx, file, session) {
     switch (session.phase) {
       case 'derive':
-        return progress({ ...session, phase: 'store', pictures: await derive(ctx, file, session) }, file);
+        return progress({ ...session, phase: 'verify', pictures: await derive(ctx, file, session) }, file);
+      case 'verify':
+        await verifyCredentials(ctx);
+        return progress({ ...session, phase: 'store' }, file);
       case 'store':
-        return progress(await storeNext(ctx, file, session), file);
+        return progress(await withLeftovers(session, () => storeNext(ctx, file, session)), file);
       case 'register': {
-        const ids = await register(ctx, session.pictures);
+        const ids = await withLeftovers(session, () => register(ctx, session.pictures));
         const done: OppoPushSession = { ...session, ...ids, phase: 'done' };
         await removeWorkDir(session.workId).catch(() => undefined); // temporary files; the ids matter
         return { kind: 'done', session: done, result: resultOf(done) };
@@ -132,21 +134,63 @@ export const oppoPushProvider: Provider<OppoPushConfig, OppoPushSession> = {
     await removeWorkDir(session.workId);
   },
 
-  /**
-   * The API has no read-only call, so this posts an empty registration: with the right credentials
-   * the service answers 23002 "Missing parameter!" and registers nothing; with wrong ones, 23001.
-   * That assumes the service checks Basic auth before the body **(guess)**, as the card's order of
-   * codes and ordinary gateways do. It cannot check the storage account (another account's test).
-   */
+  /** The same check an upload makes before its first picture leaves; the storage account is not tested. */
   async testConnection(ctx) {
-    try {
-      await register(ctx, []);
-    } catch (error) {
-      if (error instanceof UploadError && error.view.providerCode === '23002') return;
-      throw error;
-    }
+    await verifyCredentials(ctx);
   },
 };
+
+/** Codes that show the service read the request past its Basic auth, so the credentials are good. */
+const passedAuth = new Set(['23002', '21003', '51']);
+
+/**
+ * The API has no read-only call, so this posts an empty registration: with the right credentials
+ * the service answers 23002 "Missing parameter!" and registers nothing; with wrong ones, 23001. Made
+ * before any picture is uploaded, so a wrong secret leaves nothing behind on the storage account.
+ * That assumes the service checks Basic auth before the body **(guess)**, as the card's order of
+ * codes and ordinary gateways do; were it the other way round, a wrong secret would show only at
+ * the registration, as it did before this check existed.
+ */
+async function verifyCredentials(ctx: Omit<StepContext<OppoPushConfig>, 'onBytesSent'>): Promise<void> {
+  try {
+    await register(ctx, []);
+  } catch (error) {
+    if (error instanceof UploadError && passedAuth.has(error.view.providerCode ?? '')) return;
+    throw error;
+  }
+}
+
+/**
+ * A failure once pictures are on the storage account says where they are: OPPO never saw them, and
+ * the storage account keeps them until someone removes them. Their URLs are named without the query,
+ * which may carry a signature.
+ */
+async function withLeftovers<T>(session: OppoPushSession, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const stored = session.pictures.filter((picture) => picture.url !== undefined);
+    if (!(error instanceof UploadError) || stored.length === 0 || error.view.code === 'cancelled')
+      throw error;
+    const where = stored.map((picture) => `the ${picture.role} picture at ${withoutQuery(picture.url!)}`);
+    throw new UploadError(
+      {
+        ...error.view,
+        message: `${error.view.message} Already uploaded, and left on the storage account: ${where.join(' and ')}.`,
+      },
+      { retryable: error.retryable, retryAfterSeconds: error.retryAfterSeconds, cause: error },
+    );
+  }
+}
+
+function withoutQuery(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return url.replace(/[?#].*$/, '');
+  }
+}
 
 /** Make every derivative now: a source that cannot become one fails before anything is uploaded. */
 async function derive(
@@ -157,6 +201,7 @@ async function derive(
   const pictures: PictureState[] = [];
   for (const picture of session.pictures) {
     const made = await ensureDerivative(session.workId, file.path, picture.role, session.format, {
+      position: session.crop,
       signal: ctx.signal,
       // Encoding is CPU work with no bytes on the wire: tell the stall watchdog it is not a stall.
       onEncoded: () => ctx.onBytesSent(0),
@@ -184,6 +229,7 @@ async function storeNext(
   }
   // Made again here if a resumed session finds the temporary file gone.
   const derivative = await ensureDerivative(session.workId, file.path, picture.role, session.format, {
+    position: session.crop,
     signal: ctx.signal,
     onEncoded: () => ctx.onBytesSent(0),
   });
@@ -260,12 +306,14 @@ async function register(
   }
 
   const retryAfter = response.headers['retry-after'];
+  const status = response.statusCode;
   let json: unknown;
   try {
     json = JSON.parse(response.body);
   } catch {
-    if (response.statusCode !== 200) throw httpStatusFailure(response.statusCode, response.body, retryAfter);
-    throw malformed('the body is not JSON');
+    if (status !== 200) throw httpStatusFailure(status, response.body, retryAfter);
+    // Cut off or garbled on the way (a proxy, a dropped connection): another attempt may read it whole.
+    throw malformed(`HTTP 200 with ${describeAnswer(response.body)}`, true);
   }
   // Errors come in one envelope, and OPPO's own refusal (51) with HTTP 200: check it before the status.
   const envelope = errorEnvelopeSchema.safeParse(json);
@@ -273,14 +321,23 @@ async function register(
     const { code, message } = envelope.data.error;
     throw pushApiFailure(code, message, response.statusCode, parseRetryAfter(retryAfter));
   }
-  if (response.statusCode !== 200) throw httpStatusFailure(response.statusCode, response.body, retryAfter);
+  if (status !== 200) throw httpStatusFailure(status, response.body, retryAfter);
+  // JSON that is whole but not what the card promises can never turn into ids: asking again would
+  // only get the same answer, so it fails at once.
   const answer = successSchema.safeParse(json);
-  if (!answer.success) throw malformed(z.prettifyError(answer.error));
+  if (!answer.success) {
+    throw malformed(`HTTP 200 with ${describeAnswer(response.body)}, not the picture ids`, false);
+  }
 
   const ids: Pick<OppoPushSession, 'bigPictureId' | 'smallPictureId'> = {};
   for (const picture of pictures) {
     const id = picture.role === 'big' ? answer.data.big_picture_id : answer.data.small_picture_id;
-    if (!id) throw malformed(`no ${pictureSpecs[picture.role].idField} in the answer`);
+    if (!id) {
+      throw malformed(
+        `HTTP 200 with ${describeAnswer(response.body)}, without ${pictureSpecs[picture.role].idField}`,
+        false,
+      );
+    }
     if (picture.role === 'big') ids.bigPictureId = id;
     else ids.smallPictureId = id;
   }
@@ -311,10 +368,10 @@ function resultOf(session: OppoPushSession): RemoteResult {
   return { remoteId, links, details };
 }
 
-function malformed(detail: string): UploadError {
+function malformed(detail: string, retryable: boolean): UploadError {
   return new UploadError(
-    { code: 'malformed-response', message: `The push API sent an answer Ferry cannot read: ${detail}` },
-    { retryable: true },
+    { code: 'malformed-response', message: `The push API sent an answer Ferry cannot use: ${detail}.` },
+    { retryable },
   );
 }
 

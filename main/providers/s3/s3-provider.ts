@@ -1,12 +1,20 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import {
+  s3Catalog,
+  s3MaxKeyBytes,
+  s3MaxKeyPrefixBytes,
+  s3MaxNameSegmentBytes,
+} from '../../../shared/catalog/s3.ts';
 import type { LinkView } from '../../../shared/models.ts';
+import { fitName, wellFormed } from '../../file-names.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
-import { maxPartCount, partRange, planParts } from './part-plan.ts';
+import { maxPartCount, partRange, partSizeFloor, planParts } from './part-plan.ts';
 import {
   completeBody,
   isS3ErrorCode,
@@ -15,6 +23,7 @@ import {
   parseCompleteResult,
   parseInitiateResult,
   parseListPartsPage,
+  parseListUploadsPage,
   s3Failure,
   type ListedPart,
 } from './s3-protocol.ts';
@@ -58,7 +67,10 @@ export const s3ConfigSchema = z
     message: 'a public base URL is needed for public links',
     path: ['publicBaseUrl'],
   });
-export type S3Config = z.infer<typeof s3ConfigSchema>;
+export type S3Config = z.infer<typeof s3ConfigSchema> & {
+  /** The smallest part sent (parts grow beyond it only to stay within maxParts); see partSizeFloor. */
+  minPartSize: number;
+};
 
 const partSchema = z.object({
   partNumber: z.number().int().min(1).max(maxPartCount),
@@ -69,13 +81,23 @@ type AcknowledgedPart = z.infer<typeof partSchema>;
 
 export const s3SessionSchema = z.discriminatedUnion('mode', [
   /** One PutObject: nothing lives on the server until it succeeds, so nothing to resume or abort. */
-  z.object({ mode: z.literal('single'), key: z.string().min(1) }),
+  z.object({
+    mode: z.literal('single'),
+    key: z.string().min(1),
+    /**
+     * False for a session read back from the journal: a PutObject may have stored the object before
+     * the app stopped, so HEAD asks before the file is sent again.
+     */
+    checked: z.boolean().default(true),
+  }),
   z.object({
     mode: z.literal('multipart'),
     key: z.string().min(1),
     /**
      * Null until the first step's CreateMultipartUpload: there it gets the engine's retries (a failed
-     * startSession fails the task), and the id is journaled before any part is sent.
+     * startSession fails the task), and the id is journaled before any part is sent. While it is null
+     * and the session comes from the journal (`reconciled` false), an earlier attempt may have created
+     * an upload whose answer never arrived: ListMultipartUploads is asked first.
      */
     uploadId: z.string().min(1).nullable(),
     partSize: z.number().int().positive(),
@@ -113,10 +135,14 @@ function credentialsOf(ctx: Pick<StepContext<S3Config>, 'config' | 'secrets'>) {
   return { accessKeyId: ctx.config.accessKeyId, secretAccessKey };
 }
 
+export const maxKeyPrefixBytes = s3MaxKeyPrefixBytes;
+
 /**
  * keyPrefix + yyyy/mm/<16 random hex>-<name>: the random part keeps names from colliding. The key is
  * journaled with the session, so a retry or a resume writes the same object. (Not a content hash: that
- * would make every upload wait for a full read of the file before its first byte.)
+ * would make every upload wait for a full read of the file before its first byte.) A long name is cut
+ * (extension kept) so the last segment fits in 200 bytes and the key in S3's 1024; the history keeps
+ * the whole name.
  */
 export function objectKey(
   prefix: string,
@@ -124,16 +150,26 @@ export function objectKey(
   now = new Date(),
   unique = randomBytes(8).toString('hex'),
 ): string {
+  const prefixBytes = Buffer.byteLength(prefix);
+  if (prefixBytes > maxKeyPrefixBytes) {
+    // parseConfig refuses such a prefix; this guards keys built from a config read some other way.
+    throw UploadError.of(
+      'account-invalid',
+      `Key prefix: ${prefixBytes} bytes leave no room for a file name in S3's ${s3MaxKeyBytes}-byte keys (at most ${maxKeyPrefixBytes}).`,
+    );
+  }
   const year = String(now.getUTCFullYear());
   const month = String(now.getUTCMonth() + 1).padStart(2, '0');
-  // Control characters and backslashes make keys that tools and consoles mangle.
+  // Control characters and backslashes make keys that tools and consoles mangle; a lone surrogate
+  // (possible in a Windows name) cannot be percent-encoded at all.
   const name =
-    [...file.name]
+    [...wellFormed(file.name)]
       .map((char) =>
         char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '\\' || char === '/' ? '_' : char,
       )
       .join('') || 'file';
-  return `${prefix}${year}/${month}/${unique}-${name}`;
+  const head = `${unique}-`;
+  return `${prefix}${year}/${month}/${head}${fitName(name, s3MaxNameSegmentBytes - Buffer.byteLength(head))}`;
 }
 
 interface S3Call {
@@ -196,9 +232,7 @@ function failure(answer: S3Answer, fallbackCode?: string): UploadError {
 }
 
 async function md5Base64OfRange(file: LocalFile, start: number, end: number): Promise<string> {
-  const hash = createHash('md5');
-  for await (const chunk of file.openRange(start, end) as AsyncIterable<Buffer>) hash.update(chunk);
-  return hash.digest('base64');
+  return (await file.digestRange(start, end, 'md5')).toString('base64');
 }
 
 function linkFor(ctx: Pick<StepContext<S3Config>, 'config' | 'secrets'>, key: string): LinkView {
@@ -245,6 +279,102 @@ async function createMultipartUpload(
   });
   if (answer.statusCode !== 200) throw failure(answer);
   return parseInitiateResult(answer.body).uploadId;
+}
+
+/**
+ * Whether a request may have taken effect although no usable answer came back: the connection
+ * dropped or stalled after the request left, or the answer could not be read. An HTTP error answer
+ * is S3 saying it did not act.
+ */
+function answerInDoubt(error: unknown): boolean {
+  return (
+    error instanceof UploadError &&
+    (error.view.code === 'network' ||
+      error.view.code === 'malformed-response' ||
+      error.view.code === 'cancelled')
+  );
+}
+
+/**
+ * Object keys whose CreateMultipartUpload this process sent without learning the upload id. The key
+ * is this session's own (random part included), so any upload under it is one Ferry made for it.
+ */
+const createsInDoubt = new Set<string>();
+
+/**
+ * The multipart upload for `key`: one this session already made (its creation answer lost, or the
+ * app stopped before journaling it) when the server lists one, else a new one. Extra uploads found
+ * (several lost answers) are aborted, so none is left to collect parts' storage charges.
+ */
+async function openMultipartUpload(
+  ctx: Omit<StepContext<S3Config>, 'onBytesSent'>,
+  key: string,
+  file: LocalFile,
+  lookFirst: boolean,
+): Promise<string> {
+  if (lookFirst || createsInDoubt.has(key)) {
+    const earlier = await uploadsOfKey(ctx, key);
+    if (earlier !== undefined && earlier.length > 0) {
+      const [kept, ...extra] = earlier;
+      for (const upload of extra) await abortUpload(ctx, key, upload).catch(() => undefined);
+      createsInDoubt.delete(key);
+      return kept!;
+    }
+  }
+  createsInDoubt.add(key);
+  try {
+    const uploadId = await createMultipartUpload(ctx, key, file);
+    createsInDoubt.delete(key);
+    return uploadId;
+  } catch (error) {
+    if (!answerInDoubt(error)) createsInDoubt.delete(key);
+    throw error;
+  }
+}
+
+/**
+ * ListMultipartUploads with the key as prefix: the ids of the open uploads of exactly this key, oldest
+ * first. Undefined when the server will not list them (no permission, not implemented): then nothing
+ * can be found, and a new upload is made as before.
+ */
+async function uploadsOfKey(
+  ctx: Omit<StepContext<S3Config>, 'onBytesSent'>,
+  key: string,
+): Promise<string[] | undefined> {
+  const found: string[] = [];
+  let marker: { keyMarker: string; uploadIdMarker: string } | undefined;
+  for (let page = 0; page < 100; page++) {
+    const answer = await send(ctx, {
+      method: 'GET',
+      query: {
+        uploads: '',
+        prefix: key,
+        ...(marker ? { 'key-marker': marker.keyMarker, 'upload-id-marker': marker.uploadIdMarker } : {}),
+      },
+    });
+    if (answer.statusCode !== 200) {
+      const error = failure(answer);
+      if (error.retryable) throw error;
+      return undefined;
+    }
+    const listed = parseListUploadsPage(answer.body);
+    found.push(...listed.uploads.filter((upload) => upload.key === key).map((upload) => upload.uploadId));
+    if (listed.next === undefined) return found;
+    marker = listed.next;
+  }
+  return found;
+}
+
+async function abortUpload(
+  ctx: Omit<StepContext<S3Config>, 'onBytesSent'>,
+  key: string,
+  uploadId: string,
+): Promise<void> {
+  const answer = await send(ctx, { method: 'DELETE', key, query: { uploadId } });
+  if (answer.statusCode === 204 || answer.statusCode === 200) return;
+  const error = failure(answer);
+  if (isS3ErrorCode(error, 'NoSuchUpload')) return; // already gone: what abort wanted
+  throw error;
 }
 
 function committedOf(parts: readonly AcknowledgedPart[]): number {
@@ -314,7 +444,7 @@ async function restart(
       { retryable: false },
     );
   }
-  const uploadId = await createMultipartUpload(ctx, session.key, file);
+  const uploadId = await openMultipartUpload(ctx, session.key, file, false);
   const next: OpenMultipartSession = {
     ...session,
     uploadId,
@@ -336,11 +466,39 @@ async function objectHasSize(
   return Number(answer.headers['content-length']) === size;
 }
 
+/** Keys whose PutObject this process sent without a usable answer: the object may well be there. */
+const putsInDoubt = new Set<string>();
+
+/** The object's ETag when the key holds exactly `size` bytes; undefined when it does not (or cannot be asked). */
+async function storedObject(
+  ctx: Omit<StepContext<S3Config>, 'onBytesSent'>,
+  key: string,
+  size: number,
+): Promise<{ etag: string | undefined } | undefined> {
+  const answer = await send(ctx, { method: 'HEAD', key });
+  if (answer.statusCode === 200) {
+    if (Number(answer.headers['content-length']) !== size) return undefined;
+    const etag = answer.headers.etag;
+    return { etag: typeof etag === 'string' && etag !== '' ? etag : undefined };
+  }
+  const error = failure(answer);
+  // 404, or no permission to read: send the object, as without the question.
+  if (answer.statusCode !== 404 && error.retryable) throw error;
+  return undefined;
+}
+
 async function putObject(
   ctx: StepContext<S3Config>,
   file: LocalFile,
   session: Extract<S3Session, { mode: 'single' }>,
 ): Promise<StepResult<S3Session>> {
+  // The key is this session's own, and S3 stores an object whole or not at all: an object of the
+  // file's size under it is this file, stored by an attempt whose answer never arrived.
+  if (!session.checked || putsInDoubt.has(session.key)) {
+    const found = await storedObject(ctx, session.key, file.size);
+    putsInDoubt.delete(session.key);
+    if (found) return finished(ctx, file, { ...session, checked: true }, found.etag);
+  }
   const headers: Record<string, string> = {
     'Content-Length': String(file.size),
     'Content-Type': file.mimeType,
@@ -349,18 +507,25 @@ async function putObject(
     // A single PutObject holds at most one part's bytes: hash them here, as for a part.
     headers['Content-MD5'] = await md5Base64OfRange(file, 0, file.size);
   }
-  const answer = await send(ctx, {
-    method: 'PUT',
-    key: session.key,
-    headers,
-    body: file.size === 0 ? '' : file.openRange(0, file.size),
-    onProgress: (transferred) => ctx.onBytesSent(Math.min(file.size, transferred)),
-  });
+  let answer: S3Answer;
+  try {
+    answer = await send(ctx, {
+      method: 'PUT',
+      key: session.key,
+      headers,
+      // The PutObject completes the upload: its stream checks the file before its last bytes.
+      body: file.size === 0 ? '' : file.openRange(0, file.size, { completesUpload: true }),
+      onProgress: (transferred) => ctx.onBytesSent(Math.min(file.size, transferred)),
+    });
+  } catch (error) {
+    if (answerInDoubt(error)) putsInDoubt.add(session.key);
+    throw error;
+  }
   if (answer.statusCode !== 200) throw failure(answer);
   // S3 always names what it stored; a 200 without an ETag is someone else's answer (a proxy, a portal).
   const etag = answer.headers.etag;
   if (typeof etag !== 'string' || etag === '') throw malformedS3('the object was stored without an ETag');
-  return finished(ctx, file, session, etag);
+  return finished(ctx, file, { ...session, checked: true }, etag);
 }
 
 async function uploadPart(
@@ -390,6 +555,12 @@ async function uploadPart(
     throw malformedS3(`part ${partNumber} was stored without an ETag`);
   return { partNumber, etag, size: end - start };
 }
+
+/**
+ * Uploads (by id) with a part whose answer was lost in a step that failed as a whole: the part may be
+ * stored, so the next step asks ListParts before sending anything, as after a crash.
+ */
+const partsInDoubt = new Set<string>();
 
 /**
  * Parts acknowledged by a step that then failed as a whole, by upload id: the next step of the same
@@ -440,16 +611,23 @@ async function uploadParts(
     };
   }
   const parts = mergeParts(session.parts, acknowledged);
+  // A part whose answer was lost may be stored: the next step asks the server before sending it.
+  const doubt = errors.some(answerInDoubt);
   const fatal = errors.find((error) => !(error instanceof UploadError) || !error.retryable);
   const throttled = errors.find(isThrottle);
   if (ctx.signal.aborted || fatal !== undefined || throttled !== undefined || acknowledged.length === 0) {
     // The engine must see the failure (to stop, or to wait as the server asked); the parts that did
     // arrive are kept for the next attempt of this upload rather than sent again.
     if (parts.length > 0) unjournaledParts.set(session.uploadId, parts);
+    if (doubt) partsInDoubt.add(session.uploadId);
     throw fatal ?? throttled ?? errors[0];
   }
   // A sibling that failed retryably is sent again by the next step; the acknowledged ones are journaled now.
-  return { kind: 'progress', session: { ...session, parts }, committedBytes: committedOf(parts) };
+  return {
+    kind: 'progress',
+    session: { ...session, parts, reconciled: !doubt },
+    committedBytes: committedOf(parts),
+  };
 }
 
 async function completeUpload(
@@ -457,6 +635,8 @@ async function completeUpload(
   file: LocalFile,
   session: OpenMultipartSession,
 ): Promise<StepResult<S3Session>> {
+  // Parts went out side by side and may be retried: only now is every byte of them known.
+  await file.verifySent();
   const answer = await send(ctx, {
     method: 'POST',
     key: session.key,
@@ -488,33 +668,28 @@ async function completeUpload(
  */
 export const s3Provider: Provider<S3Config, S3Session> = {
   id: 's3',
-  capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4 },
+  // Public links, or presigned ones that anyone holding them can fetch until they expire.
+  capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4, linkAccess: 'public' },
 
-  parseConfig(fields) {
-    const parsed = s3ConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `S3 account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+  parseConfig(fields, preferences) {
+    const parsed = parseAccountConfig(s3Catalog, s3ConfigSchema, fields);
+    return { ...parsed, minPartSize: partSizeFloor(preferences?.partSize) };
   },
 
   parseSession(value) {
     const session = s3SessionSchema.parse(value);
-    return session.mode === 'multipart' ? { ...session, reconciled: false } : session;
+    return session.mode === 'multipart' ? { ...session, reconciled: false } : { ...session, checked: false };
   },
 
   async startSession(ctx, file) {
     let plan;
     try {
-      plan = planParts(file.size, ctx.config.maxParts);
+      plan = planParts(file.size, ctx.config.maxParts, ctx.config.minPartSize);
     } catch (error) {
       throw new UploadError({ code: 'file-too-large', message: `S3: ${(error as Error).message}` });
     }
     const key = objectKey(ctx.config.keyPrefix, file);
-    if (plan.partCount <= 1) return { mode: 'single', key };
+    if (plan.partCount <= 1) return { mode: 'single', key, checked: true };
     return {
       mode: 'multipart',
       key,
@@ -529,7 +704,8 @@ export const s3Provider: Provider<S3Config, S3Session> = {
   async step(ctx, file, session) {
     if (session.mode === 'single') return putObject(ctx, file, session);
     if (session.uploadId === null) {
-      const uploadId = await createMultipartUpload(ctx, session.key, file);
+      // A session from the journal may have made an upload before the app stopped: look first.
+      const uploadId = await openMultipartUpload(ctx, session.key, file, !session.reconciled);
       return {
         kind: 'progress',
         session: { ...session, uploadId, parts: [], reconciled: true },
@@ -543,7 +719,11 @@ export const s3Provider: Provider<S3Config, S3Session> = {
       uploadId: session.uploadId,
       parts: stashed ? mergeParts(session.parts, stashed) : session.parts,
     };
-    if (!session.reconciled) return reconcile(ctx, file, open);
+    if (!session.reconciled || partsInDoubt.has(session.uploadId)) {
+      const reconciled = await reconcile(ctx, file, open);
+      partsInDoubt.delete(session.uploadId); // only once the server has answered
+      return reconciled;
+    }
     const partCount = Math.ceil(file.size / session.partSize);
     const have = new Set(open.parts.map((part) => part.partNumber));
     const missing: number[] = [];
@@ -555,17 +735,19 @@ export const s3Provider: Provider<S3Config, S3Session> = {
   },
 
   async abort(ctx, session) {
-    if (session.mode !== 'multipart' || session.uploadId === null) return;
+    putsInDoubt.delete(session.key);
+    if (session.mode !== 'multipart') return;
+    if (session.uploadId === null) {
+      // A creation whose answer was lost (or not journaled) may have left an upload under this key.
+      if (!createsInDoubt.delete(session.key) && session.reconciled) return;
+      for (const uploadId of (await uploadsOfKey(ctx, session.key)) ?? []) {
+        await abortUpload(ctx, session.key, uploadId);
+      }
+      return;
+    }
     unjournaledParts.delete(session.uploadId);
-    const answer = await send(ctx, {
-      method: 'DELETE',
-      key: session.key,
-      query: { uploadId: session.uploadId },
-    });
-    if (answer.statusCode === 204 || answer.statusCode === 200) return;
-    const error = failure(answer);
-    if (isS3ErrorCode(error, 'NoSuchUpload')) return; // already gone: what abort wanted
-    throw error;
+    partsInDoubt.delete(session.uploadId);
+    await abortUpload(ctx, session.key, session.uploadId);
   },
 
   async testConnection(ctx) {

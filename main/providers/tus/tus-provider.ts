@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Got, Response } from 'got';
 import { z } from 'zod';
+import { tusCatalog } from '../../../shared/catalog/tus.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   byteCountHeader,
@@ -55,6 +57,13 @@ export const tusSessionSchema = z.object({
   offset: z.number().int().nonnegative(),
   /** Uploads this task has had to create anew because the server had lost the previous one. */
   recreated: z.number().int().nonnegative(),
+  /**
+   * Sent as `ferryUploadId` in every creation of this task's uploads. When a creation's answer is
+   * lost, the URL of the upload it made is unknowable to the client (tus has no lookup), so Ferry
+   * cannot terminate it; the id lets the server's side tell that empty upload for a duplicate of
+   * the task's finished one. Sessions journaled before it existed get one on the way in.
+   */
+  creationId: z.uuid().default(() => randomUUID()),
 });
 export type TusSession = z.infer<typeof tusSessionSchema>;
 
@@ -245,7 +254,11 @@ async function create(
     ctx.config.endpoint,
     headersFor(ctx, {
       'upload-length': String(file.size),
-      'upload-metadata': encodeMetadata({ filename: file.name, filetype: file.mimeType }),
+      'upload-metadata': encodeMetadata({
+        filename: file.name,
+        filetype: file.mimeType,
+        ferryUploadId: session.creationId,
+      }),
       'content-length': '0',
     }),
   );
@@ -316,7 +329,7 @@ async function startOver(
     );
   }
   if (response.statusCode === 410) await send(ctx, 'DELETE', uploadUrl, headersFor(ctx)).catch(() => {});
-  return progress({ uploadUrl: null, offset: 0, recreated: session.recreated + 1 }, 0);
+  return progress({ ...session, uploadUrl: null, offset: 0, recreated: session.recreated + 1 }, 0);
 }
 
 /** PATCH (tus core): one chunk from the acknowledged offset, streamed from disk. */
@@ -340,7 +353,8 @@ async function patch(
         'content-type': offsetContentType,
         'content-length': String(length),
       }),
-      body: file.openRange(start, end),
+      // The PATCH reaching the end completes the upload: the file is checked before its last bytes.
+      body: file.openRange(start, end, { completesUpload: end === file.size }),
       signal: ctx.signal,
       throwHttpErrors: false,
       followRedirect: false,
@@ -413,20 +427,21 @@ async function patch(
  * said the old one is gone (404/410, and an expired one is also DELETEd). The one window left is a
  * creation whose answer is lost (or a crash between the answer and the journal write): the server may
  * then hold an empty upload nobody knows the URL of, which receives no bytes and expires on its own.
+ * tus 1.0 offers no request to find it (no listing, no lookup by metadata, no client-chosen id), so
+ * Ferry cannot terminate it; every creation carries the task's `ferryUploadId` so the server's side can.
  */
 export const tusProvider: Provider<TusConfig, TusSession> = {
   id: 'tus',
-  capabilities: { resumable: true },
+  // The upload URL (or the public template's) answers a plain GET; tus servers do not guard GET with
+  // the auth header, which is for creating and writing.
+  capabilities: { resumable: true, linkAccess: 'public' },
 
-  parseConfig(fields) {
-    const parsed = tusConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `tus account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+  parseConfig(fields, preferences) {
+    const parsed = parseAccountConfig(tusCatalog, tusConfigSchema, fields);
+    // The account's own chunk size wins; left empty, the app's part size (when set) replaces the default.
+    const ownChunkSize = blankAsAbsent(fields.chunkSize) !== undefined;
+    if (ownChunkSize || preferences?.partSize === undefined) return parsed;
+    return { ...parsed, chunkSize: Math.max(minChunkSize, preferences.partSize) };
   },
 
   parseSession(value) {
@@ -435,7 +450,7 @@ export const tusProvider: Provider<TusConfig, TusSession> = {
 
   async startSession() {
     // Creation is a network step of its own (in `step`), so the engine retries it like any other.
-    return { uploadUrl: null, offset: 0, recreated: 0 };
+    return { uploadUrl: null, offset: 0, recreated: 0, creationId: randomUUID() };
   },
 
   async step(ctx, file, session) {

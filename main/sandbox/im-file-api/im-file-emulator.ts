@@ -11,11 +11,14 @@ import type { ObjectFacts, ReceivedFile, StoredObject } from './im-file-store.ts
 import {
   checkPresigned,
   encodePolicy,
+  keyToPath,
   ossErrorXml,
+  postResponseXml,
   presignedUrl,
   signatureMatches,
   sign,
 } from './oss-signing.ts';
+import { holdRequestBody, type BodyHold } from '../body-hold.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, drainRequest, resetMidBody, startLoopbackServer } from '../loopback-server.ts';
 
@@ -28,12 +31,22 @@ export interface ImFileCredentials {
 /** How tickets send the file: OSS PostObject (the default), the self-hosted form, or a pre-signed PUT. */
 export type StorageVariant = 'oss' | 'self-hosted' | 'put';
 
+/**
+ * What an OSS ticket asks the storage to answer on success: the IM server's callback relayed (200 +
+ * its JSON, the default), or, without a callback, `success_action_status` 200 (empty), 201 (an XML
+ * PostResponse naming the object) or 204 (OSS's default, no body; the ticket then leaves the field out).
+ */
+export type OssSuccessAnswer = 'callback' | 200 | 201 | 204;
+
 export interface ImFileEmulatorOptions {
   storageDir: string;
   /** 0 (the default) picks a free port. */
   port?: number;
   credentials?: ImFileCredentials;
   storageVariant?: StorageVariant;
+  ossSuccessAnswer?: OssSuccessAnswer;
+  /** The policy's content-length-range maximum, enforced on PostObject; 5 GiB by default. */
+  maxObjectBytes?: number;
   /** How long a ticket's policy / pre-signed URL stays valid; 15 minutes by default. */
   ticketTtlMs?: number;
 }
@@ -43,14 +56,21 @@ export type ImFileFault =
   | { kind: 'reset' }
   /** That status and a short body (or `body`); the upload, if any, is drained and not stored. */
   | { kind: 'http-status'; status: number; body?: string; retryAfterSeconds?: number }
-  /** HTTP 200 with a truncated JSON body; the upload is not stored. */
+  /**
+   * HTTP 200 with a truncated JSON body. From the IM server: no ticket. From the storage: the object is
+   * stored first, as any store that answers 2xx has done.
+   */
   | { kind: 'malformed-json' }
+  /** Storage only: the object is stored, then this answer (one Ferry has never seen) is sent instead. */
+  | { kind: 'stored-answer'; status: number; body?: string; contentType?: string }
   /** An HTTP 200 envelope with this `code` (10009 storage error, 402 token expired, ...). */
   | { kind: 'business-error'; code: number; message?: string }
   /** The storage calls the ticket expired (403 AccessDenied "Policy expired."). */
   | { kind: 'ticket-expired' }
   /** The answer is held back for `ms`; an upload is stored first, as a real server would have. */
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** Storage only: the upload's body stops being read part-way until the test releases the hold. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export type FaultEndpoint = 'ticket' | 'storage';
 
@@ -79,6 +99,9 @@ export interface ImFileEmulator {
   /** Every ticket issued so far expires now. */
   expireTickets(): void;
   setStorageVariant(variant: StorageVariant): void;
+  setOssSuccessAnswer(answer: OssSuccessAnswer): void;
+  /** For tickets issued from now on: their policy's content-length-range maximum. */
+  setMaxObjectBytes(bytes: number): void;
   setTicketTtlMs(ms: number): void;
   stats(): ImFileEmulatorStats;
   listObjects(): StoredObject[];
@@ -98,7 +121,7 @@ export const IM_CODES = {
 
 const chatFileTypes = new Set([100, 101, 102, 103, 104, 200, 201, 202, 203]);
 const defaultTicketTtlMs = 15 * 60 * 1000;
-const maxObjectBytes = 5 * 1024 ** 3;
+const defaultMaxObjectBytes = 5 * 1024 ** 3;
 const selfHostedPath = '/file/self-hosted/upload';
 
 interface IssuedTicket {
@@ -109,6 +132,8 @@ interface IssuedTicket {
   policy?: string;
   callback?: string;
   token?: string;
+  /** OSS: the policy's content-length-range maximum. */
+  maxBytes?: number;
 }
 
 /**
@@ -137,6 +162,8 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
     objectsCreated: 0,
   };
   let variant: StorageVariant = options.storageVariant ?? 'oss';
+  let successAnswer: OssSuccessAnswer = options.ossSuccessAnswer ?? 'callback';
+  let maxObjectBytes = options.maxObjectBytes ?? defaultMaxObjectBytes;
   let ticketTtlMs = options.ticketTtlMs ?? defaultTicketTtlMs;
   const closing = new AbortController();
   let baseUrl = '';
@@ -271,15 +298,19 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
         upload_method: 'PUT',
       };
     }
-    const policy = encodePolicy(facts.key, expiresAt, maxObjectBytes);
-    const callback = Buffer.from(
-      JSON.stringify({
-        callbackUrl: `${baseUrl}/file/upload/callback`,
-        callbackBody: 'bucket=${bucket}&object=${object}&size=${size}&mimeType=${mimeType}',
-        callbackBodyType: 'application/x-www-form-urlencoded',
-      }),
-    ).toString('base64');
-    tickets.set(facts.key, { facts, variant, expiresAt, policy, callback });
+    const status = successAnswer === 'callback' || successAnswer === 204 ? undefined : String(successAnswer);
+    const policy = encodePolicy(facts.key, expiresAt, maxObjectBytes, status);
+    const callback =
+      successAnswer === 'callback'
+        ? Buffer.from(
+            JSON.stringify({
+              callbackUrl: `${baseUrl}/file/upload/callback`,
+              callbackBody: 'bucket=${bucket}&object=${object}&size=${size}&mimeType=${mimeType}',
+              callbackBodyType: 'application/x-www-form-urlencoded',
+            }),
+          ).toString('base64')
+        : undefined;
+    tickets.set(facts.key, { facts, variant, expiresAt, policy, callback, maxBytes: maxObjectBytes });
     return {
       upload_url: `${baseUrl}/oss/`,
       download_url: downloadUrl,
@@ -287,7 +318,8 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
         OSSAccessKeyId: ossKeyId,
         policy,
         signature: sign(ossSecret, policy),
-        callback,
+        ...(callback !== undefined ? { callback } : {}),
+        ...(status !== undefined ? { success_action_status: status } : {}),
         key: facts.key,
       },
     };
@@ -389,6 +421,9 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
       if (ticket.callback !== undefined && fields.get('callback') !== ticket.callback) {
         return [400, 'InvalidArgument', 'The callback parameter does not match the policy.'];
       }
+      if (ticket.callback === undefined && fields.get('callback') !== undefined) {
+        return [400, 'InvalidArgument', 'The callback parameter does not match the policy.'];
+      }
       return undefined;
     };
 
@@ -444,13 +479,21 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
       (fieldAfterFile
         ? [400, 'InvalidArgument', 'the "file" field must be the last field of the form']
         : undefined);
-    if (problem || !received || !ticket) {
+    // OSS reads the whole body and then holds it against the policy's content-length-range.
+    const tooLarge: [number, string, string] | undefined =
+      received && ticket?.maxBytes !== undefined && received.size > ticket.maxBytes
+        ? [400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.']
+        : undefined;
+    if (problem || tooLarge || !received || !ticket) {
       if (received) await store.discard(received.tempPath);
-      const [status, code, message] = problem ?? [500, 'InternalError', 'nothing received'];
+      const [status, code, message] = problem ?? tooLarge ?? [500, 'InternalError', 'nothing received'];
       return fail(status, code, message);
     }
-    await finishUpload(received, ticket, fileInfo, fault, response, () =>
-      selfHosted ? sendJson(response, 200, { data: true }) : answerCallback(response, ticket!),
+    const issued = ticket;
+    await finishUpload(received, issued, fileInfo, fault, response, () =>
+      selfHosted
+        ? sendJson(response, 200, { data: true })
+        : answerPostObject(response, issued, fields, received, requestId),
     );
   }
 
@@ -502,7 +545,18 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
   ): Promise<ImFileFault | undefined | 'handled'> {
     counters.uploadPosts++;
     const fault = faults.storage.next();
-    if (fault === undefined || fault.kind === 'stall') return fault;
+    // These answer only after the object is stored (finishUpload).
+    if (
+      fault === undefined ||
+      fault.kind === 'stall' ||
+      fault.kind === 'malformed-json' ||
+      fault.kind === 'stored-answer'
+    )
+      return fault;
+    if (fault.kind === 'hold') {
+      holdRequestBody(request, fault.hold);
+      return undefined;
+    }
     if (fault.kind === 'reset') {
       await resetMidBody(request, countBytes);
       return 'handled';
@@ -553,17 +607,49 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
       await delay(fault.ms, undefined, { signal: closing.signal }).catch(() => undefined);
       if (closing.signal.aborted || response.destroyed) return;
     }
+    if (fault?.kind === 'malformed-json') return sendFault(response, fault);
+    if (fault?.kind === 'stored-answer') {
+      return sendRaw(
+        response,
+        fault.status,
+        fault.contentType ?? 'text/plain; charset=utf-8',
+        fault.body ?? '',
+      );
+    }
     answer();
   }
 
-  /** What the IM server's callback answers; OSS relays it to the client as the PostObject answer. */
-  function answerCallback(response: ServerResponse, ticket: IssuedTicket): void {
-    if (ticket.callback === undefined) {
-      response.writeHead(204);
+  /**
+   * OSS's answer to a PostObject that stored the object: the IM server's callback relayed (OSS answers
+   * 200 with the callback's JSON), else what `success_action_status` asked for.
+   */
+  function answerPostObject(
+    response: ServerResponse,
+    ticket: IssuedTicket,
+    fields: ReadonlyMap<string, string>,
+    received: ReceivedFile,
+    requestId: string,
+  ): void {
+    const etag = `"${received.sha256.slice(0, 32).toUpperCase()}"`;
+    if (ticket.callback !== undefined) {
+      sendJson(response, 200, { Status: 'OK' });
+      return;
+    }
+    const status = fields.get('success_action_status');
+    if (status === '200') {
+      response.writeHead(200, { ETag: etag, 'x-oss-request-id': requestId, 'Content-Length': '0' });
       response.end();
       return;
     }
-    sendJson(response, 200, { Status: 'OK' });
+    if (status === '201') {
+      response.setHeader('ETag', etag);
+      response.setHeader('x-oss-request-id', requestId);
+      const key = ticket.facts.key;
+      sendXml(response, 201, postResponseXml(`${baseUrl}/oss/${keyToPath(key)}`, key, etag));
+      return;
+    }
+    response.writeHead(204, { ETag: etag, 'x-oss-request-id': requestId });
+    response.end();
   }
 
   async function handleGetObject(
@@ -668,6 +754,12 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
     },
     setStorageVariant(next) {
       variant = next;
+    },
+    setOssSuccessAnswer(next) {
+      successAnswer = next;
+    },
+    setMaxObjectBytes(bytes) {
+      maxObjectBytes = bytes;
     },
     setTicketTtlMs(ms) {
       ticketTtlMs = ms;

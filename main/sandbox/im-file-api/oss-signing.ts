@@ -7,10 +7,20 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export const sandboxBucket = 'ferry-sandbox';
 
-export function encodePolicy(key: string, expiresAt: number, maxBytes: number): string {
+export function encodePolicy(
+  key: string,
+  expiresAt: number,
+  maxBytes: number,
+  successActionStatus?: string,
+): string {
   const policy = {
     expiration: new Date(expiresAt).toISOString(),
-    conditions: [{ bucket: sandboxBucket }, ['eq', '$key', key], ['content-length-range', 0, maxBytes]],
+    conditions: [
+      { bucket: sandboxBucket },
+      ['eq', '$key', key],
+      ['content-length-range', 0, maxBytes],
+      ...(successActionStatus !== undefined ? [{ success_action_status: successActionStatus }] : []),
+    ],
   };
   return Buffer.from(JSON.stringify(policy)).toString('base64');
 }
@@ -64,12 +74,23 @@ export function checkPresigned(
   return Number(expires) * 1000 <= now ? 'expired' : 'ok';
 }
 
+/** OSS's answer to a PostObject with `success_action_status` 201. */
+export function postResponseXml(location: string, key: string, etag: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>\n' +
+    `  <Bucket>${escapeXml(sandboxBucket)}</Bucket>\n  <Location>${escapeXml(location)}</Location>\n` +
+    `  <Key>${escapeXml(key)}</Key>\n  <ETag>${escapeXml(etag)}</ETag>\n</PostResponse>\n`
+  );
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 export function ossErrorXml(code: string, message: string, requestId: string): string {
-  const escape = (text: string) =>
-    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n' +
-    `  <Code>${escape(code)}</Code>\n  <Message>${escape(message)}</Message>\n` +
+    `  <Code>${escapeXml(code)}</Code>\n  <Message>${escapeXml(message)}</Message>\n` +
     `  <RequestId>${requestId}</RequestId>\n  <HostId>${sandboxBucket}.oss.sandbox</HostId>\n</Error>\n`
   );
 }

@@ -37,7 +37,9 @@ export type OppoPushFault =
   /** The answer is held back for `ms`, then the request is handled normally (even if the client gave up). */
   | { kind: 'stall'; ms: number }
   /** HTTP 200 with a body that is not JSON. */
-  | { kind: 'malformed-json' };
+  | { kind: 'malformed-json' }
+  /** This status and body, verbatim, whatever was asked (an answer the card does not describe). */
+  | { kind: 'answer'; status: number; body: string; contentType?: string };
 
 /** A picture the emulator fetched, checked and registered. */
 export interface RegisteredPicture {
@@ -181,6 +183,10 @@ async function handle(
     case 'malformed-json':
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.end('{"big_picture_id": "trunc');
+      return;
+    case 'answer':
+      response.writeHead(fault.status, { 'Content-Type': fault.contentType ?? 'application/json' });
+      response.end(fault.body);
       return;
   }
 

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
 import { streamIntoResponse } from '../../net/server-guard.ts';
+import { holdRequestBody, type BodyHold } from '../body-hold.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, drainRequest, startLoopbackServer } from '../loopback-server.ts';
 
@@ -49,7 +50,9 @@ export type TusFault =
    * acknowledged (a 204's Upload-Offset is a promise the bytes are stored), so losing an upload's bytes
    * shows up in tus as the upload being gone (404/410), never as a smaller offset.
    */
-  | { kind: 'expire' };
+  | { kind: 'expire' }
+  /** The body stops being read part-way until the test releases the hold; then handled normally. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export interface TusEmulatorStats {
   requests: Record<TusMethod, number>;
@@ -66,6 +69,8 @@ export interface TusUploadInfo {
   offset: number;
   filename: string | undefined;
   filetype: string | undefined;
+  /** Every Upload-Metadata entry the client sent, decoded (a key without a value is null). */
+  metadata: Record<string, string | null>;
   createdAt: string | undefined;
   /** Past its expiration: the tus server answers 410 for it and its cleanup removes it. */
   expired: boolean;
@@ -185,6 +190,9 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
       case 'expire':
         await expire(uploadIdOf(url.pathname, path));
         break;
+      case 'hold':
+        holdRequestBody(request, fault.hold);
+        break;
       case undefined:
         break;
     }
@@ -232,6 +240,7 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
             offset: upload.offset,
             filename: upload.metadata?.filename ?? undefined,
             filetype: upload.metadata?.filetype ?? undefined,
+            metadata: { ...upload.metadata },
             createdAt: upload.creation_date,
             expired: store.getExpiration() > 0 && now > created + store.getExpiration(),
           };

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CredentialField } from '../../../shared/catalog.ts';
 import type { AccountView } from '../../../shared/models.ts';
-import type { SecretIntent } from './account-form-model.ts';
+import type { FormProblem, SecretIntent } from './account-form-model.ts';
 
 /** Catalog texts in the user's language, the catalog's English when a translation is missing. */
 export function useCatalogText() {
@@ -167,7 +167,7 @@ export function CredentialFieldRow(props: {
   account: AccountView | null;
   value: string;
   intent: SecretIntent;
-  problem: 'required' | 'number' | 'url' | undefined;
+  problem: FormProblem | undefined;
   onValue: (value: string) => void;
   onIntent: (intent: SecretIntent) => void;
   onEntered: (filled: boolean) => void;
@@ -218,7 +218,7 @@ export function CredentialFieldRow(props: {
       ) : null}
       {problem ? (
         <p id={`${id}-problem`} className="account-field-problem">
-          {t(`form.problems.${problem}`)}
+          {problem.kind === 'invalid' ? problem.message : t(`form.problems.${problem.kind}`)}
         </p>
       ) : null}
     </div>

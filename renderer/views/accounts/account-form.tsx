@@ -172,7 +172,7 @@ export function AccountForm(props: {
     props.onSaved(saved, outcome);
   };
 
-  const problemFor = (key: string) => problems.find((problem) => problem.key === key)?.kind;
+  const problemFor = (key: string) => problems.find((problem) => problem.key === key);
   const title =
     account === null ? (
       t('form.addTitle')

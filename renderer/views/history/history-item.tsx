@@ -1,8 +1,10 @@
 import { memo, useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { escapeHidden } from '../../../shared/hidden-characters.ts';
 import type { HistoryEntryView } from '../../../shared/models.ts';
 import { CopyMenu } from '../../components/copy-menu.tsx';
 import { Icon } from '../../components/icons.tsx';
+import { FileNameText } from '../../components/file-name-text.tsx';
 import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl, primaryLink } from '../../models/history-list.ts';
 import { FileTypeIcon } from './file-type-icon.tsx';
@@ -158,8 +160,8 @@ export const HistoryItem = memo(function HistoryItem(props: HistoryItemProps) {
         <Thumbnail entry={entry} thumbnailUrl={props.thumbnailUrl} />
       </div>
       <div className="history-text">
-        <span id={nameId} className="history-name" title={entry.name} translate="no">
-          {entry.name}
+        <span id={nameId} className="history-name" title={escapeHidden(entry.name)} translate="no">
+          <FileNameText name={entry.name} />
         </span>
         {meta}
       </div>

@@ -168,10 +168,14 @@ function DesktopSettings({ settings, update }: GroupProps) {
 
 function LocalApiSettings({ settings, update }: GroupProps) {
   const { t } = useTranslation('settings');
+  const { rotateLocalApiSecret } = useAppActions();
   return (
     <fieldset className="settings-group">
       <legend>{t('localApi.title')}</legend>
       <p className="field-hint">{t('localApi.hint')}</p>
+      <p className="field-hint is-warning" data-testid="local-api-capability">
+        {t('localApi.capability')}
+      </p>
       <Toggle
         label={t('localApi.enabled')}
         checked={settings.localApi.enabled}
@@ -203,7 +207,21 @@ function LocalApiSettings({ settings, update }: GroupProps) {
               placeholder={t('localApi.noSecret')}
             />
             {settings.localApi.secret === '' ? null : (
-              <CopyButton text={settings.localApi.secret} label={t('localApi.copySecret')} describedBy={id} />
+              <>
+                <CopyButton
+                  text={settings.localApi.secret}
+                  label={t('localApi.copySecret')}
+                  describedBy={id}
+                />
+                <button
+                  type="button"
+                  className="button small"
+                  aria-describedby={hintId}
+                  onClick={() => void rotateLocalApiSecret()}
+                >
+                  {t('localApi.rotateSecret')}
+                </button>
+              </>
             )}
           </div>
         )}

@@ -130,22 +130,90 @@ test.describe(suiteTitle, () => {
       .toEqual(expect.arrayContaining(['Open Ferry', 'Quit Ferry']));
   });
 
+  test('the page cannot name a file the user did not hand over, not even one in the data folder', async () => {
+    const file = join(userData, 'not-handed-over.txt');
+    writeFileSync(file, 'the page invented this path');
+    const refusal = await page.evaluate(async (path) => {
+      const ferry = (
+        window as unknown as { ferry: { invoke(name: string, request?: unknown): Promise<unknown> } }
+      ).ferry;
+      return ferry.invoke('uploads.add', { paths: [path], accountId: 'sandbox' }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+    }, file);
+    expect(refusal).toMatchObject({ code: 'path-not-granted' });
+  });
+
   test('a finished upload is announced with a notification carrying its link', async () => {
-    const file = join(userData, 'notify-me.txt');
-    writeFileSync(file, 'hello from the Electron e2e suite');
-    await page.evaluate(async (path) => {
+    await page.evaluate(async () => {
       const ferry = (
         window as unknown as { ferry: { invoke(name: string, request?: unknown): Promise<unknown> } }
       ).ferry;
       // The window is focused during the test; the default is not to notify over a focused window.
       await ferry.invoke('settings.update', { notifyWhenFocused: true });
-      await ferry.invoke('uploads.add', { paths: [path], accountId: 'sandbox' });
-    }, file);
+      // Bytes the page has are staged (a paste); a path of its own choosing would be refused.
+      const staged = (await ferry.invoke('uploads.stage', {
+        name: 'notify-me.txt',
+        bytesBase64: btoa('hello from the Electron e2e suite'),
+      })) as { path: string };
+      await ferry.invoke('uploads.add', { paths: [staged.path], accountId: 'sandbox' });
+    });
     await expect
       .poll(async () => (await probe()).notifications.map((notification) => notification.body), {
         timeout: 30_000,
       })
       .toContainEqual(expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//));
+  });
+
+  const invoke = (name: string, request: unknown = {}): Promise<unknown> =>
+    page.evaluate(
+      ([command, payload]) =>
+        (
+          window as unknown as { ferry: { invoke(name: string, request?: unknown): Promise<unknown> } }
+        ).ferry.invoke(command as string, payload),
+      [name, request] as const,
+    );
+  const isRegistered = (accelerator: string): Promise<boolean> =>
+    app.evaluate(({ globalShortcut }, key) => globalShortcut.isRegistered(key), accelerator);
+
+  test('the clipboard shortcut is registered, moves with the setting, and a taken one is a notice', async () => {
+    await expect.poll(() => isRegistered('CommandOrControl+Alt+Shift+U')).toBe(true);
+    await invoke('settings.update', { clipboardShortcut: 'CommandOrControl+Alt+Shift+J' });
+    expect(await isRegistered('CommandOrControl+Alt+Shift+U')).toBe(false);
+    expect(await isRegistered('CommandOrControl+Alt+Shift+J')).toBe(true);
+
+    // Taken by someone else: here the test holds it in the same process, which Electron refuses alike.
+    await app.evaluate(({ globalShortcut }) =>
+      globalShortcut.register('CommandOrControl+Alt+Shift+K', () => {}),
+    );
+    await invoke('settings.update', { clipboardShortcut: 'CommandOrControl+Alt+Shift+K' });
+    await expect
+      .poll(async () =>
+        ((await invoke('notices.list')) as Array<{ kind: string }>).map((notice) => notice.kind),
+      )
+      .toContain('shortcut-unavailable');
+    await app.evaluate(({ globalShortcut }) => globalShortcut.unregister('CommandOrControl+Alt+Shift+K'));
+  });
+
+  test('an image on the real clipboard is uploaded, and its link lands on the clipboard', async () => {
+    // A 1×1 PNG written to the system clipboard the way a screenshot tool would.
+    await app.evaluate(async ({ clipboard, ClipboardItem }) => {
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      await clipboard.write([new ClipboardItem({ 'image/png': new Blob([png]) })]);
+    });
+    await invoke('settings.update', { notifyWhenFocused: true });
+    const answer = (await invoke('uploads.clipboard', { accountId: 'sandbox' })) as { outcome: string };
+    expect(answer.outcome).toBe('uploading');
+    await expect
+      .poll(() => app.evaluate(({ clipboard }) => clipboard.readText()), { timeout: 30_000 })
+      .toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    await expect
+      .poll(async () => (await probe()).notifications.map((notification) => notification.title))
+      .toContainEqual(expect.stringMatching(/^Uploaded Screenshot .* — link copied$/));
   });
 
   // The shared flows (test/e2e/flows/), as the web suite runs them, here over Electron IPC.

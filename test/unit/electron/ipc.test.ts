@@ -9,7 +9,7 @@ import { createSenderCheck } from '../../../main/electron/trusted-sender.ts';
 import { createWindowRegistry } from '../../../main/electron/window-registry.ts';
 import { FakeIpcMain, FakeWebContents, fakeFrame, fakeInvokeEvent, silentLog } from './fakes.ts';
 
-type Service = Pick<FerryService, 'dispatch' | 'subscribe'>;
+type Service = Pick<FerryService, 'dispatch' | 'subscribe' | 'grantPaths'>;
 
 /** A service running the real contract validation over fake handlers. */
 function fakeService(overrides: Partial<CommandHandlers> = {}) {
@@ -17,6 +17,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'accounts.list': async () => [],
     'uploads.add': async (request) => ({ taskIds: request.paths.map((_, index) => `task-${index}`) }),
     'uploads.stage': async () => ({ path: '/tmp/staging/pasted.png' }),
+    'uploads.clipboard': async () => ({ outcome: 'empty' }),
     'uploads.list': async () => [],
     'history.list': async () => ({ entries: [], nextCursor: null }),
     'accounts.add': async () => {
@@ -40,6 +41,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'history.import': async () => ({ added: 0, alreadyPresent: 0, rejected: [] }),
     'settings.get': async () => defaultSettings,
     'settings.update': async () => defaultSettings,
+    'settings.rotateLocalApiSecret': async () => defaultSettings,
     'notices.list': async () => [],
     'notices.dismiss': async () => ({ dismissed: false }),
     ...overrides,
@@ -48,6 +50,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
   const dispatch = vi.fn((name: unknown, request: unknown) => dispatchCommand(handlers, name, request));
   const service: Service & { emit(event: FerryEvent): void; listenerCount(): number } = {
     dispatch,
+    grantPaths: vi.fn(),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -89,7 +89,12 @@ describe('startFaultProxy', () => {
       bodyBytes: 100_000,
       complete: true,
     });
-    expect(proxy.stats()).toEqual({ requests: 1, requestBodyBytes: 100_000, faultsApplied: 0 });
+    expect(proxy.stats()).toEqual({
+      requests: 1,
+      requestsByMethod: { PUT: 1 },
+      requestBodyBytes: 100_000,
+      faultsApplied: 0,
+    });
   });
 
   it('answers a status fault itself (429 with Retry-After), after `afterRequests` matching ones, only where it matches', async () => {
@@ -142,6 +147,16 @@ describe('startFaultProxy', () => {
       body: 'not xml',
     });
     expect(seen).toHaveLength(1);
+  });
+
+  it('loses the answer of a request the target handled in full: the client sees the connection drop', async () => {
+    proxy.injectFault({ kind: 'lose-answer' }, { match: { method: 'POST' } });
+    await expect(send('POST', '/b/k?uploads', Buffer.from('x'.repeat(5000)))).rejects.toThrow(
+      /socket hang up|ECONNRESET/,
+    );
+    expect(seen).toMatchObject([{ method: 'POST', url: '/b/k?uploads', bodyBytes: 5000, complete: true }]);
+    expect((await send('POST', '/b/k?uploads')).status).toBe(200);
+    expect(proxy.stats()).toMatchObject({ requests: 2, faultsApplied: 1 });
   });
 
   it('drops queued faults on clearFaults', async () => {

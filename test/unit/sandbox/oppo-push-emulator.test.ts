@@ -197,4 +197,12 @@ describe('the OPPO push image emulator', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(emulator.clearFaults()).toBe(0);
   });
+
+  it('answers an injected answer verbatim, registering nothing', async () => {
+    emulator.injectFault({ kind: 'answer', status: 200, body: '{}' });
+    const answer = await post({ small_picture_url: `${filesUrl}/small.png` });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({});
+    expect(emulator.stats()).toMatchObject({ requests: 1, fetches: 0, registrations: 0 });
+  });
 });

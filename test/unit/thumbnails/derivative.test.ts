@@ -53,7 +53,7 @@ async function decoded(data: Buffer) {
 async function jpegOfCrop(path: string, width: number, height: number, quality: number): Promise<Buffer> {
   const { data, info } = await sharp(path)
     .rotate()
-    .resize(width, height, { fit: 'cover', position: 'attention' })
+    .resize(width, height, { fit: 'cover', position: 'centre' })
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .raw()
@@ -177,6 +177,64 @@ describe('makeDerivative', () => {
     // And the two ends really differ (a derivative of the unrotated pixels would be red at both).
     expect(pixel(data, 50, 10, info.channels)[0]).toBeGreaterThan(200);
     expect(pixel(data, 50, 190, info.channels)[2]).toBeGreaterThan(200);
+  });
+
+  describe('where the crop falls', () => {
+    /**
+     * A 2000×800 banner: its subject, a dark grey disc (a logo), in the middle on light grey, and a
+     * block of saturated brand colour along the right edge: what a saliency measure is drawn to.
+     */
+    let banner: string;
+    beforeAll(async () => {
+      const svg =
+        '<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="800">' +
+        '<rect width="2000" height="800" fill="#d0d0d0"/><rect x="1800" width="200" height="800" fill="#ff00ff"/>' +
+        '<circle cx="1000" cy="400" r="300" fill="#303030"/></svg>';
+      banner = await write('banner.png', sharp(Buffer.from(svg)).png());
+    });
+
+    /** The subject's dark grey pixels in a derivative: how many, and where their centre is. */
+    async function subjectIn(data: Buffer): Promise<{ pixels: number; centreX: number; centreY: number }> {
+      const { data: rgb, info } = await sharp(data).raw().toBuffer({ resolveWithObject: true });
+      let pixels = 0;
+      let sumX = 0;
+      let sumY = 0;
+      for (let i = 0; i < info.width * info.height; i++) {
+        const [r, g, b] = [rgb[i * info.channels]!, rgb[i * info.channels + 1]!, rgb[i * info.channels + 2]!];
+        if (Math.max(r, g, b) < 90 && Math.max(r, g, b) - Math.min(r, g, b) < 16) {
+          pixels++;
+          sumX += i % info.width;
+          sumY += Math.floor(i / info.width);
+        }
+      }
+      return { pixels, centreX: sumX / pixels, centreY: sumY / pixels };
+    }
+
+    /** Scaled to 360×144 for the icon, the disc has a radius of 54 px. */
+    const discPixels = Math.PI * 54 ** 2;
+
+    it('centres the crop by default: the small icon of a 2000×800 banner keeps its subject whole', async () => {
+      const icon = await makeDerivative(banner, { ...smallIcon, format: 'png' });
+      const seen = await subjectIn(icon.data);
+      expect(seen.pixels).toBeGreaterThan(0.9 * discPixels);
+      expect(Math.abs(seen.centreX - 72)).toBeLessThan(2);
+      // The big picture loses 25 px of height: shared above and below, the disc stays in the middle.
+      const big = await subjectIn((await makeDerivative(banner, { ...bigPicture, format: 'png' })).data);
+      expect(Math.abs(big.centreX - 492)).toBeLessThan(2);
+      expect(Math.abs(big.centreY - 184.5)).toBeLessThan(2);
+    });
+
+    it('moves the crop toward what draws the eye with position "attention", here cutting the subject', async () => {
+      const attention = await makeDerivative(banner, { ...smallIcon, format: 'png', position: 'attention' });
+      expect((await subjectIn(attention.data)).pixels).toBeLessThan(0.5 * discPixels);
+      // Where libvips put the window, as a share of the free width (0 the left edge, 1 the right).
+      const { info } = await sharp(banner)
+        .resize(144, 144, { fit: 'cover', position: 'attention' })
+        .toBuffer({ resolveWithObject: true });
+      const offset = -(info.cropOffsetLeft ?? 0) / (360 - 144);
+      console.log(`attention crop of the banner's icon: offset ${offset.toFixed(2)} of the free width`);
+      expect(offset).toBeGreaterThan(0.5);
+    });
   });
 
   it('says image-budget-unmet with the budget and the smallest size reached', async () => {

@@ -95,6 +95,8 @@ const accounts = {
     small: 'Small',
     jpeg: 'JPEG',
     png: 'PNG',
+    centre: 'Centre',
+    attention: 'What draws the eye',
   },
   // Provider names and field texts are the catalog's own English, so they cannot drift from it; the
   // key-parity test makes every other language follow when the catalog grows.

@@ -92,6 +92,8 @@ const accounts = {
     small: '小图',
     jpeg: 'JPEG',
     png: 'PNG',
+    centre: '居中',
+    attention: '视觉焦点',
   },
   providers: {
     'tencent-im': '腾讯云 IM',
@@ -267,7 +269,7 @@ const accounts = {
       },
       storageAccountId: {
         label: '存储账号',
-        help: '图片先通过该账号上传：OPPO 通过 URL 拉取图片，因此其链接必须公开可访问。',
+        help: '图片先通过该账号（填名称或 ID）上传：OPPO 通过 URL 拉取图片，因此其链接必须公开可访问（S3、腾讯云 IM、tus、环信可以；IM 文件接口不行）。',
       },
       pictures: {
         label: '图片',
@@ -275,6 +277,10 @@ const accounts = {
       },
       format: {
         label: '格式',
+      },
+      crop: {
+        label: '裁剪',
+        help: '裁剪到 OPPO 尺寸时保留图片的哪一部分：居中，或最吸引目光的区域（可能适合人像照片，但可能把横幅的主体裁掉）。',
       },
     },
   },

@@ -6,6 +6,7 @@ import {
   fileSignOf,
   fileTypeFor,
   objectKeyOf,
+  ticketLimitsOf,
   ticketSchema,
 } from '../../../../main/providers/im-file-api/im-file-protocol.ts';
 import { imFileApiProvider } from '../../../../main/providers/im-file-api/im-file-provider.ts';
@@ -87,8 +88,8 @@ describe('the storage answer', () => {
     [203, xml('CallbackFailed', 'callback failed'), 'http-status', true, 'CallbackFailed'],
     [200, '{"code": 10009, "message": "oss"}', 'provider-rejected', true, '10009'],
     [200, '{"Status": "FAIL"}', 'provider-rejected', false, undefined],
-    [200, '{"Status": "OK", ', 'malformed-response', true, undefined],
-    [200, '{"something": "else"}', 'malformed-response', true, undefined],
+    [200, '{"data": false}', 'provider-rejected', false, undefined],
+    [200, xml('InternalError', 'odd'), 'provider-rejected', false, 'InternalError'],
   ] as const)('HTTP %i %s fails as %s (retryable %s)', (status, body, code, retryable, providerCode) => {
     const error = thrown(() => classifyStorageAnswer(status, body));
     expect(error.view.code).toBe(code);
@@ -96,8 +97,40 @@ describe('the storage answer', () => {
     expect(error.view.providerCode).toBe(providerCode);
   });
 
+  it('reads the object’s name from a 201 PostResponse, and the ETag header of any answer', () => {
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Bucket>b</Bucket>' +
+      '<Location>https://b.oss.example.com/chat/1%20a</Location><Key>chat/1 a</Key>' +
+      '<ETag>"0123ABC"</ETag></PostResponse>';
+    expect(classifyStorageAnswer(201, body)).toEqual({
+      kind: 'stored',
+      callback: {},
+      identity: { key: 'chat/1 a', etag: '"0123ABC"', location: 'https://b.oss.example.com/chat/1%20a' },
+    });
+    expect(classifyStorageAnswer(204, '', { etag: '"E"' })).toMatchObject({ identity: { etag: '"E"' } });
+  });
+
+  it.each([
+    [200, '{"Status": "OK", ', /HTTP 200 with a body that starts like JSON but does not parse/],
+    [
+      200,
+      '{"something": "else", "token": "t0ps3cret"}',
+      /JSON object with 2 fields \("something", "token"\)/,
+    ],
+    [202, '<html><p>t0ps3cret</p></html>', /HTTP 202 with an HTML page/],
+    [201, '<PostResponse><Key>k</Key', /HTTP 201 with XML whose root is <PostResponse>/],
+    [200, '[1, 2]', /JSON array/],
+  ])('HTTP %i %s is stored, with a warning that describes it without quoting it', (status, body, said) => {
+    const answer = classifyStorageAnswer(status, body);
+    expect(answer.kind).toBe('stored');
+    const warning = answer.kind === 'stored' ? (answer.warning ?? '') : '';
+    expect(warning).toMatch(said);
+    expect(warning).toMatch(/not sent again/);
+    expect(warning).not.toContain('t0ps3cret');
+  });
+
   it('passes Retry-After through', () => {
-    expect(thrown(() => classifyStorageAnswer(429, 'slow', '7')).retryAfterSeconds).toBe(7);
+    expect(thrown(() => classifyStorageAnswer(429, 'slow', { retryAfter: '7' })).retryAfterSeconds).toBe(7);
   });
 });
 
@@ -122,6 +155,58 @@ describe('ticket facts', () => {
     expect(ticket({ oss_body_param: { success_action_status: 200 } }).oss_body_param).toEqual({
       success_action_status: '200',
     });
+  });
+});
+
+describe('the limits a ticket carries', () => {
+  const ticket = (fields: Record<string, unknown>) =>
+    ticketSchema.parse({ upload_url: 'https://oss.example.com/', download_url: 'x', ...fields });
+  const policy = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+  it('reads the expiration and the content-length-range of an OSS policy, numbers or digits', () => {
+    const encoded = policy({
+      expiration: '2030-01-02T03:04:05.000Z',
+      conditions: [{ bucket: 'b' }, ['eq', '$key', 'k'], ['content-length-range', '1', 1048576]],
+    });
+    expect(ticketLimitsOf(ticket({ oss_body_param: { Policy: encoded } }))).toEqual({
+      expiresAt: Date.UTC(2030, 0, 2, 3, 4, 5),
+      minBytes: 1,
+      maxBytes: 1048576,
+    });
+  });
+
+  it.each([
+    ['no policy', {}],
+    ['a policy that is not base64 JSON', { policy: '%%%' }],
+    ['a policy of another shape', { policy: policy([1, 2]) }],
+    [
+      'a policy with an unreadable date and range',
+      { policy: policy({ expiration: 'soon', conditions: [['content-length-range', 'a', -1]] }) },
+    ],
+  ])('knows nothing from %s (the store decides)', (_label, fields) => {
+    expect(ticketLimitsOf(ticket({ oss_body_param: fields }))).toEqual({});
+  });
+
+  it('reads the expiry of a pre-signed PUT URL, OSS or S3 style', () => {
+    expect(
+      ticketLimitsOf(
+        ticket({
+          upload_method: 'PUT',
+          upload_url: 'https://b.oss.example.com/k?OSSAccessKeyId=a&Expires=1900000000&Signature=s',
+        }),
+      ),
+    ).toEqual({ expiresAt: 1_900_000_000_000 });
+    expect(
+      ticketLimitsOf(
+        ticket({
+          upload_method: 'PUT',
+          upload_url: 'https://s3.example.com/b/k?X-Amz-Date=20300102T030405Z&X-Amz-Expires=900',
+        }),
+      ),
+    ).toEqual({ expiresAt: Date.UTC(2030, 0, 2, 3, 4, 5) + 900_000 });
+    expect(
+      ticketLimitsOf(ticket({ upload_method: 'PUT', upload_url: 'https://s3.example.com/b/k' })),
+    ).toEqual({});
   });
 });
 

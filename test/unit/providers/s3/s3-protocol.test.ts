@@ -7,6 +7,7 @@ import {
   parseInitiateResult,
   parseListPartsPage,
   parseListUploads,
+  parseListUploadsPage,
   parseS3Error,
   s3Failure,
 } from '../../../../main/providers/s3/s3-protocol.ts';
@@ -171,6 +172,37 @@ describe('reading S3 XML', () => {
       ),
     ).toEqual([{ key: 'été 中.jpg', uploadId: 'u1' }]);
     expect(parseListUploads('<ListMultipartUploadsResult/>')).toEqual([]);
+  });
+
+  it('pages ListMultipartUploads by the next markers, or by the last upload when S3 leaves them out', () => {
+    const upload = (key: string, id: string) =>
+      `<Upload><Key>${key}</Key><UploadId>${id}</UploadId></Upload>`;
+    expect(
+      parseListUploadsPage(
+        `<ListMultipartUploadsResult><IsTruncated>true</IsTruncated><NextKeyMarker>k</NextKeyMarker><NextUploadIdMarker>u2</NextUploadIdMarker>${upload('k', 'u1')}${upload('k', 'u2')}</ListMultipartUploadsResult>`,
+      ),
+    ).toEqual({
+      uploads: [
+        { key: 'k', uploadId: 'u1' },
+        { key: 'k', uploadId: 'u2' },
+      ],
+      next: { keyMarker: 'k', uploadIdMarker: 'u2' },
+    });
+    expect(
+      parseListUploadsPage(
+        `<ListMultipartUploadsResult><IsTruncated>true</IsTruncated>${upload('a', '1')}</ListMultipartUploadsResult>`,
+      ).next,
+    ).toEqual({ keyMarker: 'a', uploadIdMarker: '1' });
+    expect(
+      parseListUploadsPage(
+        `<ListMultipartUploadsResult><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>`,
+      ),
+    ).toEqual({ uploads: [], next: undefined });
+    expect(() =>
+      parseListUploadsPage(
+        '<ListMultipartUploadsResult><IsTruncated>true</IsTruncated></ListMultipartUploadsResult>',
+      ),
+    ).toThrow(/where to go on/);
   });
 
   it('reads an <Error> with or without a message, and nothing from bodies that are not one', () => {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SentFile } from '../../../../main/engine/sent-file.ts';
 import { multipartFileForm } from '../../../../main/providers/multipart-form.ts';
 import {
   startImFileEmulator,
@@ -37,8 +38,13 @@ function fileOf(content: Buffer | number) {
   } else {
     writeFileSync(path, content);
   }
-  const size = typeof content === 'number' ? content : content.length;
-  return { path, name: 'a.bin', size, mimeType: 'application/octet-stream', mtimeMs: Date.now() };
+  const { size, mtimeMs, ctimeMs } = statSync(path);
+  return new SentFile({
+    path,
+    name: 'a.bin',
+    mimeType: 'application/octet-stream',
+    identity: { size, mtimeMs, ctimeMs },
+  });
 }
 
 const auth = () => ({ app_id: emulator.credentials.appId, 'access-token': emulator.credentials.accessToken });
@@ -163,6 +169,71 @@ describe('the storage endpoint', () => {
     const response = await post(ticket, Object.entries(ticket.oss_body_param), Buffer.from('x'));
     expect(response.statusCode).toBe(403);
     expect(response.body).toContain('Policy expired.');
+  });
+
+  it.each([
+    [200, 200, ''],
+    [201, 201, '<PostResponse>'],
+    [204, 204, ''],
+  ] as const)(
+    'without a callback, answers what success_action_status %s asks for',
+    async (asked, status, body) => {
+      emulator.setOssSuccessAnswer(asked);
+      const ticket = await chatTicket();
+      expect(ticket.oss_body_param.callback).toBeUndefined();
+      expect(ticket.oss_body_param.success_action_status).toBe(asked === 204 ? undefined : String(asked));
+      const policy = JSON.parse(Buffer.from(ticket.oss_body_param.policy!, 'base64').toString()) as {
+        conditions: unknown[];
+      };
+      if (asked !== 204) expect(policy.conditions).toContainEqual({ success_action_status: String(asked) });
+      const response = await post(ticket, Object.entries(ticket.oss_body_param), Buffer.from('abc'));
+      expect(response.statusCode).toBe(status);
+      const [object] = emulator.listObjects();
+      const etag = `"${object!.sha256.slice(0, 32).toUpperCase()}"`;
+      expect(response.headers.etag).toBe(etag);
+      if (body === '') expect(response.body).toBe('');
+      else {
+        expect(response.body).toContain(`<Key>${object!.key}</Key>`);
+        expect(response.body).toContain(`<ETag>&quot;${etag.slice(1, -1)}&quot;</ETag>`);
+      }
+    },
+  );
+
+  it('refuses a callback the ticket did not give', async () => {
+    emulator.setOssSuccessAnswer(201);
+    const ticket = await chatTicket();
+    const fields = Object.entries({ ...ticket.oss_body_param, callback: 'e30=' });
+    const response = await post(ticket, fields, Buffer.from('x'));
+    expect(response.statusCode).toBe(400);
+    expect(emulator.listObjects()).toEqual([]);
+  });
+
+  it('holds a file to the policy’s content-length-range after reading it', async () => {
+    emulator.setMaxObjectBytes(1000);
+    const ticket = await chatTicket();
+    const policy = JSON.parse(Buffer.from(ticket.oss_body_param.policy!, 'base64').toString()) as {
+      conditions: unknown[];
+    };
+    expect(policy.conditions).toContainEqual(['content-length-range', 0, 1000]);
+    const over = await post(ticket, Object.entries(ticket.oss_body_param), randomBytes(1001));
+    expect(over.statusCode).toBe(400);
+    expect(over.body).toContain('<Code>EntityTooLarge</Code>');
+    expect(emulator.listObjects()).toEqual([]);
+    expect(emulator.stats().bodyBytesReceived).toBeGreaterThan(1001);
+    const fits = await post(ticket, Object.entries(ticket.oss_body_param), randomBytes(1000));
+    expect(fits.statusCode).toBe(200);
+  });
+
+  it.each([
+    [{ kind: 'stored-answer', status: 202, body: 'odd', contentType: 'text/plain' }, 202, 'odd'],
+    [{ kind: 'malformed-json' }, 200, '{"code": 200, "message": null, "data": {'],
+  ] as const)('stores the object before a %o answer', async (fault, status, body) => {
+    emulator.injectFault(fault, { endpoint: 'storage' });
+    const ticket = await chatTicket();
+    const response = await post(ticket, Object.entries(ticket.oss_body_param), Buffer.from('kept'));
+    expect(response.statusCode).toBe(status);
+    expect(response.body).toBe(body);
+    expect(emulator.listObjects()).toMatchObject([{ key: ticket.oss_body_param.key, size: 4 }]);
   });
 
   it('wants a Content-Length (no chunked PostObject)', async () => {
