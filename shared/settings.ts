@@ -14,6 +14,8 @@ const fields = {
   defaultAccountId: z.string().min(1).max(200).nullable(),
   /** The copy format the copy button uses: an id of shared/copy-formats/index.ts. */
   linkFormat: z.string().min(1).max(50),
+  /** Upload empty (0-byte) files without asking; otherwise the window asks once per drop. */
+  uploadEmptyFiles: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
   theme: z.enum(['system', 'light', 'dark']),
   /** One notification per finished batch, and one for failures. */
@@ -65,6 +67,7 @@ export const defaultSettings: Settings = {
   partSizeMiB: 0,
   defaultAccountId: null,
   linkFormat: 'url',
+  uploadEmptyFiles: false,
   language: 'system',
   theme: 'system',
   notifications: true,

@@ -690,8 +690,21 @@ describe('refusals', () => {
     const stranger = await addAccount({ accessKeyId: 'NOBODY' });
     expect(await service.dispatch('accounts.test', { id: stranger })).toMatchObject({
       ok: false,
-      error: { code: 'credentials-rejected' },
+      error: { code: 'credentials-rejected', providerCode: 'InvalidAccessKeyId' },
     });
+  });
+
+  it('testConnection with a wrong secret gives the server’s own code and message, not a bare 403', async () => {
+    const wrong = await addAccount({}, { secretAccessKey: 'not-the-secret' });
+    const answer = (await service.dispatch('accounts.test', {
+      id: wrong,
+    })) as CommandResponse<'accounts.test'>;
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'credentials-rejected', providerCode: 'SignatureDoesNotMatch' },
+    });
+    const message = answer.ok ? '' : (answer.error.providerMessage ?? '');
+    expect(message).toMatch(/signature/i);
   });
 });
 
