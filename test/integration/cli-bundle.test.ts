@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startS3Emulator, type S3Emulator } from '../../main/sandbox/s3/s3-emulator.ts';
 import { startTusEmulator, type TusEmulator } from '../../main/sandbox/tus/tus-emulator.ts';
 import { buildCli } from '../../scripts/build-cli.ts';
-import { startCliHarness, type CliHarness } from '../support/cli-harness.ts';
+import { jsonLines, startCliHarness, type CliHarness } from '../support/cli-harness.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 
 // The `ferry` the app ships: main/cli.ts built into out/cli/ferry.mjs (scripts/build-cli.ts), which
@@ -22,12 +22,6 @@ interface FileResult {
   links: Array<{ url: string }>;
   error: { code: string; message: string } | null;
 }
-
-const jsonLines = (text: string): FileResult[] =>
-  text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as FileResult);
 
 async function download(url: string): Promise<Buffer> {
   const response = await fetch(url);
@@ -65,7 +59,7 @@ describe('the built ferry (out/cli/ferry.mjs)', () => {
     const file = randomFile(cli.filesDir, 'to-tencent.bin', 3 * 1024 * 1024 + 11);
     const toTencent = await cli.run(['upload', file.path, '--account', 't', '--json']);
     expect(toTencent).toMatchObject({ code: 0, stderr: '' });
-    const [tencentLine] = jsonLines(toTencent.stdout);
+    const [tencentLine] = jsonLines<FileResult>(toTencent.stdout);
     expect(tencentLine).toMatchObject({ status: 'done', sha256: file.sha256 });
     expect(sha256(await download(tencentLine!.links[0]!.url))).toBe(file.sha256);
 
@@ -73,14 +67,14 @@ describe('the built ferry (out/cli/ferry.mjs)', () => {
     const other = randomFile(cli.filesDir, 'to-sandbox.bin', 70_000);
     const toSandbox = await cli.run(['upload', other.path, '--account', 'Sandbox', '--json']);
     expect(toSandbox).toMatchObject({ code: 0, stderr: '' });
-    expect(jsonLines(toSandbox.stdout)[0]).toMatchObject({ status: 'done', sha256: other.sha256 });
+    expect(jsonLines<FileResult>(toSandbox.stdout)[0]).toMatchObject({
+      status: 'done',
+      sha256: other.sha256,
+    });
 
     const history = await cli.run(['history', '--json']);
     expect(history.code).toBe(0);
-    const names = history.stdout
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => (JSON.parse(line) as { name: string }).name);
+    const names = jsonLines<{ name: string }>(history.stdout).map((entry) => entry.name);
     expect(names.sort()).toEqual(['to-sandbox.bin', 'to-tencent.bin']);
   });
 
@@ -123,7 +117,7 @@ describe('the built ferry (out/cli/ferry.mjs)', () => {
       const big = randomFile(cli.filesDir, 'multipart.bin', 20 * 1024 * 1024 + 5);
       const toS3 = await cli.run(['upload', big.path, '--account', 'bucket', '--json']);
       expect(toS3).toMatchObject({ code: 0, stderr: '' });
-      expect(jsonLines(toS3.stdout)[0]).toMatchObject({ status: 'done', sha256: big.sha256 });
+      expect(jsonLines<FileResult>(toS3.stdout)[0]).toMatchObject({ status: 'done', sha256: big.sha256 });
       const [stored] = await s3.listObjects();
       expect(stored!.size).toBe(20 * 1024 * 1024 + 5);
       expect(s3.stats().requestsByMethod['POST']).toBeGreaterThanOrEqual(2); // create + complete
@@ -144,7 +138,7 @@ describe('the built ferry (out/cli/ferry.mjs)', () => {
       const small = randomFile(cli.filesDir, 'chunked.bin', 300_000);
       const toTus = await cli.run(['upload', small.path, '--account', 'resumable', '--json']);
       expect(toTus).toMatchObject({ code: 0, stderr: '' });
-      expect(jsonLines(toTus.stdout)[0]).toMatchObject({ status: 'done', sha256: small.sha256 });
+      expect(jsonLines<FileResult>(toTus.stdout)[0]).toMatchObject({ status: 'done', sha256: small.sha256 });
       expect(tus.stats().requests.PATCH).toBeGreaterThanOrEqual(1);
     });
   });

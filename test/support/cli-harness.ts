@@ -33,6 +33,14 @@ export interface CliHarness {
   close(): Promise<void>;
 }
 
+/** `--json` output: one JSON value a line. */
+export function jsonLines<T>(text: string): T[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
 export interface CliHarnessOptions {
   /** The `ferry` to run: the sources (main/cli.ts) unless a test names the build (out/cli/ferry.mjs). */
   entry?: string;
