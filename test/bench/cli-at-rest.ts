@@ -20,8 +20,9 @@ const goals = { wallMs: 250, peakRssMiB: 80 };
  * so measuring adds no module that needs type stripping.
  */
 const usagePreload = `data:text/javascript,${encodeURIComponent(
-  "import { writeFileSync } from 'node:fs';" +
-    "process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.FERRY_BENCH_USAGE_FILE, `${u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`); });",
+  "import { readFileSync, writeFileSync } from 'node:fs';" +
+    // VmHWM, not resourceUsage's maxRSS, which Linux keeps across exec (see test/support/peak-rss.ts).
+    "process.on('exit', () => { const u = process.resourceUsage(); const hwm = process.platform === 'linux' ? /^VmHWM:\\s+(\\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8')) : null; writeFileSync(process.env.FERRY_BENCH_USAGE_FILE, `${hwm ? Number(hwm[1]) : u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`); });",
 )}`;
 
 /**
