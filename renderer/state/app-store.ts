@@ -98,6 +98,8 @@ export interface AppStore extends AppState {
   setSettings(settings: Settings): void;
   setSettingsError(message: string | null): void;
   addNotices(notices: readonly Notice[]): void;
+  /** What notices.list answered: the notices still current (a shortcut that registers again clears its own). */
+  setNotices(notices: readonly Notice[]): void;
   dismissNotice(id: string): void;
   setConnection(connection: ConnectionState): void;
   setLoadError(message: string | null): void;
@@ -277,6 +279,11 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
         const known = new Set([...state.notices.map((notice) => notice.id), ...state.dismissedNoticeIds]);
         const fresh = notices.filter((notice) => !known.has(notice.id));
         return fresh.length === 0 ? {} : { notices: [...state.notices, ...fresh] };
+      }),
+    setNotices: (notices) =>
+      set((state) => {
+        const dismissed = new Set(state.dismissedNoticeIds);
+        return { notices: notices.filter((notice) => !dismissed.has(notice.id)) };
       }),
     dismissNotice: (id) =>
       set((state) => ({
