@@ -132,7 +132,9 @@ export function createAppActions({
           store.getState().setView(event.payload.view);
           break;
         case 'app.openFiles':
-          void files.addOpenedPaths(event.payload.paths);
+          void files.addOpenedPaths(event.payload.paths, {
+            rememberAccount: event.payload.rememberAccount === true,
+          });
           break;
       }
     });

@@ -19,7 +19,8 @@ export type Shell = 'desktop' | 'browser';
  * time"), or whether to upload the empty files in it. Answered once for the whole drop.
  */
 export type Question =
-  | { id: string; kind: 'account'; count: number }
+  /** `remember`: "use this account from now on" starts ticked (files the desktop app could not place). */
+  | { id: string; kind: 'account'; count: number; remember: boolean }
   | { id: string; kind: 'empty'; names: readonly string[]; total: number };
 
 /** A dropped or picked folder, waiting for the user to confirm its file count. */
