@@ -128,9 +128,12 @@ export function createAppActions({
         case 'notice':
           store.getState().addNotices([event.payload]);
           break;
-        case 'app.navigate':
-          store.getState().setView(event.payload.view);
+        case 'app.navigate': {
+          const { view, entryId } = event.payload;
+          if (view === 'history' && entryId !== undefined) store.getState().revealHistoryEntry(entryId);
+          else store.getState().setView(view);
           break;
+        }
         case 'app.openFiles':
           void files.addOpenedPaths(event.payload.paths, {
             rememberAccount: event.payload.rememberAccount === true,

@@ -71,6 +71,11 @@ export interface AppState {
   settingsError: string | null;
   /** "Edit account" on a failed upload: the accounts view opens this account's form, then clears it. */
   accountEditRequest: string | null;
+  /**
+   * A history entry to bring into view, focused and selected (a click on an "uploaded" notification):
+   * the history view finds it, loading pages or clearing its filters if it has to, then clears this.
+   */
+  historyRevealRequest: string | null;
   /** In a browser, what stands in for the desktop's notifications: a message per finished batch. */
   toasts: readonly BatchOutcome[];
 }
@@ -106,6 +111,8 @@ export interface AppStore extends AppState {
   setLoadError(message: string | null): void;
   /** Opens the accounts view on this account's form; null once the view has done so. */
   requestAccountEdit(accountId: string | null): void;
+  /** Opens the history on this entry; null once the view has shown it (or found it gone). */
+  revealHistoryEntry(entryId: string | null): void;
   addToast(outcome: BatchOutcome): void;
   dismissToast(batchId: string): void;
 }
@@ -130,6 +137,7 @@ export const initialAppState: AppState = {
   loadError: null,
   settingsError: null,
   accountEditRequest: null,
+  historyRevealRequest: null,
   toasts: [],
 };
 
@@ -298,5 +306,9 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
       set((state) => ({ toasts: state.toasts.filter((toast) => toast.batchId !== batchId) })),
     requestAccountEdit: (accountEditRequest) =>
       set(accountEditRequest === null ? { accountEditRequest } : { accountEditRequest, view: 'accounts' }),
+    revealHistoryEntry: (historyRevealRequest) =>
+      set(
+        historyRevealRequest === null ? { historyRevealRequest } : { historyRevealRequest, view: 'history' },
+      ),
   }));
 }

@@ -56,6 +56,18 @@ describe('events from the Electron main side (transport faked)', () => {
     const { store, emit } = setUp();
     emit({ name: 'app.navigate', payload: { view: 'history' } });
     expect(store.getState().view).toBe('history');
+    expect(store.getState().historyRevealRequest).toBeNull();
+  });
+
+  it('app.navigate with an entry opens the history on it, for the history view to show', () => {
+    const { store, emit } = setUp();
+    store.getState().setView('settings');
+    emit({ name: 'app.navigate', payload: { view: 'history', entryId: 'entry-7' } });
+    expect(store.getState().view).toBe('history');
+    expect(store.getState().historyRevealRequest).toBe('entry-7');
+    store.getState().revealHistoryEntry(null);
+    expect(store.getState().historyRevealRequest).toBeNull();
+    expect(store.getState().view).toBe('history');
   });
 
   it('app.openFiles uploads the paths to the selected account and shows the queue', async () => {
