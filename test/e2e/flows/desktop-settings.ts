@@ -3,6 +3,7 @@ import { defaultClipboardShortcut } from '../../../shared/accelerator.ts';
 import type { FerryEvent } from '../../../shared/contract.ts';
 import enCommon from '../../../renderer/i18n/locales/en/common.ts';
 import enSettings from '../../../renderer/i18n/locales/en/settings.ts';
+import { expectNoSeriousViolations } from './accessibility.ts';
 import { openView } from './page-helpers.ts';
 
 const s = enSettings.behaviour;
@@ -53,6 +54,7 @@ export async function clipboardSettingsFlow(page: Page): Promise<void> {
   await expect(problem).toContainText(enSettings.shortcutIssues['needs-modifier']);
   await field.blur();
   await expect(problem).toBeVisible();
+  await expectNoSeriousViolations(page, 'settings with a shortcut refused');
 
   await page.reload();
   await openView(page, 'settings');
@@ -114,6 +116,7 @@ export async function shortcutNoticeFlow(
   );
   await page.getByTestId('shortcut-field').scrollIntoViewIfNeeded();
   await shot('settings-shortcut-unavailable');
+  await expectNoSeriousViolations(page, 'settings with the shortcut notice');
 
   const field = page.getByTestId('desktop-settings').getByLabel(s.clipboardShortcut);
   await field.fill('CommandOrControl+Alt+J');

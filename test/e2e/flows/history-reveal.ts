@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, type Page } from '@playwright/test';
 import type { FerryEvent } from '../../../shared/contract.ts';
+import { expectNoSeriousViolations } from './accessibility.ts';
 import { dropFiles, openView } from './page-helpers.ts';
 
 /**
@@ -60,6 +61,7 @@ export async function historyRevealFlow(
   await expect(target).toHaveAttribute('tabindex', '0');
   await expect(page.getByTestId('history-selection')).toContainText('1 selected');
   await shot('history-revealed');
+  await expectNoSeriousViolations(page, 'history with a revealed entry');
 
   // Already in the history, searching for something else: the search gives way.
   await page.getByTestId('history-search').fill(newest);
