@@ -24,10 +24,11 @@ function CurrentView() {
 }
 
 export function App() {
+  const hasToasts = useAppState((state) => state.toasts.length > 0);
   return (
     <DropZone>
       <AppHeader />
-      <main className="app-main">
+      <main className={hasToasts ? 'app-main has-toasts' : 'app-main'}>
         <StatusBanners />
         <DropQuestions />
         <CurrentView />

@@ -19,7 +19,7 @@ function AccountQuestion(props: { question: Extract<Question, { kind: 'account' 
   const accounts = useAppState((state) => state.accounts);
   const { answerAccount } = useAppActions();
   const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
-  const [remember, setRemember] = useState(false);
+  const [remember, setRemember] = useState(props.question.remember);
   const ref = useFocusOnMount<HTMLFormElement>('select');
   const { id } = props.question;
   return (

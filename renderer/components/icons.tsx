@@ -11,6 +11,7 @@ import {
   RotateCw,
   SlidersHorizontal,
   Trash,
+  TriangleAlert,
   X,
 } from 'lucide-react';
 
@@ -32,6 +33,7 @@ const icons = {
   list: List,
   open: ExternalLink,
   retry: RotateCw,
+  warning: TriangleAlert,
 } as const;
 
 export type IconName = keyof typeof icons;

@@ -16,8 +16,12 @@ export interface AddFiles {
   addItems(items: readonly DroppedItem[]): Promise<void>;
   /** Pasted images: given a name that says what they are, then queued like dropped files. */
   addPasted(files: readonly File[]): Promise<void>;
-  /** Paths the main side was asked to open (a second instance, "open with", a tray drop). */
-  addOpenedPaths(paths: readonly string[]): Promise<void>;
+  /**
+   * Paths the main side was asked to open (a second instance, "open with", a tray drop). With
+   * `rememberAccount` (the clipboard shortcut or the drop window found no default account) the account
+   * they go to becomes the default, so the next time needs no window.
+   */
+  addOpenedPaths(paths: readonly string[], options?: { rememberAccount?: boolean }): Promise<void>;
   confirmFolder(id: string): Promise<void>;
   cancelFolder(id: string): void;
   answerAccount: DropQuestions['answerAccount'];
@@ -164,8 +168,9 @@ export function createAddFiles(deps: {
    */
   const chooseAccount = async (
     names: readonly { name: string; size: number | null }[],
+    remember = false,
   ): Promise<string | null> => {
-    const accountId = await questions.accountFor(names.length);
+    const accountId = await questions.accountFor(names.length, { remember });
     if (accountId !== undefined) return accountId;
     const batch = openBatch(names.length);
     names.forEach(({ name, size }, index) =>
@@ -211,10 +216,13 @@ export function createAddFiles(deps: {
     ]);
   };
 
-  const addOpenedPaths = async (paths: readonly string[]): Promise<void> => {
+  const addOpenedPaths = async (
+    paths: readonly string[],
+    options: { rememberAccount?: boolean } = {},
+  ): Promise<void> => {
     store.getState().setView('queue');
     const named = paths.map((path) => ({ name: path.split(/[\\/]/).pop() || path, size: null }));
-    const accountId = await chooseAccount(named);
+    const accountId = await chooseAccount(named, options.rememberAccount === true);
     if (accountId === null) return;
     const batch = openBatch(paths.length);
     try {

@@ -75,7 +75,7 @@ export function createAppActions({
       feed.flush();
     }
     if (history.status === 'fulfilled') state.addEntries(history.value.entries);
-    if (notices.status === 'fulfilled') state.addNotices(notices.value);
+    if (notices.status === 'fulfilled') state.setNotices(notices.value);
     const failed = [accounts, tasks, history, settings].find((result) => result.status === 'rejected');
     state.setLoadError(failed === undefined ? null : describeError(toErrorView(failed.reason)));
   };
@@ -118,15 +118,26 @@ export function createAppActions({
           break;
         case 'settings.changed':
           store.getState().setSettings(event.payload.settings);
+          // A setting can end a notice's trouble (a shortcut that registers now, a free port), which
+          // the main side clears without an event: the list says which notices still hold.
+          void api.invoke('notices.list', {}).then(
+            (notices) => store.getState().setNotices(notices),
+            () => undefined,
+          );
           break;
         case 'notice':
           store.getState().addNotices([event.payload]);
           break;
-        case 'app.navigate':
-          store.getState().setView(event.payload.view);
+        case 'app.navigate': {
+          const { view, entryId } = event.payload;
+          if (view === 'history' && entryId !== undefined) store.getState().revealHistoryEntry(entryId);
+          else store.getState().setView(view);
           break;
+        }
         case 'app.openFiles':
-          void files.addOpenedPaths(event.payload.paths);
+          void files.addOpenedPaths(event.payload.paths, {
+            rememberAccount: event.payload.rememberAccount === true,
+          });
           break;
       }
     });

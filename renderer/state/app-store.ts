@@ -19,7 +19,8 @@ export type Shell = 'desktop' | 'browser';
  * time"), or whether to upload the empty files in it. Answered once for the whole drop.
  */
 export type Question =
-  | { id: string; kind: 'account'; count: number }
+  /** `remember`: "use this account from now on" starts ticked (files the desktop app could not place). */
+  | { id: string; kind: 'account'; count: number; remember: boolean }
   | { id: string; kind: 'empty'; names: readonly string[]; total: number };
 
 /** A dropped or picked folder, waiting for the user to confirm its file count. */
@@ -70,6 +71,11 @@ export interface AppState {
   settingsError: string | null;
   /** "Edit account" on a failed upload: the accounts view opens this account's form, then clears it. */
   accountEditRequest: string | null;
+  /**
+   * A history entry to bring into view, focused and selected (a click on an "uploaded" notification):
+   * the history view finds it, loading pages or clearing its filters if it has to, then clears this.
+   */
+  historyRevealRequest: string | null;
   /** In a browser, what stands in for the desktop's notifications: a message per finished batch. */
   toasts: readonly BatchOutcome[];
 }
@@ -98,11 +104,15 @@ export interface AppStore extends AppState {
   setSettings(settings: Settings): void;
   setSettingsError(message: string | null): void;
   addNotices(notices: readonly Notice[]): void;
+  /** What notices.list answered: the notices still current (a shortcut that registers again clears its own). */
+  setNotices(notices: readonly Notice[]): void;
   dismissNotice(id: string): void;
   setConnection(connection: ConnectionState): void;
   setLoadError(message: string | null): void;
   /** Opens the accounts view on this account's form; null once the view has done so. */
   requestAccountEdit(accountId: string | null): void;
+  /** Opens the history on this entry; null once the view has shown it (or found it gone). */
+  revealHistoryEntry(entryId: string | null): void;
   addToast(outcome: BatchOutcome): void;
   dismissToast(batchId: string): void;
 }
@@ -127,6 +137,7 @@ export const initialAppState: AppState = {
   loadError: null,
   settingsError: null,
   accountEditRequest: null,
+  historyRevealRequest: null,
   toasts: [],
 };
 
@@ -278,6 +289,11 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
         const fresh = notices.filter((notice) => !known.has(notice.id));
         return fresh.length === 0 ? {} : { notices: [...state.notices, ...fresh] };
       }),
+    setNotices: (notices) =>
+      set((state) => {
+        const dismissed = new Set(state.dismissedNoticeIds);
+        return { notices: notices.filter((notice) => !dismissed.has(notice.id)) };
+      }),
     dismissNotice: (id) =>
       set((state) => ({
         notices: state.notices.filter((notice) => notice.id !== id),
@@ -290,5 +306,9 @@ export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppSto
       set((state) => ({ toasts: state.toasts.filter((toast) => toast.batchId !== batchId) })),
     requestAccountEdit: (accountEditRequest) =>
       set(accountEditRequest === null ? { accountEditRequest } : { accountEditRequest, view: 'accounts' }),
+    revealHistoryEntry: (historyRevealRequest) =>
+      set(
+        historyRevealRequest === null ? { historyRevealRequest } : { historyRevealRequest, view: 'history' },
+      ),
   }));
 }

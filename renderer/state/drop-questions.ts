@@ -9,9 +9,11 @@ import { targetAccount, type AppStore, type Question } from './app-store.ts';
 export interface DropQuestions {
   /**
    * The account `count` files go to: the one picked (or the only one), else the user's answer to
-   * "which account?" (null: upload nothing). Undefined when there is no account at all.
+   * "which account?" (null: upload nothing). Undefined when there is no account at all. With
+   * `remember` the account becomes the default: the one picked at once, the answer unless the user
+   * unticks "use it from now on".
    */
-  accountFor(count: number): Promise<string | null | undefined>;
+  accountFor(count: number, options?: { remember?: boolean }): Promise<string | null | undefined>;
   /** The files to upload: empty ones only when the settings say so or the user agrees, asked once. */
   withoutUnwantedEmpty(files: readonly File[]): Promise<readonly File[]>;
   /** `remember` makes the account the default (settings.defaultAccountId). */
@@ -46,12 +48,18 @@ export function createDropQuestions(deps: {
   };
 
   return {
-    accountFor: async (count) => {
+    accountFor: async (count, options = {}) => {
       const state = store.getState();
+      const remember = options.remember === true;
       const target = targetAccount(state);
-      if (target !== null) return target;
+      if (target !== null) {
+        if (remember && state.settings?.defaultAccountId !== target) {
+          void deps.updateSettings({ defaultAccountId: target });
+        }
+        return target;
+      }
       if (state.accounts.length === 0) return undefined;
-      const choice = await ask<AccountAnswer>({ id: newId(), kind: 'account', count });
+      const choice = await ask<AccountAnswer>({ id: newId(), kind: 'account', count, remember });
       if (choice?.remember) void deps.updateSettings({ defaultAccountId: choice.accountId });
       return choice?.accountId ?? null;
     },

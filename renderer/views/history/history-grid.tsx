@@ -174,6 +174,9 @@ export function HistoryGrid(props: {
   onSelectionChange: (selection: Selection) => void;
   onCopy: (entries: readonly HistoryEntryView[]) => void;
   onDelete: (entries: readonly HistoryEntryView[]) => void;
+  /** An entry to scroll to and focus once it is in the list (see useRevealEntry); `onRevealed` then. */
+  revealId: string | null;
+  onRevealed: () => void;
 }) {
   const { t } = useTranslation('history');
   const { layout, pager, selection, onSelectionChange } = props;
@@ -265,13 +268,23 @@ export function HistoryGrid(props: {
   // One entry is reachable by Tab: the focused one while it is rendered, else the first one in view.
   const tabbableId = focusedId !== null && rendered.includes(focusedId) ? focusedId : (rendered[0] ?? null);
 
-  const focusEntry = (index: number) => {
+  const focusEntry = (index: number, align: 'auto' | 'center' = 'auto') => {
     const id = order[index];
     if (id === undefined) return;
     setFocusedId(id);
     pendingFocus.current = id;
-    virtualizer.scrollToIndex(Math.floor(index / columns), { align: 'auto' });
+    virtualizer.scrollToIndex(Math.floor(index / columns), { align });
   };
+  // Once the columns are known (the row an entry is on depends on them).
+  const { revealId, onRevealed } = props;
+  useLayoutEffect(() => {
+    if (revealId === null || width === 0) return;
+    const index = order.indexOf(revealId);
+    if (index === -1) return;
+    // In the middle of the window, clear of the sticky head above and messages below.
+    focusEntry(index, 'center');
+    onRevealed();
+  });
   const { onKeyDown, onClick } = gridHandlers({
     entries,
     order,

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { copyFormatsForAll, preferredFormat, renderAll } from '../../../shared/copy-formats/copy-many.ts';
 import type { HistoryEntryView } from '../../../shared/models.ts';
@@ -19,6 +19,7 @@ import { HistoryGrid, type Layout } from './history-grid.tsx';
 import type { HistoryItemContext } from './history-item.tsx';
 import { emptySelection, selectAll, selectedInOrder, type Selection } from './history-selection.ts';
 import { useHistoryPager, type HistoryPager } from './use-history-pager.ts';
+import { useRevealEntry } from './use-reveal-entry.ts';
 import './history.css';
 
 const layoutStorageKey = 'ferry.history.layout';
@@ -129,6 +130,7 @@ export function HistoryView() {
   const [details, setDetails] = useState<HistoryEntryView | null>(null);
   const [deleting, setDeleting] = useState<readonly HistoryEntryView[] | null>(null);
   const [copyNote, setCopyNote] = useState('');
+  const [revealId, setRevealId] = useState<string | null>(null);
   const item = useItemContext(setDetails, setDeleting);
   const { entries, loaded, cursor, pending } = pager.state;
   const selected = useMemo(() => selectedInOrder(entries, selection), [entries, selection]);
@@ -148,6 +150,7 @@ export function HistoryView() {
       // Private windows may refuse storage; the choice then lasts for this page only.
     }
   };
+  const clearReveal = useCallback(() => setRevealId(null), []);
   const update = (patch: Partial<FilterForm>) => setForm((current) => ({ ...current, ...patch }));
   const copyShortcut = (chosen: readonly HistoryEntryView[]) => {
     const format = preferredFormat(copyFormatsForAll(chosen), item.defaultFormatId);
@@ -159,6 +162,17 @@ export function HistoryView() {
   };
   const filtered = filterKey !== '{}';
   const activeFilters = activeFilterCount(form);
+
+  // An entry the main side asked to show: selected, then focused and scrolled to by the grid.
+  useRevealEntry({
+    pager,
+    filtered,
+    clearFilters: useCallback(() => setForm(emptyForm), []),
+    onFound: useCallback((id: string) => {
+      setSelection({ ids: new Set([id]), anchor: id });
+      setRevealId(id);
+    }, []),
+  });
 
   return (
     <section className="history-view" aria-labelledby="history-title">
@@ -262,6 +276,8 @@ export function HistoryView() {
         onSelectionChange={setSelection}
         onCopy={copyShortcut}
         onDelete={setDeleting}
+        revealId={revealId}
+        onRevealed={clearReveal}
       />
 
       <HistoryDetailsDialog

@@ -5,6 +5,7 @@ import type { Settings, SettingsPatch } from '../../../shared/settings.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { useAppActions, useAppState } from '../../state/app-context.tsx';
 import { Field, NumberInput, Toggle } from './settings-fields.tsx';
+import { ShortcutField } from './shortcut-field.tsx';
 
 const concurrencyChoices = Array.from({ length: 10 }, (_, index) => index + 1);
 const languages = ['system', 'en', 'zh-CN'] as const satisfies readonly Settings['language'][];
@@ -131,9 +132,10 @@ function AppearanceSettings({ settings, update }: GroupProps) {
 }
 
 /**
- * Notifications and the tray belong to the desktop app. In a browser they are still saved (the desktop
- * app on the same data folder uses them), and the group says so: here a batch that finishes or fails
- * shows a message in the page instead.
+ * The clipboard shortcut, the links copied after an upload, the drop window, notifications and the tray
+ * belong to the desktop app. In a browser they are still saved (the desktop app on the same data folder
+ * uses them), and the group says so: here a batch that finishes or fails shows a message in the page
+ * instead.
  */
 function DesktopSettings({ settings, update }: GroupProps) {
   const { t } = useTranslation('settings');
@@ -146,6 +148,20 @@ function DesktopSettings({ settings, update }: GroupProps) {
           {t('behaviour.desktopOnly')}
         </p>
       ) : null}
+      <ShortcutField
+        value={settings.clipboardShortcut}
+        onCommit={(clipboardShortcut) => update({ clipboardShortcut })}
+      />
+      <Toggle
+        label={t('behaviour.copyLinksOnUpload')}
+        checked={settings.copyLinksOnUpload}
+        onChange={(copyLinksOnUpload) => update({ copyLinksOnUpload })}
+      />
+      <Toggle
+        label={t('behaviour.dropWindow')}
+        checked={settings.dropWindow}
+        onChange={(dropWindow) => update({ dropWindow })}
+      />
       <Toggle
         label={t('behaviour.notifications')}
         checked={settings.notifications}

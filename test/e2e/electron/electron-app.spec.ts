@@ -193,6 +193,14 @@ test.describe(suiteTitle, () => {
         ((await invoke('notices.list')) as Array<{ kind: string }>).map((notice) => notice.kind),
       )
       .toContain('shortcut-unavailable');
+    // The window says so: a banner that leads to Settings, where the field says it is not working.
+    await expect(page.getByTestId('notice-banner')).toContainText('CommandOrControl+Alt+Shift+K');
+    await page.locator('.app-nav [data-view="settings"]').click();
+    await expect(page.getByTestId('shortcut-unavailable')).toContainText('CommandOrControl+Alt+Shift+K');
+    // Another shortcut registers, and the window drops the notice the main side cleared.
+    await invoke('settings.update', { clipboardShortcut: 'CommandOrControl+Alt+Shift+J' });
+    await expect(page.getByTestId('shortcut-unavailable')).toHaveCount(0);
+    await expect(page.getByTestId('notice-banner')).toHaveCount(0);
     await app.evaluate(({ globalShortcut }) => globalShortcut.unregister('CommandOrControl+Alt+Shift+K'));
   });
 

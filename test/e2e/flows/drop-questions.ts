@@ -56,7 +56,7 @@ export async function askEachTimeAsks(
   shot: (name: string) => Promise<unknown> = async () => undefined,
 ): Promise<void> {
   await openView(page, 'settings');
-  await expect(page.getByLabel(enSettings.uploads.defaultAccount)).toHaveValue('');
+  await expect(page.getByLabel(enSettings.uploads.defaultAccount, { exact: true })).toHaveValue('');
   await openView(page, 'queue');
   const picker = page.getByLabel('Upload to');
   await expect(picker.locator('option:checked')).toHaveText('Ask each time');
@@ -87,7 +87,7 @@ export async function askEachTimeAsks(
   await expect(queueRow(page, 'remembered.txt')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   await expect(question).toHaveCount(0);
   await openView(page, 'settings');
-  await expect(page.getByLabel(enSettings.uploads.defaultAccount).locator('option:checked')).toHaveText(
-    otherAccount,
-  );
+  await expect(
+    page.getByLabel(enSettings.uploads.defaultAccount, { exact: true }).locator('option:checked'),
+  ).toHaveText(otherAccount);
 }

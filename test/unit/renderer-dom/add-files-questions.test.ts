@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandName } from '../../../shared/channels.ts';
-import type { FerryApi } from '../../../shared/contract.ts';
+import type { FerryApi, FerryEvent } from '../../../shared/contract.ts';
 import type { AccountView } from '../../../shared/models.ts';
 import { defaultSettings, type Settings } from '../../../shared/settings.ts';
 import { createAppActions } from '../../../renderer/state/app-actions.ts';
@@ -21,6 +21,7 @@ const account = (id: string): AccountView => ({
 
 function setUp(options: { accounts: AccountView[]; settings?: Partial<Settings> }) {
   const calls: Array<{ name: CommandName; request: unknown }> = [];
+  let listener: ((event: FerryEvent) => void) | undefined;
   const settings = { ...defaultSettings, ...options.settings };
   const api = {
     invoke: async (name: CommandName, request: unknown) => {
@@ -40,7 +41,10 @@ function setUp(options: { accounts: AccountView[]; settings?: Partial<Settings> 
           return [];
       }
     },
-    subscribe: () => () => undefined,
+    subscribe: (next: (event: FerryEvent) => void) => {
+      listener = next;
+      return () => undefined;
+    },
     thumbnailUrl: (key: string) => key,
   } as unknown as FerryApi;
   const store = createAppStore();
@@ -51,7 +55,7 @@ function setUp(options: { accounts: AccountView[]; settings?: Partial<Settings> 
     store,
     flushDelayMs: 0,
   });
-  return { store, actions, calls };
+  return { store, actions, calls, emit: (event: FerryEvent) => listener!(event) };
 }
 
 const file = (name: string, size: number) => ({
@@ -112,6 +116,77 @@ describe('"Ask each time" (transport faked)', () => {
     await preset.actions.refresh();
     await preset.actions.addItems([file('y.txt', 3)]);
     expect(adds(preset.calls)).toEqual([{ paths: ['/files/y.txt'], accountId: 'b' }]);
+  });
+});
+
+describe('files the desktop app could not place (app.openFiles with rememberAccount; transport faked)', () => {
+  const defaults = (calls: Array<{ name: CommandName; request: unknown }>) =>
+    calls.filter((call) => call.name === 'settings.update').map((call) => call.request);
+
+  it('asks with "from now on" ticked, and the answer becomes the default account', async () => {
+    const { store, actions, calls, emit } = setUp({ accounts: [account('a'), account('b')] });
+    actions.start();
+    await actions.refresh();
+    emit({ name: 'app.openFiles', payload: { paths: ['/clip/Screenshot.png'], rememberAccount: true } });
+    await settle();
+    const [question] = store.getState().questions;
+    expect(question).toMatchObject({ kind: 'account', count: 1, remember: true });
+    actions.answerAccount(question!.id, 'b', true);
+    await settle();
+    expect(adds(calls)).toEqual([{ paths: ['/clip/Screenshot.png'], accountId: 'b' }]);
+    expect(defaults(calls)).toEqual([{ defaultAccountId: 'b' }]);
+    expect(store.getState().settings?.defaultAccountId).toBe('b');
+  });
+
+  it('the user may untick it: the files go, the default stays "ask"', async () => {
+    const { store, actions, calls, emit } = setUp({ accounts: [account('a'), account('b')] });
+    actions.start();
+    await actions.refresh();
+    emit({ name: 'app.openFiles', payload: { paths: ['/clip/a.png'], rememberAccount: true } });
+    await settle();
+    actions.answerAccount(store.getState().questions[0]!.id, 'a', false);
+    await settle();
+    expect(adds(calls)).toEqual([{ paths: ['/clip/a.png'], accountId: 'a' }]);
+    expect(defaults(calls)).toEqual([]);
+  });
+
+  it('with nothing to ask (one account, or one picked in the window) that account becomes the default at once', async () => {
+    const one = setUp({ accounts: [account('only')] });
+    one.actions.start();
+    await one.actions.refresh();
+    one.emit({ name: 'app.openFiles', payload: { paths: ['/clip/x.png'], rememberAccount: true } });
+    await settle();
+    expect(one.store.getState().questions).toEqual([]);
+    expect(adds(one.calls)).toEqual([{ paths: ['/clip/x.png'], accountId: 'only' }]);
+    expect(defaults(one.calls)).toEqual([{ defaultAccountId: 'only' }]);
+
+    const picked = setUp({ accounts: [account('a'), account('b')] });
+    picked.actions.start();
+    await picked.actions.refresh();
+    picked.store.getState().selectAccount('a');
+    picked.emit({ name: 'app.openFiles', payload: { paths: ['/clip/y.png'], rememberAccount: true } });
+    await settle();
+    expect(defaults(picked.calls)).toEqual([{ defaultAccountId: 'a' }]);
+  });
+
+  it('files opened with Ferry (no rememberAccount) ask with it unticked and change no setting', async () => {
+    const { store, actions, calls, emit } = setUp({ accounts: [account('a'), account('b')] });
+    actions.start();
+    await actions.refresh();
+    emit({ name: 'app.openFiles', payload: { paths: ['/home/u/doc.pdf'] } });
+    await settle();
+    expect(store.getState().questions[0]).toMatchObject({ kind: 'account', remember: false });
+    actions.answerAccount(store.getState().questions[0]!.id, 'a', false);
+    await settle();
+    expect(adds(calls)).toEqual([{ paths: ['/home/u/doc.pdf'], accountId: 'a' }]);
+    expect(defaults(calls)).toEqual([]);
+
+    const one = setUp({ accounts: [account('only')] });
+    one.actions.start();
+    await one.actions.refresh();
+    one.emit({ name: 'app.openFiles', payload: { paths: ['/home/u/doc.pdf'] } });
+    await settle();
+    expect(defaults(one.calls)).toEqual([]);
   });
 });
 

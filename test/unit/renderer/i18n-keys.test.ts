@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acceleratorIssueCodes } from '../../../shared/accelerator.ts';
+import { noticeSchema } from '../../../shared/contract.ts';
 import { copyFormats } from '../../../shared/copy-formats/index.ts';
 import { errorCodes } from '../../../shared/errors.ts';
 import { taskStates } from '../../../shared/models.ts';
@@ -104,7 +106,7 @@ describe('translation catalogs', async () => {
     }
   });
 
-  it('has the keys the code builds at run time: error codes, task states, copy formats', () => {
+  it('has the keys the code builds at run time: error codes, task states, copy formats, notices, shortcut issues', () => {
     const built = [
       ...errorCodes.map((code) => `common:errors.${code}`),
       ...taskStates.map((state) => `queue:state.${state}`),
@@ -116,7 +118,8 @@ describe('translation catalogs', async () => {
       ]),
       ...['system', 'en', 'zh-CN'].map((language) => `settings:languages.${language}`),
       ...['system', 'light', 'dark'].map((theme) => `settings:themes.${theme}`),
-      ...['database-restored', 'database-reset'].map((kind) => `common:notice.${kind}`),
+      ...noticeSchema.shape.kind.options.map((kind) => `common:notice.${kind}`),
+      ...acceleratorIssueCodes.map((code) => `settings:shortcutIssues.${code}`),
     ];
     for (const language of languages) {
       const missing = built.filter((key) => {

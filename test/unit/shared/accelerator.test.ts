@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  acceleratorIssue,
+  acceleratorIssueCodes,
   acceleratorProblem,
   defaultClipboardShortcut,
   isValidAccelerator,
@@ -39,6 +41,23 @@ describe('global shortcut syntax (Electron accelerators)', () => {
   ])('refuses %j, saying why', (accelerator, reason) => {
     expect(acceleratorProblem(accelerator)).toMatch(reason);
     expect(isValidAccelerator(accelerator)).toBe(false);
+  });
+
+  it('names each problem with a code a window can translate, and the offending name', () => {
+    expect(acceleratorIssue('Hyper+U')).toEqual({ code: 'not-modifier', name: 'hyper' });
+    expect(acceleratorIssue('Ctrl+Banana')).toEqual({ code: 'unknown-key', name: 'Banana' });
+    const seen = [
+      '',
+      'Ctrl + U',
+      'Ctrl++',
+      'Ctrl+U+I',
+      'Hyper+U',
+      'Ctrl+Shift',
+      'Ctrl+Banana',
+      'Cmd+Cmd+U',
+      'U',
+    ].map((text) => acceleratorIssue(text)?.code);
+    expect(new Set(seen)).toEqual(new Set(acceleratorIssueCodes));
   });
 
   it('is checked by the settings: a bad shortcut is refused with the reason, "" turns it off', () => {

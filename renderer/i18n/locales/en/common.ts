@@ -26,6 +26,9 @@ const common = {
       'Ferry’s database was damaged and has been restored from a backup; changes made after that backup are missing.',
     'database-reset':
       'Ferry’s database was damaged and no backup could be used: accounts, settings and history start empty.',
+    'local-api-unavailable': 'The local upload API is not running.',
+    'shortcut-unavailable': 'The shortcut that uploads the clipboard is not working.',
+    openSettings: 'Open Settings',
     details: 'Details:',
   },
   copy: {

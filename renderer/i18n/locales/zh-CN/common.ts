@@ -24,6 +24,9 @@ const common = {
     dismiss: '关闭',
     'database-restored': 'Ferry 的数据库已损坏，已从备份恢复；该备份之后的更改已丢失。',
     'database-reset': 'Ferry 的数据库已损坏且没有可用的备份：账号、设置和历史记录都已清空。',
+    'local-api-unavailable': '本地上传接口没有运行。',
+    'shortcut-unavailable': '上传剪贴板的快捷键无法使用。',
+    openSettings: '打开设置',
     details: '详情：',
   },
   copy: {
