@@ -3,19 +3,11 @@ import zhCommon from '../../../renderer/i18n/locales/zh-CN/common.ts';
 import { clipboardSettingsFlow, shortcutNoticeFlow } from '../flows/desktop-settings.ts';
 import { mainSideEvents } from '../flows/main-side-events.ts';
 import { chooseSetting } from '../flows/ui-helpers.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
+const shell = webShellForThisFile();
 
 test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
 
 test.use({ locale: 'en-US', viewport: { width: 1000, height: 800 } });
 

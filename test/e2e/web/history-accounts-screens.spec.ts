@@ -3,17 +3,9 @@ import { join } from 'node:path';
 import { accountSecretStaysWriteOnly } from '../flows/account-secret.ts';
 import { historyShowsThumbnailsAndSearchFinds } from '../flows/history-thumbnails-search.ts';
 import { chooseSetting, openView } from '../flows/ui-helpers.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
+const shell = webShellForThisFile();
 
 /**
  * Screenshots of the history (grid, list) and accounts views in both themes and languages, an account

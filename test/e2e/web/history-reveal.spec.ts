@@ -1,17 +1,9 @@
 import { test } from '@playwright/test';
 import { historyRevealFlow, uploadForHistory } from '../flows/history-reveal.ts';
 import { mainSideEvents } from '../flows/main-side-events.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
+const shell = webShellForThisFile();
 
 test.use({ locale: 'en-US', viewport: { width: 1000, height: 700 } });
 

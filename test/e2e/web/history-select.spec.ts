@@ -1,18 +1,10 @@
 import { test } from '@playwright/test';
 import { historyKeyboard, historyMouseSelection, uploadTextFiles } from '../flows/history-select.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
+const shell = webShellForThisFile();
 
 test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
 
 test.use({ locale: 'en-US', viewport: { width: 1000, height: 700 } });
 

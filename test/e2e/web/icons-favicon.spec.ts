@@ -2,17 +2,9 @@ import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { tileIconsAndStableCopyLabel } from '../flows/icons-labels.ts';
 import { dropFiles, queueRow } from '../flows/page-helpers.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
+const shell = webShellForThisFile();
 
 test.use({ locale: 'en-US' });
 

@@ -2,19 +2,11 @@ import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { screenshotViews, smallWindowHistory, wideWindowLayouts } from '../flows/layouts.ts';
 import { dropFiles, openView } from '../flows/page-helpers.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
+const shell = webShellForThisFile();
 
 test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
 
 test.use({ locale: 'en-US' });
 

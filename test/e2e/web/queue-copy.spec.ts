@@ -4,19 +4,11 @@ import {
   queueBatchesAndCopyAll,
   queueCopyUsesDefaultFormat,
 } from '../flows/queue-copy.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
+const shell = webShellForThisFile();
 
 test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
 
 test.use({ locale: 'en-US', viewport: { width: 800, height: 600 } });
 
