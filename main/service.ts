@@ -9,6 +9,7 @@ import { scrubErrorView } from './log/secret-scrub.ts';
 import { createThumbnailer } from './thumbnails/thumbnailer.ts';
 import type { SecretCipher } from './vault/secret-cipher.ts';
 import { Accounts } from './service/accounts.ts';
+import { planFor } from './service/upload-plan.ts';
 import { openDataFolder, type DataFolder } from './service/data-folder.ts';
 import { openSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
 import { EventHub } from './service/event-hub.ts';
@@ -132,6 +133,9 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     library,
     logger,
     emit: events.emit,
+    processedDir: join(data.dir, 'processed'),
+    planFor: (accountId, drop) =>
+      planFor(settings.get().processing, accounts.processingFields(accountId), drop),
   });
 
   // The PicGo-compatible upload API for editors, when the transport serves one. It goes through the

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Got } from 'got';
 import type { ErrorView } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskState, TaskView } from '../../shared/models.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext } from '../providers/provider.ts';
 import type { HistoryStore } from '../store/history-store.ts';
-import type { NewTask, TaskJournal, TaskRecord } from '../store/task-journal.ts';
+import type { NewTask, StagedBytes, TaskJournal, TaskPlan, TaskRecord } from '../store/task-journal.ts';
+import { processImage } from '../processing/image-processor.ts';
 import { hashFile, openRange, readChunks, readRange } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
@@ -38,6 +39,22 @@ export interface UploadEngineOptions {
   onTasksChanged(tasks: TaskView[]): void;
   onHistoryAdded(entry: HistoryEntryView): void;
   onTaskDone?(task: TaskRecord): void;
+  /** Where processed copies are staged (in the data folder); processing is off without it. */
+  processedDir?: string;
+}
+
+/** The bytes a task sends: the user's file, or its processed copy. */
+interface OutgoingBytes {
+  path: string;
+  name: string;
+  size: number;
+  mtimeMs: number;
+  staged: StagedBytes | null;
+}
+
+/** Links that stop working (presigned URLs) are not handed out again as if they were new. */
+function linksExpire(entry: HistoryEntryView): boolean {
+  return entry.links.some((link) => /[?&](x-amz-expires|x-amz-signature|expires|signature)=/i.test(link.url));
 }
 
 type StopReason = 'pause' | 'cancel' | 'close';
@@ -128,8 +145,9 @@ export class UploadEngine {
    * Journal one task per path and queue the ones that can upload. A path that cannot (missing, a
    * folder, not a regular file) becomes a failed task with its own reason; the others go on. A file
    * already being uploaded to the same account is not added twice: its live task's id is returned.
+   * `plan`: what each task does before its bytes leave (processing, dedupe, rename), journaled with it.
    */
-  async add(paths: readonly string[], accountId: string): Promise<string[]> {
+  async add(paths: readonly string[], accountId: string, plan: TaskPlan | null = null): Promise<string[]> {
     this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
     const { journal } = this.#options;
     const inspected = await Promise.all(
@@ -159,7 +177,14 @@ export class UploadEngine {
         continue;
       }
       claimed.add(key);
-      fresh.push({ ...base, size: identity.size, mtimeMs: identity.mtimeMs, state: 'queued', error: null });
+      fresh.push({
+        ...base,
+        size: identity.size,
+        mtimeMs: identity.mtimeMs,
+        state: 'queued',
+        error: null,
+        plan,
+      });
       ids.push(base.id);
     }
     journal.add(fresh);
@@ -228,7 +253,7 @@ export class UploadEngine {
       const record = this.#options.journal.get(id);
       if (record && this.#options.journal.cancel(id)) {
         this.#dequeue(id);
-        stopping.push(this.#abortRemote(record));
+        stopping.push(this.#abortRemote(record), this.#discardStaged(id));
         this.#batcher.mark(id);
         changed.push(id);
       }
@@ -381,8 +406,17 @@ export class UploadEngine {
       // 'close': left as it is in the journal, to resume on the next start.
     } finally {
       this.#live.delete(id);
+      await this.#discardStaged(id);
       this.#batcher.mark(id);
     }
+  }
+
+  /** A staged copy lives as long as its task does not end: done, failed or cancelled, it goes. */
+  async #discardStaged(id: string): Promise<void> {
+    const record = this.#options.journal.get(id);
+    if (!record?.staged || liveStates.includes(record.state) || record.state === 'paused') return;
+    if (record.staged.path !== null) await rm(record.staged.path, { force: true });
+    this.#options.journal.saveStaged(id, null);
   }
 
   /** Best effort: a server that keeps an abandoned session costs storage, not correctness. */
@@ -417,10 +451,19 @@ export class UploadEngine {
     };
   }
 
-  async #upload(record: TaskRecord, live: LiveTask): Promise<void> {
+  async #upload(initial: TaskRecord, live: LiveTask): Promise<void> {
     const { journal } = this.#options;
     const signal = live.controller.signal;
-    const account = this.#options.resolveAccount(record.accountId);
+    const account = this.#options.resolveAccount(initial.accountId);
+    const bytes = await this.#outgoingBytes(initial, signal);
+    const record: TaskRecord = {
+      ...journal.get(initial.id)!,
+      path: bytes.path,
+      name: bytes.name,
+      size: bytes.size,
+      mtimeMs: bytes.mtimeMs,
+    };
+    if (await this.#reuseEarlierUpload(record, account, bytes, signal)) return;
     const size = record.size!;
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && size > maxSize) {
@@ -495,7 +538,80 @@ export class UploadEngine {
     live.inFlightBytes = 0;
     // The digests were read alongside the upload; a file that changed meanwhile shows here too.
     const { sha256: contentSha256 } = await digests;
-    this.#complete(record, account, file, contentSha256, result);
+    this.#complete(record, account, file, contentSha256, result, stagedDetails(bytes.staged));
+  }
+
+  /**
+   * The step before the provider: which bytes this task sends. A plan with processing turns the file
+   * into a staged copy in the data folder, journaled only once it is complete; a resume finds it and
+   * sends the same bytes (a crash during processing leaves no journaled copy, so it is made again).
+   */
+  async #outgoingBytes(record: TaskRecord, signal: AbortSignal): Promise<OutgoingBytes> {
+    const original: OutgoingBytes = {
+      path: record.path,
+      name: record.name,
+      size: record.size!,
+      mtimeMs: record.mtimeMs!,
+      staged: record.staged,
+    };
+    const dir = this.#options.processedDir;
+    if (!record.plan?.processing || dir === undefined) return original;
+    const { journal } = this.#options;
+    if (record.staged) {
+      if (record.staged.path === null) return original;
+      const info = await stat(record.staged.path).catch(() => null);
+      if (info?.size === record.staged.size) {
+        const { path, name, size } = record.staged;
+        return { path, name, size, mtimeMs: info.mtimeMs, staged: record.staged };
+      }
+      journal.saveStaged(record.id, null); // the copy went missing: made again below
+    }
+    journal.setState(record.id, 'hashing');
+    this.#batcher.mark(record.id);
+    await this.#assertUnchanged(record);
+    await mkdir(dir, { recursive: true });
+    const outcome = await processImage(record.path, join(dir, `${record.id}.out`), record.plan.processing, {
+      signal,
+    });
+    const processed = outcome.kind === 'processed';
+    const staged: StagedBytes = {
+      path: processed ? outcome.path : null,
+      size: outcome.size,
+      sha256: processed ? (await hashFile(outcome.path, signal, { md5: false })).sha256 : null,
+      name: processed ? outcome.name : record.name,
+      originalSize: outcome.originalSize,
+      removed: outcome.removed,
+      notice: outcome.notice,
+    };
+    journal.saveStaged(record.id, staged);
+    if (staged.sha256 !== null) journal.saveHashes(record.id, null, staged.sha256);
+    if (!processed) return { ...original, staged };
+    const info = await stat(outcome.path);
+    return { path: outcome.path, name: staged.name, size: staged.size, mtimeMs: info.mtimeMs, staged };
+  }
+
+  /**
+   * The same bytes already uploaded to this account: the task completes with the earlier entry's links
+   * and no request to the provider. Expiring links are not handed out again.
+   */
+  async #reuseEarlierUpload(
+    record: TaskRecord,
+    account: ResolvedAccount,
+    bytes: OutgoingBytes,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    if (record.plan?.dedupe !== true) return false;
+    const sha256 = record.sha256 ?? (await this.#hash(record, signal, false)).sha256;
+    const earlier = this.#options.history.sameBytes(account.id, sha256).find((entry) => !linksExpire(entry));
+    if (!earlier) return false;
+    const file = { name: bytes.name, size: bytes.size, mimeType: mimeTypeOf(bytes.name) };
+    this.#complete(record, account, file, sha256, earlier, {
+      ...stagedDetails(bytes.staged),
+      alreadyUploadedAt: earlier.createdAt,
+      alreadyUploadedAs: earlier.id,
+      note: `already uploaded on ${new Date(earlier.createdAt).toISOString().slice(0, 10)}`,
+    });
+    return true;
   }
 
   /** The digests in one pass, journaled; a size that differs from the task's means the file changed. */
@@ -672,9 +788,10 @@ export class UploadEngine {
   #complete(
     record: TaskRecord,
     account: ResolvedAccount,
-    file: LocalFile,
+    file: Pick<LocalFile, 'name' | 'size' | 'mimeType'>,
     sha256: string,
     result: RemoteResult,
+    extraDetails: HistoryEntryView['details'] = {},
   ): void {
     const entry: HistoryEntryView = {
       id: randomUUID(),
@@ -686,11 +803,23 @@ export class UploadEngine {
       sha256,
       remoteId: result.remoteId,
       links: result.links,
-      details: result.details ?? {},
+      details: { ...result.details, ...extraDetails },
       createdAt: Date.now(),
     };
     this.#options.history.completeTask(this.#options.journal, record.id, entry);
     this.#options.onHistoryAdded(entry);
-    this.#options.onTaskDone?.({ ...record, state: 'done', historyId: entry.id });
+    // The journal's record: the user's path (a processed copy is not what the thumbnail or staging knows).
+    const done = this.#options.journal.get(record.id) ?? record;
+    this.#options.onTaskDone?.({ ...done, state: 'done', historyId: entry.id });
   }
+}
+
+/** What processing did, for the history: sizes before and after, what metadata went, why not. */
+function stagedDetails(staged: StagedBytes | null): HistoryEntryView['details'] {
+  if (staged === null) return {};
+  return {
+    originalSize: staged.originalSize,
+    ...(staged.removed.length > 0 ? { metadataRemoved: staged.removed.join(',') } : {}),
+    ...(staged.notice !== null ? { processingNotice: staged.notice } : {}),
+  };
 }

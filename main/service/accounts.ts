@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Got } from 'got';
+import { isProcessingFieldKey, processingPatchFromFields } from '../../shared/processing.ts';
 import { isProviderId, providerCatalog, type ProviderCatalogEntry } from '../../shared/catalog.ts';
 import type { CommandResponse, ParsedCommandRequest } from '../../shared/contract.ts';
 import type { ErrorView } from '../../shared/errors.ts';
@@ -105,9 +106,15 @@ export class Accounts {
       providerId: account.providerId,
       // Whatever the provider throws or returns passes the redactor before the engine journals it.
       provider: secretScrubbingProvider(known.provider, logger.redactor),
-      config: known.provider.parseConfig(this.#effectiveFields(account)),
+      config: known.provider.parseConfig(providerFields(this.#effectiveFields(account))),
       secrets,
     };
+  }
+
+  /** The account's own processing fields (text), which override the global default; {} for an unknown account. */
+  processingFields(accountId: string): Record<string, string> {
+    const fields = this.#options.store.get(accountId)?.fields ?? {};
+    return Object.fromEntries(Object.entries(fields).filter(([key]) => isProcessingFieldKey(key)));
   }
 
   /**
@@ -172,13 +179,15 @@ export class Accounts {
     }
     const isSecret = new Map<string, boolean>(entry.fields.map((field) => [field.key, field.secret]));
     for (const key of Object.keys(request.fields)) {
-      if (isSecret.get(key) !== false) return invalid(`"${key}" is not a setting of ${entry.name}.`);
+      if (isSecret.get(key) !== false && !isProcessingFieldKey(key))
+        return invalid(`"${key}" is not a setting of ${entry.name}.`);
     }
+    checkProcessingFields(request.fields);
     for (const key of Object.keys(request.secrets)) {
       if (isSecret.get(key) !== true) return invalid(`"${key}" is not a secret of ${entry.name}.`);
     }
     try {
-      provider.parseConfig(request.fields);
+      provider.parseConfig(providerFields(request.fields));
     } catch (error) {
       return invalid(error instanceof UploadError ? error.view.message : String(error));
     }
@@ -227,7 +236,8 @@ export class Accounts {
 
     const fields = { ...account.fields };
     for (const [key, value] of Object.entries(request.fields ?? {})) {
-      if (isSecret.get(key) !== false) invalid(`"${key}" is not a setting of ${entry.name}.`);
+      if (isSecret.get(key) !== false && !isProcessingFieldKey(key))
+        invalid(`"${key}" is not a setting of ${entry.name}.`);
       if (value === '') delete fields[key];
       else fields[key] = value;
     }
@@ -245,8 +255,9 @@ export class Accounts {
       const present = field.secret ? secretsAfter.has(field.key) : Boolean(fields[field.key]);
       if (field.required && !present) invalid(`${field.label} is required.`);
     }
+    checkProcessingFields(fields);
     try {
-      provider.parseConfig(fields);
+      provider.parseConfig(providerFields(fields));
     } catch (error) {
       invalid(error instanceof UploadError ? error.view.message : String(error));
     }
@@ -340,4 +351,17 @@ function knownProvider(providerId: string): KnownProvider | null {
 
 function invalid(message: string): never {
   throw new CommandError({ code: 'account-invalid', message });
+}
+
+/** An account's fields without its processing ones: what the provider's adapter parses. */
+function providerFields(fields: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !isProcessingFieldKey(key)));
+}
+
+function checkProcessingFields(fields: Readonly<Record<string, string>>): void {
+  try {
+    processingPatchFromFields(fields);
+  } catch (error) {
+    invalid((error as Error).message);
+  }
 }

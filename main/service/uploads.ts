@@ -4,16 +4,25 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Got } from 'got';
 import { maxStagedBytes, type FerryEvent } from '../../shared/contract.ts';
+import type { ProcessingSettings } from '../../shared/processing.ts';
 import type { TaskView } from '../../shared/models.ts';
 import { CommandError, type CommandHandlers } from '../contract-dispatch.ts';
 import type { RetryPolicy } from '../engine/retry-policy.ts';
 import { UploadEngine, type ResolvedAccount } from '../engine/upload-engine.ts';
+import type { TaskPlan } from '../store/task-journal.ts';
 import { UploadError } from '../net/upload-error.ts';
 import type { FerryLogger } from '../log/logger.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { TaskJournal } from '../store/task-journal.ts';
 import { safeFileName } from '../file-names.ts';
 import type { HistoryLibrary } from './history-library.ts';
+
+/** Per drop: `process: false` sends files as they are, `force` uploads again bytes sent before, `processing` overrides. */
+export interface DropOptions {
+  process?: boolean | undefined;
+  force?: boolean | undefined;
+  processing?: Partial<ProcessingSettings> | undefined;
+}
 
 /**
  * The folder where bytes that are not a file of the user's become one to upload: pasted data, and
@@ -62,6 +71,10 @@ export interface UploadsOptions {
   library: Pick<HistoryLibrary, 'uploaded'>;
   logger: FerryLogger;
   emit(event: FerryEvent): void;
+  /** What a drop to an account does before it is sent; see accounts + settings. */
+  planFor?(accountId: string, request: DropOptions): TaskPlan | null;
+  /** Where processed copies are staged until their task ends. */
+  processedDir?: string;
 }
 
 type UploadHandlers = Pick<
@@ -99,6 +112,7 @@ export class Uploads {
       concurrency: options.concurrency,
       ...(retryPolicy ? { retryPolicy } : {}),
       ...(stallTimeoutMs ? { stallTimeoutMs } : {}),
+      ...(options.processedDir ? { processedDir: options.processedDir } : {}),
       onTasksChanged: (tasks) => this.#tasksChanged(tasks),
       onHistoryAdded: (entry) => {
         options.logger.info('upload finished', {
@@ -123,9 +137,10 @@ export class Uploads {
     this.#engine = engine;
 
     this.handlers = {
-      'uploads.add': async ({ paths, accountId }) => {
+      'uploads.add': async ({ paths, accountId, process, force, processing }) => {
         try {
-          return { taskIds: await engine.add(paths, accountId) };
+          const plan = options.planFor?.(accountId, { process, force, processing }) ?? null;
+          return { taskIds: await engine.add(paths, accountId, plan) };
         } catch (error) {
           if (error instanceof UploadError) throw new CommandError(error.view);
           throw error;

@@ -134,4 +134,10 @@ export const migrations: readonly string[] = [
               (SELECT group_concat(value ->> 'url', ' ') FROM json_each(new.links_json)));
   END;
   `,
+  // 5: images made ready before they leave. The plan is fixed when the task is added (a resume runs the
+  // same settings); the staged result is named once complete, so a resume sends the same bytes.
+  `
+  ALTER TABLE tasks ADD COLUMN plan_json TEXT;
+  ALTER TABLE tasks ADD COLUMN staged_json TEXT;
+  `,
 ];
