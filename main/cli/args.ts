@@ -1,3 +1,4 @@
+import { processingPatchFromFields, type ProcessingSettings } from '../../shared/processing.ts';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app-paths.ts';
@@ -27,7 +28,19 @@ export type CliCommand =
     }
   | { kind: 'accounts list'; dataDir: string; json: boolean }
   | { kind: 'accounts test' | 'accounts remove'; dataDir: string; account: string; json: boolean }
-  | { kind: 'upload'; dataDir: string; paths: string[]; account: string; json: boolean; concurrency?: number }
+  | {
+      kind: 'upload';
+      dataDir: string;
+      paths: string[];
+      account: string;
+      json: boolean;
+      concurrency?: number;
+      /** false: --no-process. */
+      process?: boolean;
+      force?: boolean;
+      /** The processing flags, over the account's settings for this run. */
+      processing?: Partial<ProcessingSettings>;
+    }
   | { kind: 'resume'; dataDir: string; json: boolean }
   | { kind: 'history'; dataDir: string; search?: string; limit: number; json: boolean };
 
@@ -145,6 +158,14 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
           account: { type: 'string', short: 'a' },
           json: { type: 'boolean' },
           concurrency: { type: 'string' },
+          convert: { type: 'string' },
+          quality: { type: 'string' },
+          'max-size': { type: 'string' },
+          'strip-metadata': { type: 'string' },
+          'watermark-text': { type: 'string' },
+          rename: { type: 'string' },
+          'no-process': { type: 'boolean' },
+          force: { type: 'boolean' },
         },
         'upload',
       );
@@ -160,6 +181,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
         ...(values.concurrency === undefined
           ? {}
           : { concurrency: positiveInt(values.concurrency, '--concurrency', 64, 'upload') }),
+        ...(values['no-process'] ? { process: false } : {}),
+        ...(values.force ? { force: true } : {}),
+        ...processingFlags(values),
       };
     }
     case 'resume': {
@@ -193,5 +217,30 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
     }
     default:
       throw new UsageError(`Unknown command "${first}".`, 'main');
+  }
+}
+
+/** The upload command's processing flags as a settings patch; a bad value is a usage error naming the flag. */
+function processingFlags(values: Record<string, string | boolean | undefined>): {
+  processing?: Partial<ProcessingSettings>;
+} {
+  const byField: Array<[flag: string, field: string]> = [
+    ['convert', 'format'],
+    ['quality', 'quality'],
+    ['max-size', 'maxSize'],
+    ['strip-metadata', 'stripMetadata'],
+    ['watermark-text', 'watermarkText'],
+    ['rename', 'rename'],
+  ];
+  const fields: Record<string, string> = {};
+  for (const [flag, field] of byField) {
+    const value = values[flag];
+    if (typeof value === 'string') fields[field] = value;
+  }
+  if (Object.keys(fields).length === 0) return {};
+  try {
+    return { processing: processingPatchFromFields(fields) };
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'upload');
   }
 }

@@ -123,6 +123,12 @@ Options:
                        {"path","status":"done"|"failed"|"cancelled","name","size","links",
                         "remoteId","sha256","error":{"code","message","providerMessage"?}|null}
   --concurrency N      Files uploaded at once (default 3)
+Processing, over the account's settings for this run:
+  --convert webp|avif|jpeg|png|keep   --quality 1-100   --max-size WxH (never enlarged)
+  --strip-metadata location|all|none  (default: location)   --watermark-text TEXT
+  --rename PATTERN     e.g. {yyyy}/{mm}/{name}-{hash:8}.{ext}
+  --no-process         Send the files as they are
+  --force              Upload again bytes this account already has (default: reuse their links)
 ${dataDirLine}
 
 Exit code 0 if every file was uploaded, 1 if any failed, 2 for a usage error (e.g. unknown account).

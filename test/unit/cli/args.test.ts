@@ -32,6 +32,20 @@ describe('parseCommand', () => {
     });
   });
 
+  it('turns the processing flags into a settings patch, and refuses a bad value naming it', () => {
+    expect(
+      parseCommand(
+        ['upload', 'a.jpg', '-a', 'x', '--convert', 'webp', '--quality', '80', '--max-size', '1920x1080'],
+        env,
+      ),
+    ).toMatchObject({ processing: { format: 'webp', quality: 80, maxWidth: 1920, maxHeight: 1080 } });
+    expect(
+      parseCommand(['upload', 'a.jpg', '-a', 'x', '--no-process', '--force', '--strip-metadata', 'all'], env),
+    ).toMatchObject({ process: false, force: true, processing: { stripMetadata: 'all' } });
+    expect(usageError(['upload', 'a', '-a', 'x', '--convert', 'bmp']).message).toMatch(/format/);
+    expect(usageError(['upload', 'a', '-a', 'x', '--max-size', 'big']).message).toMatch(/WxH/);
+  });
+
   it('splits repeated --field key=value pairs at the first "=" only', () => {
     expect(
       parseCommand(
