@@ -51,7 +51,7 @@ export const processingSettingsSchema = z.object({
   watermarkMinSide: z.number().int().min(0).max(100_000),
   /** When the result is bigger than the file, send the file (unless the file holds metadata that must go). */
   keepSmallerOriginal: z.boolean(),
-  /** Remote name pattern (shared/rename-pattern.ts); empty: the provider's default. */
+  /** Remote name pattern; journaled with each task's plan, not yet applied by the engine. Empty: the provider's default. */
   rename: z.string().max(500),
   /** The same bytes to the same account come back as the earlier links, with no upload. */
   dedupe: z.boolean(),

@@ -126,7 +126,6 @@ Options:
 Processing, over the account's settings for this run:
   --convert webp|avif|jpeg|png|keep   --quality 1-100   --max-size WxH (never enlarged)
   --strip-metadata location|all|none  (default: location)   --watermark-text TEXT
-  --rename PATTERN     e.g. {yyyy}/{mm}/{name}-{hash:8}.{ext}
   --no-process         Send the files as they are
   --force              Upload again bytes this account already has (default: reuse their links)
 ${dataDirLine}
