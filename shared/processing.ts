@@ -84,10 +84,17 @@ export type ProcessingKey = keyof ProcessingSettings;
 export const processingKeys = Object.keys(defaultProcessingSettings) as ProcessingKey[];
 
 /**
- * An account's processing fields are text (accounts hold string fields); each one set on the account
- * overrides the global default. `maxSize` (`WxH`) is accepted as a shorthand for maxWidth/maxHeight.
+ * An account's processing fields are text (accounts hold string fields) under this prefix, so that
+ * they never meet a provider's own field of the same name (OPPO's `format`): `process.format=webp`.
+ * Each one set on the account overrides the global default.
  */
+export const accountProcessingPrefix = 'process.';
+
 export function isProcessingFieldKey(key: string): boolean {
+  return key.startsWith(accountProcessingPrefix);
+}
+
+function isProcessingKey(key: string): boolean {
   return key === 'maxSize' || (processingKeys as string[]).includes(key);
 }
 
@@ -118,10 +125,16 @@ function fieldValue(key: ProcessingKey, text: string): unknown {
  */
 export function processingPatchFromFields(
   fields: Readonly<Record<string, string>>,
+  prefix = '',
 ): Partial<ProcessingSettings> {
   const patch: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(fields)) {
-    if (!isProcessingFieldKey(key)) continue;
+  for (const [fullKey, text] of Object.entries(fields)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    if (!isProcessingKey(key)) {
+      if (prefix !== '') throw new Error(`"${fullKey}" is not a processing setting.`);
+      continue;
+    }
     if (key === 'maxSize') {
       Object.assign(patch, parseMaxSize(text));
       continue;
@@ -131,7 +144,7 @@ export function processingPatchFromFields(
   const parsed = processingSettingsSchema.partial().safeParse(patch);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`Processing field "${issue.path.join('.')}": ${issue.message}.`);
+    throw new Error(`Processing setting "${issue.path.join('.')}": ${issue.message}.`);
   }
   return parsed.data;
 }
@@ -142,5 +155,5 @@ export function resolveProcessing(
   accountFields: Readonly<Record<string, string>>,
   overrides: Partial<ProcessingSettings> = {},
 ): ProcessingSettings {
-  return { ...global, ...processingPatchFromFields(accountFields), ...overrides };
+  return { ...global, ...processingPatchFromFields(accountFields, accountProcessingPrefix), ...overrides };
 }

@@ -818,7 +818,8 @@ export class UploadEngine {
 function stagedDetails(staged: StagedBytes | null): HistoryEntryView['details'] {
   if (staged === null) return {};
   return {
-    originalSize: staged.originalSize,
+    // Sent as it was: no second size to show, only why (when something was asked of it).
+    ...(staged.path !== null ? { originalSize: staged.originalSize } : {}),
     ...(staged.removed.length > 0 ? { metadataRemoved: staged.removed.join(',') } : {}),
     ...(staged.notice !== null ? { processingNotice: staged.notice } : {}),
   };

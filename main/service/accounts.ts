@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Got } from 'got';
-import { isProcessingFieldKey, processingPatchFromFields } from '../../shared/processing.ts';
+import {
+  accountProcessingPrefix,
+  isProcessingFieldKey,
+  processingPatchFromFields,
+} from '../../shared/processing.ts';
 import { isProviderId, providerCatalog, type ProviderCatalogEntry } from '../../shared/catalog.ts';
 import type { CommandResponse, ParsedCommandRequest } from '../../shared/contract.ts';
 import type { ErrorView } from '../../shared/errors.ts';
@@ -360,7 +364,7 @@ function providerFields(fields: Readonly<Record<string, string>>): Record<string
 
 function checkProcessingFields(fields: Readonly<Record<string, string>>): void {
   try {
-    processingPatchFromFields(fields);
+    processingPatchFromFields(fields, accountProcessingPrefix);
   } catch (error) {
     invalid((error as Error).message);
   }
