@@ -30,7 +30,7 @@ export async function dispatchCommand(
   if (!isCommandName(name)) {
     throw new CommandError({
       code: 'unknown-command',
-      message: `Unknown command: ${String(name).slice(0, 100)}`,
+      message: `Unknown command: ${commandLabel(name)}`,
     });
   }
   const parsed = commandSchemas[name].request.safeParse(request ?? {});
@@ -42,6 +42,11 @@ export async function dispatchCommand(
   }
   const handler = handlers[name] as (request: unknown) => Promise<unknown>;
   return handler(parsed.data);
+}
+
+/** A command name for messages and logs: any value a caller sent, never echoed whole, never throwing. */
+export function commandLabel(name: unknown): string {
+  return typeof name === 'string' ? name.slice(0, 100) : `(a ${typeof name}, not a name)`;
 }
 
 /** Turn anything thrown by a handler into what crosses the contract: never a stack, never internals. */

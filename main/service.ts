@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import got, { type Got } from 'got';
+import type { Got } from 'got';
 import type { FerryEvent, Notice } from '../shared/contract.ts';
 import type { Settings } from '../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from './contract-dispatch.ts';
@@ -11,10 +11,11 @@ import type { SecretCipher } from './vault/secret-cipher.ts';
 import { Accounts } from './service/accounts.ts';
 import { planFor } from './service/upload-plan.ts';
 import { openDataFolder, type DataFolder } from './service/data-folder.ts';
-import { openSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
+import { EmbeddedSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
 import { EventHub } from './service/event-hub.ts';
 import { HistoryLibrary } from './service/history-library.ts';
 import type { LocalApiFactory } from './service/local-api-host.ts';
+import { PathGrants, pathsOutside } from './service/path-grants.ts';
 import { settingsHandlers } from './service/settings.ts';
 import { StagingArea, Uploads } from './service/uploads.ts';
 
@@ -28,6 +29,13 @@ export interface FerryService {
   subscribe(listener: (event: FerryEvent) => void): () => void;
   /** Where the web shell stages the bytes of files dropped into a browser. */
   readonly stagingDir: string;
+  /**
+   * Paths the user handed Ferry outside the contract: a drop or a pick the preload registered, a
+   * native dialog, the OS opening files with Ferry, the command line's arguments. Only these (and
+   * what lies inside granted folders) can be named in `uploads.add`. Deliberately not a contract
+   * command: nothing a renderer or a web page sends can grant a path.
+   */
+  grantPaths(paths: readonly string[]): void;
   /** Resolves when no upload is queued or running. */
   idle(): Promise<void>;
   /** The cached thumbnail file behind a history entry's `thumbnailKey`, for transports to serve; null for a malformed key. */
@@ -51,6 +59,12 @@ export interface ServiceOptions {
    * emulator; tests pass one they control (to inject faults), possibly from another process.
    */
   sandboxEmulator?: SandboxEmulator;
+  /**
+   * When the in-process emulator starts: with the service (the default: the app's history links to
+   * it must work as soon as the app opens), or when the Sandbox account is first used (a one-shot
+   * CLI command, whose links die with the process anyway).
+   */
+  sandboxStart?: 'with-service' | 'on-first-use';
   /** How secrets are encrypted at rest: safeStorage in Electron; a 0600 key file by default. */
   cipher?: SecretCipher;
   /**
@@ -93,7 +107,14 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
   const { logger, vault, settings } = data;
   const events = new EventHub();
   const staging = new StagingArea(join(data.dir, 'staging'));
-  const sandbox = await openSandbox(data.dir, options.sandboxEmulator);
+  // Staged copies are Ferry's own files, made from bytes the caller already had.
+  const grants = new PathGrants([staging.dir]);
+  const sandbox = new EmbeddedSandbox({
+    dataDir: join(data.dir, 'sandbox'),
+    given: options.sandboxEmulator,
+    onReady: (emulator) => logger.redactor.register(emulator.credentials.userSig),
+  });
+  if (options.sandboxStart !== 'on-first-use') await sandbox.emulator();
 
   const library = new HistoryLibrary({
     db: data.db,
@@ -107,6 +128,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     emit: events.emit,
     showItemInFolder: options.showItemInFolder,
     isStagedCopy: (path) => staging.holds(path),
+    paths: grants,
   });
 
   const http = createHttpClient();
@@ -114,8 +136,9 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     db: data.db,
     store: data.accounts,
     vault,
-    sandbox: sandbox.emulator,
+    sandbox,
     http,
+    settings: () => settings.get(),
     logger,
     // Read only when an account is removed, long after the uploads below exist.
     tasks: () => uploads.tasks(),
@@ -130,6 +153,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     retryPolicy: options.retryPolicy,
     stallTimeoutMs: options.stallTimeoutMs,
     staging,
+    paths: grants,
     library,
     logger,
     emit: events.emit,
@@ -139,11 +163,16 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
   });
 
   // The PicGo-compatible upload API for editors, when the transport serves one. It goes through the
-  // service's own contract (below), like a drop onto the window.
+  // service's own contract (below), like a drop onto the window, but is a door of its own: its key
+  // lets a client name any file the user can read, except those in Ferry's own data folder.
+  const localApiUploads = uploads.addFrom(
+    pathsOutside(data.dir, 'Ferry does not upload files from its own data folder through its local API'),
+  );
   const localApi =
     options.localApi?.({
       service: {
-        dispatch: (name, request) => service.dispatch(name, request),
+        dispatch: (name, request) =>
+          dispatchLogged({ ...handlers, 'uploads.add': localApiUploads }, logger, name, request),
         subscribe: (listener) => service.subscribe(listener),
       },
       settings: () => settings.get(),
@@ -164,6 +193,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
 
   const service: FerryService = {
     stagingDir: staging.dir,
+    grantPaths: (paths) => grants.grant(paths),
     dispatch: (name, request) => dispatchLogged(handlers, logger, name, request),
     subscribe: (listener) => events.subscribe(listener),
     idle: () => uploads.idle(),
@@ -207,11 +237,18 @@ async function dispatchLogged(
   }
 }
 
-/** One HTTP client for uploads and connection tests. */
-function createHttpClient(): Got {
-  return got.extend({
-    retry: { limit: 0 }, // the engine owns retries: a consumed body stream cannot be replayed
-    timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, response: 60_000 },
-    headers: { 'user-agent': 'Ferry/0.1' },
-  });
+/**
+ * One HTTP client for uploads and connection tests. got and its dependencies (about 20 MiB) are loaded
+ * for the first request, so a command that sends none (`ferry accounts list`) does not pay for them.
+ */
+function createHttpClient(): () => Promise<Got> {
+  let client: Promise<Got> | undefined;
+  return () =>
+    (client ??= import('got').then(({ default: got }) =>
+      got.extend({
+        retry: { limit: 0 }, // the engine owns retries: a consumed body stream cannot be replayed
+        timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, response: 60_000 },
+        headers: { 'user-agent': 'Ferry/0.1' },
+      }),
+    ));
 }

@@ -1,39 +1,43 @@
 /**
- * `npm test` step: runs electronegativity (Doyensec's Electron security linter) on the built app and
- * fails on any HIGH or MEDIUM finding that docs/security.md does not justify. Electronegativity exits 0
- * whatever it finds, so its CSV report is parsed here.
- *
- * What is scanned: out/ (the electron-vite build) and main/electron/ (the sources of the Electron
- * layer). The sources are needed because electronegativity 1.10.3's parser rejects class private
- * fields (`#field`), which the bundles are full of: without them the Electron API checks would see
- * nothing and the global checks would report navigation and permission handlers as missing.
- * Runs offline: scripts/electronegativity-offline.cjs keeps it from fetching anything.
+ * `npm test` step: checks the built app (out/, or the folder given as the first argument) and fails on
+ * anything not proven safe:
+ * 1. Node must parse the main and preload bundles.
+ * 2. scripts/web-preferences-check.ts: every window's webPreferences, key by key.
+ * 3. electronegativity (Doyensec's Electron security linter) over the whole build, offline
+ *    (scripts/electronegativity-offline.cjs): every file it should read must have been read and walked
+ *    without error, and every finding, whatever its severity, must be justified in docs/security.md by
+ *    its check, its file and the code it points at. A justification covers one finding: a second
+ *    finding of the same code fails, and so does a justification whose finding is gone.
+ * Electronegativity exits 0 whatever it finds and, with `-o`, says nothing about files it skipped, so
+ * its CSV report and the shim's scan log are read here.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, matchesGlob, resolve } from 'node:path';
+import { join, matchesGlob, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { checkBuildWebPreferences } from './web-preferences-check.ts';
 
 export interface Finding {
   check: string;
   severity: string;
   confidence: string;
-  /** Relative to the scanned folder (out/..., main/electron/...), or N/A for global checks. */
+  /** Relative to the scanned folder (out/...), or N/A for global checks. */
   file: string;
   location: string;
+  /** The flagged line of code, trimmed; N/A for global checks. */
+  sample: string;
   description: string;
 }
 
 export interface Justification {
   check: string;
-  /** A path or glob (`*`) relative to the scanned folder, or N/A. */
+  /** A path or glob (`*`, for the hashed names of chunks) relative to the scanned folder, or N/A. */
   file: string;
+  /** A piece of the flagged line (the finding's sample), whitespace collapsed; N/A for global checks. */
+  code: string;
   reason: string;
 }
-
-/** The severities that fail the build unless justified. */
-export const blockingSeverities: ReadonlySet<string> = new Set(['HIGH', 'MEDIUM']);
 
 /** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks. */
 export function parseCsvRows(text: string): string[][] {
@@ -93,6 +97,7 @@ export function parseElectronegativityCsv(text: string): Finding[] {
       confidence: row[2]!,
       file: row[3]!.replaceAll('\\', '/'),
       location: row[4]!,
+      sample: row[5]!,
       description: row[6]!,
     };
   });
@@ -100,7 +105,7 @@ export function parseElectronegativityCsv(text: string): Finding[] {
 
 /**
  * The justification table of docs/security.md: the rows after the heading "Electronegativity findings",
- * `| CHECK_ID | file or glob | reason |`. A row with an empty reason justifies nothing.
+ * `| CHECK_ID | file or glob | code | reason |`. A row with an empty reason justifies nothing.
  */
 export function parseJustifications(markdown: string): Justification[] {
   const lines = markdown.split(/\r?\n/);
@@ -113,52 +118,103 @@ export function parseJustifications(markdown: string): Justification[] {
       ? line
           .trim()
           .slice(1, -1)
-          .split('|')
+          .split(/(?<!\\)\|/)
           .map((cell) => cell.trim())
       : [];
-    if (cells.length < 3) continue;
-    // Markdown escapes (`\*`, `\_`) and code spans are how the cells are written, not part of the value.
-    const [check, file, ...reasonParts] = cells.map((cell) =>
-      cell.replace(/^`(.*)`$/, '$1').replace(/\\([*_`])/g, '$1'),
+    if (cells.length < 4) continue;
+    // Markdown escapes (`\*`, `\_`, `\|`) and code spans are how the cells are written, not part of the value.
+    const [check, file, code, ...reasonParts] = cells.map((cell) =>
+      cell.replace(/^`(.*)`$/, '$1').replace(/\\([*_`|])/g, '$1'),
     );
     const reason = reasonParts.join('|').trim();
-    if (!/^[A-Z0-9_]+$/.test(check!) || reason === '') continue; // header, separator, or unjustified
-    justifications.push({ check: check!, file: file!, reason });
+    if (!/^[A-Z0-9_]+$/.test(check!) || reason === '' || code === '') continue; // header, separator, or unjustified
+    justifications.push({ check: check!, file: file!, code: code!, reason });
   }
   return justifications;
 }
 
-function justifies(justification: Justification, finding: Finding): boolean {
+const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+function covers(justification: Justification, finding: Finding): boolean {
   if (justification.check.toUpperCase() !== finding.check.toUpperCase()) return false;
-  if (justification.file === finding.file) return true;
-  return (
-    finding.file !== 'N/A' &&
-    justification.file.includes('*') &&
-    matchesGlob(finding.file, justification.file)
-  );
+  const sameFile =
+    justification.file === finding.file ||
+    (finding.file !== 'N/A' &&
+      justification.file.includes('*') &&
+      matchesGlob(finding.file, justification.file));
+  return sameFile && collapse(finding.sample).includes(collapse(justification.code));
 }
 
-/** HIGH and MEDIUM findings that no justification covers. */
-export function unjustifiedFindings(
+export interface Review {
+  /** Findings no justification covers, of any severity. */
+  unjustified: Finding[];
+  /** Justifications that cover no finding: the code changed, or the problem is gone. */
+  stale: Justification[];
+}
+
+/**
+ * A justification covers exactly one finding: the one of its check, in its file, whose line holds its
+ * code. If its code matches several findings it covers none of them (say which, with more of the line).
+ */
+export function reviewFindings(
   findings: readonly Finding[],
   justifications: readonly Justification[],
-): Finding[] {
-  return findings.filter(
-    (finding) =>
-      blockingSeverities.has(finding.severity) &&
-      !justifications.some((justification) => justifies(justification, finding)),
-  );
+): Review {
+  const covered = new Set<Finding>();
+  const stale: Justification[] = [];
+  for (const justification of justifications) {
+    const matches = findings.filter((finding) => covers(justification, finding));
+    if (matches.length === 0) stale.push(justification);
+    if (matches.length === 1) covered.add(matches[0]!);
+  }
+  return { unjustified: findings.filter((finding) => !covered.has(finding)), stale };
+}
+
+/** What scripts/electronegativity-offline.cjs writes: the files electronegativity read, and its errors. */
+export interface ScanLog {
+  scanned: string[];
+  errors: Array<{ file: string; message: string; tolerable: boolean }>;
+}
+
+/** Every file electronegativity could not walk, and every expected file it did not read. */
+export function scanProblems(log: ScanLog, expected: readonly string[]): string[] {
+  const scanned = new Set(log.scanned);
+  return [
+    ...log.errors.map((error) => `${error.file}: ${error.message}`),
+    ...expected.filter((file) => !scanned.has(file)).map((file) => `${file}: not scanned`),
+  ];
 }
 
 const root = resolve(import.meta.dirname, '..');
+/** Electronegativity reads files by extension and knows no `.cjs`/`.mjs`: staged as `name.cjs.js`. */
+const unreadExtension = /\.[cm]js$/;
+const scannedExtension = /\.(js|html?)$/;
 
-async function scan(): Promise<Finding[]> {
+/** The build's files electronegativity must read, as `out/...`. */
+async function expectedFiles(outDir: string): Promise<string[]> {
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter(
+      (entry) => entry.isFile() && (scannedExtension.test(entry.name) || unreadExtension.test(entry.name)),
+    )
+    .map((entry) => join('out', relative(outDir, join(entry.parentPath, entry.name))).replaceAll('\\', '/'))
+    .sort();
+}
+
+async function scan(outDir: string): Promise<{ findings: Finding[]; log: ScanLog }> {
   const staging = await mkdtemp(join(tmpdir(), 'ferry-electronegativity-'));
   try {
     const input = join(staging, 'ferry');
-    await cp(join(root, 'out'), join(input, 'out'), { recursive: true });
-    await cp(join(root, 'main', 'electron'), join(input, 'main', 'electron'), { recursive: true });
+    await cp(outDir, join(input, 'out'), { recursive: true });
+    const aliases = new Map<string, string>();
+    for (const file of await expectedFiles(outDir)) {
+      if (!unreadExtension.test(file)) continue;
+      await rename(join(input, file), join(input, `${file}.js`));
+      aliases.set(`${file}.js`, file);
+    }
+    const original = (file: string): string => aliases.get(file) ?? file;
     const report = join(staging, 'report.csv');
+    const scanLog = join(staging, 'scan.json');
     const electron = JSON.parse(await readFile(join(root, 'node_modules/electron/package.json'), 'utf8')) as {
       version: string;
     };
@@ -175,51 +231,96 @@ async function scan(): Promise<Finding[]> {
         // Asks GitHub for Electron's release notes: needs the network, and the version is pinned anyway.
         ...['-x', 'AvailableSecurityFixesGlobalCheck'],
       ],
-      { cwd: root, env: { ...process.env, LANG: 'en-US' }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: root,
+        env: { ...process.env, LANG: 'en-US', FERRY_ELECTRONEGATIVITY_SCAN_LOG: scanLog },
+        timeout: 120_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
     );
-    return parseElectronegativityCsv(await readFile(report, 'utf8'));
+    const findings = parseElectronegativityCsv(await readFile(report, 'utf8')).map((finding) => ({
+      ...finding,
+      file: original(finding.file),
+    }));
+    let raw: ScanLog;
+    try {
+      raw = JSON.parse(await readFile(scanLog, 'utf8')) as ScanLog;
+    } catch {
+      throw new Error(
+        'electronegativity wrote no scan log: scripts/electronegativity-offline.cjs did not run',
+      );
+    }
+    const inInput = (file: string) => original(relative(input, file).replaceAll('\\', '/'));
+    const log: ScanLog = {
+      scanned: raw.scanned.map(inInput),
+      errors: raw.errors.map((error) => ({ ...error, file: inInput(error.file) })),
+    };
+    return { findings, log };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
-async function main(): Promise<void> {
-  try {
-    await stat(join(root, 'out', 'main', 'index.js'));
-  } catch {
-    console.error('electronegativity check: out/ is missing, run `npm run build` first.');
-    process.exit(1);
-  }
-  // Electronegativity skips what it cannot parse without a word; Node must at least parse the bundles
-  // (a duplicate top-level `require` once made out/main/index.js a SyntaxError that only Electron saw).
-  for (const bundle of ['out/main/index.js', 'out/preload/index.cjs']) {
-    try {
-      await promisify(execFile)(process.execPath, ['--check', join(root, bundle)]);
-    } catch (error) {
-      console.error(
-        `electronegativity check: ${bundle} does not parse:\n${(error as { stderr?: string }).stderr ?? error}`,
-      );
-      process.exit(1);
-    }
-  }
-  const findings = await scan();
-  const justifications = parseJustifications(await readFile(join(root, 'docs', 'security.md'), 'utf8'));
-  const failing = unjustifiedFindings(findings, justifications);
-  const blocking = findings.filter((finding) => blockingSeverities.has(finding.severity));
-  console.log(
-    `electronegativity: ${findings.length} finding(s), ${blocking.length} HIGH/MEDIUM, ` +
-      `${blocking.length - failing.length} justified in docs/security.md.`,
-  );
-  if (failing.length > 0) {
-    for (const finding of failing)
-      console.error(
-        `  ${finding.severity} ${finding.check} ${finding.file}:${finding.location} — ${finding.description}`,
-      );
-    console.error(
-      'Fix these, or justify each in docs/security.md ("Electronegativity findings": check | file | why).',
-    );
-    process.exit(1);
-  }
+function fail(lines: readonly string[]): never {
+  for (const line of lines) console.error(line);
+  process.exit(1);
 }
 
-if (import.meta.main) await main();
+async function main(outDir: string): Promise<void> {
+  try {
+    await stat(join(outDir, 'main', 'index.js'));
+  } catch {
+    fail([`electronegativity check: ${outDir}/main/index.js is missing, run \`npm run build\` first.`]);
+  }
+  // Node must at least parse the bundles (a duplicate top-level `require` once made
+  // out/main/index.js a SyntaxError that only Electron saw).
+  for (const bundle of ['main/index.js', 'preload/index.cjs']) {
+    try {
+      await promisify(execFile)(process.execPath, ['--check', join(outDir, bundle)]);
+    } catch (error) {
+      fail([
+        `electronegativity check: out/${bundle} does not parse:`,
+        `${(error as { stderr?: string }).stderr ?? error}`,
+      ]);
+    }
+  }
+
+  const preferences = await checkBuildWebPreferences(outDir);
+  if (preferences.problems.length > 0)
+    fail([
+      `webPreferences check: ${preferences.problems.length} problem(s) in ${preferences.windows} window(s):`,
+      ...preferences.problems.map((problem) => `  ${problem.file}:${problem.line} ${problem.message}`),
+      'Every window takes secureWebPreferences() (main/electron/main-window.ts) unchanged.',
+    ]);
+
+  const expected = await expectedFiles(outDir);
+  const { findings, log } = await scan(outDir);
+  const skipped = scanProblems(log, expected);
+  if (skipped.length > 0)
+    fail([
+      `electronegativity did not scan ${skipped.length} file(s) of the build; its checks saw nothing there:`,
+      ...skipped.map((line) => `  ${line}`),
+    ]);
+  const justifications = parseJustifications(await readFile(join(root, 'docs', 'security.md'), 'utf8'));
+  const { unjustified, stale } = reviewFindings(findings, justifications);
+  console.log(
+    `webPreferences: ${preferences.windows} window(s), every key as required.\n` +
+      `electronegativity: scanned ${log.scanned.length} files (${log.scanned.join(', ')}); ` +
+      `${findings.length} finding(s), ${findings.length - unjustified.length} justified in docs/security.md.`,
+  );
+  if (unjustified.length > 0 || stale.length > 0)
+    fail([
+      ...unjustified.map(
+        (finding) =>
+          `  ${finding.severity} ${finding.check} ${finding.file}:${finding.location} — ${finding.description}\n      ${finding.sample.slice(0, 200)}`,
+      ),
+      ...stale.map(
+        (justification) =>
+          `  stale justification: ${justification.check} ${justification.file} \`${justification.code}\` matches no finding`,
+      ),
+      'Fix these, or justify each in docs/security.md ("Electronegativity findings": check | file | code | why);',
+      'the code is a piece of the flagged line that no other finding of that check in that file contains.',
+    ]);
+}
+
+if (import.meta.main) await main(resolve(process.argv[2] ?? join(root, 'out')));

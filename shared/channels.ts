@@ -25,6 +25,7 @@ export const commandNames = [
   'history.import',
   'settings.get',
   'settings.update',
+  'settings.rotateLocalApiSecret',
   'notices.list',
   'notices.dismiss',
 ] as const;
@@ -45,6 +46,12 @@ export type EventName = (typeof eventNames)[number];
 /** Electron IPC channel for a command; events share one channel and carry their name. */
 export const commandChannel = (name: CommandName): string => `ferry:command:${name}`;
 export const eventChannel = 'ferry:event';
+/**
+ * Preload → main, one way: the paths of files the user dropped on the window or picked in it, which
+ * `uploads.add` may then name. Not a contract command and not reachable from the page: only the
+ * preload's own drop and pick listeners send on it (main/electron/preload-api.ts).
+ */
+export const grantChannel = 'ferry:grant-paths';
 
 export function isCommandName(value: unknown): value is CommandName {
   return typeof value === 'string' && (commandNames as readonly string[]).includes(value);

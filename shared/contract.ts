@@ -203,6 +203,12 @@ export const commandSchemas = {
   'settings.get': { request: z.object({}).strict(), response: settingsSchema },
   'settings.update': { request: settingsPatchSchema, response: settingsSchema },
   /**
+   * A new local API secret, made by the main process: the old one is refused from the next request on
+   * (tools configured with it must be given the new one). The secret is the only key to an API that
+   * uploads any file the user can read, so a leaked one must be replaceable.
+   */
+  'settings.rotateLocalApiSecret': { request: z.object({}).strict(), response: settingsSchema },
+  /**
    * What the user must hear about: a damaged database found at a start (restored from a backup, or
    * started empty), listed at every start until dismissed; the local API's port trouble while it lasts.
    */

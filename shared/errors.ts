@@ -19,6 +19,11 @@ export const errorCodes = [
   /** A derivative (e.g. OPPO's 984×369 ≤ 1 MB) cannot be made to fit its byte budget. */
   'image-budget-unmet',
   'file-not-found',
+  /**
+   * A path the caller may not name: one Ferry was not handed (a drop, a pick, a dialog, the OS, the
+   * command line), or one in Ferry's own data folder sent through the local API.
+   */
+  'path-not-granted',
   'folder-unsupported',
   'file-unreadable',
   'file-changed',

@@ -62,8 +62,9 @@ const common = {
 export const defaultHistoryLimit = 20;
 
 function parse<O extends ParseArgsOptionsConfig>(args: readonly string[], options: O, topic: HelpTopic) {
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args: [...args],
       options: { ...common, ...options },
       strict: true,
@@ -72,6 +73,12 @@ function parse<O extends ParseArgsOptionsConfig>(args: readonly string[], option
   } catch (error) {
     throw new UsageError((error as Error).message, topic);
   }
+  // An empty value (an unset shell variable) would resolve to the current folder, where Ferry would
+  // then create its database and key file.
+  const dataDir = (parsed.values as { 'data-dir'?: string })['data-dir'];
+  if (dataDir !== undefined && dataDir.trim() === '')
+    throw new UsageError('--data-dir needs a folder; it was given empty.', topic);
+  return parsed;
 }
 
 function positiveInt(raw: string, flag: string, max: number, topic: HelpTopic): number {

@@ -1,4 +1,5 @@
 import type { ErrorView } from '../../shared/errors.ts';
+import { escapeHidden } from '../../shared/hidden-characters.ts';
 import type { HistoryEntryView, LinkView, TaskState, TaskView } from '../../shared/models.ts';
 
 /** What `ferry upload --json` prints for one file, once it has finished one way or another. */
@@ -103,20 +104,28 @@ export function progressLine(task: TaskView, width: number): string {
       ].join(' ');
   const tail = ` ${bar} ${percent}  ${detail}`;
   const nameWidth = Math.max(8, Math.min(40, width - 69));
-  return fit(`${fit(task.name, nameWidth).padEnd(nameWidth)}${tail}`, width);
+  return fit(`${fit(escapeHidden(task.name), nameWidth).padEnd(nameWidth)}${tail}`, width);
 }
 
-/** The plain (non-TTY, non-JSON) line for a finished file: status, name, size, then the link or the reason. */
+/**
+ * The plain (non-TTY, non-JSON) line for a finished file: status, name, size, then the link or the
+ * reason. Names, links and a provider's words are written with their hidden characters escaped
+ * (shared/hidden-characters.ts): a direction override cannot disguise a name, an ESC cannot drive the
+ * terminal.
+ */
 export function finishedLine(result: FileResult): string {
   const size = result.size === null ? '' : ` (${formatBytes(result.size)})`;
+  const name = escapeHidden(result.name);
   if (result.status === 'done') {
     const link = firstLink(result.links);
-    return `done      ${result.name}${size}${link ? `  ${link}` : ''}`;
+    return `done      ${name}${size}${link ? `  ${escapeHidden(link)}` : ''}`;
   }
   const reason = result.error
-    ? `${result.error.message}${result.error.providerMessage && !result.error.message.includes(result.error.providerMessage) ? ` (${result.error.providerMessage})` : ''} [${result.error.code}]`
+    ? escapeHidden(
+        `${result.error.message}${result.error.providerMessage && !result.error.message.includes(result.error.providerMessage) ? ` (${result.error.providerMessage})` : ''} [${result.error.code}]`,
+      )
     : '';
-  return `${result.status.padEnd(9)} ${result.name}${size}${reason ? `  ${reason}` : ''}`;
+  return `${result.status.padEnd(9)} ${name}${size}${reason ? `  ${reason}` : ''}`;
 }
 
 export function firstLink(links: readonly LinkView[]): string | undefined {
@@ -136,9 +145,9 @@ export function formatTime(epochMs: number): string {
 export function historyLine(entry: HistoryEntryView): string {
   return [
     formatTime(entry.createdAt),
-    entry.name,
+    escapeHidden(entry.name),
     formatBytes(entry.size),
-    firstLink(entry.links) ?? '-',
+    escapeHidden(firstLink(entry.links) ?? '-'),
   ].join('  ');
 }
 

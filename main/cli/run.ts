@@ -29,9 +29,11 @@ const usageCodes = new Set(['account-invalid', 'account-not-found', 'invalid-req
 async function openService(dataDir: string, concurrency?: number): Promise<FerryService> {
   try {
     // A one-shot command never serves the local upload API (no `localApi`), even when the app's
-    // settings enable it.
+    // settings enable it, and starts the Sandbox's emulator only if it uploads there: its links die
+    // with the process.
     return await createService({
       dataDir,
+      sandboxStart: 'on-first-use',
       ...(concurrency === undefined ? {} : { concurrency }),
     });
   } catch (error) {

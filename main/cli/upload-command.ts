@@ -77,6 +77,8 @@ export async function upload(
   },
 ): Promise<number> {
   const account = await resolveAccount(service, options.account);
+  // The user typed these paths: the command line is a door that names files, like a drop.
+  service.grantPaths(options.paths);
   return follow(service, io, options.json, async () => {
     const { taskIds } = (await service.dispatch('uploads.add', {
       paths: options.paths,

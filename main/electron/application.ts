@@ -180,6 +180,7 @@ export class Application {
             return service.dispatch(name, request);
           },
           subscribe: (listener) => service.subscribe(listener),
+          grantPaths: (paths) => service.grantPaths(paths),
         },
         isTrustedSender: createSenderCheck((id) => this.#windows.has(id)),
         eventTargets: () => this.#windows.list(),
@@ -235,7 +236,10 @@ export class Application {
     if (launch.candidates.length === 0) return;
     try {
       const paths = await existingPaths(launch.candidates, launch.workingDirectory);
-      if (paths.length === 0 || this.#shutdown !== 'running') return;
+      const service = this.#service;
+      if (paths.length === 0 || service === null || this.#shutdown !== 'running') return;
+      // The OS handed Ferry these files: uploads.add may name them, from here or from the window.
+      service.grantPaths(paths);
       if (this.#desktop !== null) {
         await this.#desktop.openPaths(paths);
       } else {

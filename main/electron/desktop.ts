@@ -34,7 +34,7 @@ export interface DesktopShell {
 }
 
 export interface DesktopOptions {
-  service: Pick<FerryService, 'dispatch' | 'subscribe' | 'settings'>;
+  service: Pick<FerryService, 'dispatch' | 'subscribe' | 'settings' | 'grantPaths'>;
   electron: DesktopElectron;
   /** The folder holding tray.png and friends (resources/tray); null: no tray icon. */
   iconDir: string | null;
@@ -136,7 +136,11 @@ export class DesktopIntegration {
         electron,
         iconDir,
         platform,
-        onDropFiles: (paths) => void this.openPaths(paths),
+        onDropFiles: (paths) => {
+          // The OS handed these over (a drop on the icon): uploads.add may name them.
+          service.grantPaths(paths);
+          void this.openPaths(paths);
+        },
         actions: {
           copy: (entry) => {
             const text = textToCopy(entry, service.settings().linkFormat);

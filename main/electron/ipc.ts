@@ -1,4 +1,11 @@
-import { commandChannel, commandNames, eventChannel, type CommandName } from '../../shared/channels.ts';
+import { isAbsolute } from 'node:path';
+import {
+  commandChannel,
+  commandNames,
+  eventChannel,
+  grantChannel,
+  type CommandName,
+} from '../../shared/channels.ts';
 import type { FerryEvent } from '../../shared/contract.ts';
 import { toErrorView } from '../contract-dispatch.ts';
 import type { FerryService } from '../service.ts';
@@ -10,6 +17,8 @@ import type { SenderEvent } from './trusted-sender.ts';
 export interface IpcMainLike {
   handle(channel: string, listener: (event: SenderEvent, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
+  on(channel: string, listener: (event: SenderEvent, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: SenderEvent, ...args: unknown[]) => void): unknown;
 }
 
 /** Where events go: the web contents of the app's windows. */
@@ -21,7 +30,7 @@ export interface EventRecipient {
 
 export interface WireIpcOptions {
   ipcMain: IpcMainLike;
-  service: Pick<FerryService, 'dispatch' | 'subscribe'>;
+  service: Pick<FerryService, 'dispatch' | 'subscribe' | 'grantPaths'>;
   isTrustedSender: (event: SenderEvent) => boolean;
   /** Read on every event, so windows opened later receive events without rewiring. */
   eventTargets: () => Iterable<EventRecipient>;
@@ -66,9 +75,19 @@ export function deliverEvent(
   }
 }
 
+/** What the preload may send on the grant channel: absolute paths, within uploads.add's bounds. */
+function grantablePaths(value: unknown): string[] | null {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 10_000) return null;
+  const valid = value.every(
+    (path) => typeof path === 'string' && path.length <= 4096 && !path.includes('\0') && isAbsolute(path),
+  );
+  return valid ? (value as string[]) : null;
+}
+
 /**
- * Connect every contract command to the service over `ipcMain.handle`, behind the sender check, and
- * forward the service's events to the app's windows. Returns the undo, so a test (or a future
+ * Connect every contract command to the service over `ipcMain.handle` and the preload's grant channel
+ * (the files the user dropped or picked) to `grantPaths`, all behind the sender check, and forward
+ * the service's events to the app's windows. Returns the undo, so a test (or a future
  * restart of the service) leaves no handler or subscription behind.
  */
 export function wireIpc(options: WireIpcOptions): () => void {
@@ -101,6 +120,19 @@ export function wireIpc(options: WireIpcOptions): () => void {
     return channel;
   });
 
+  // A one-way message, handled as it arrives: an uploads.add the preload's page sends after it is
+  // handled later, so it sees the grant.
+  const onGrant = (event: SenderEvent, paths: unknown): void => {
+    if (!checkSender(isTrustedSender, event)) {
+      log.warn(`Refused paths from an untrusted sender: ${senderUrlOf(event)}`);
+      return;
+    }
+    const valid = grantablePaths(paths);
+    if (valid === null) log.warn('Refused a malformed list of dropped or picked paths');
+    else service.grantPaths(valid);
+  };
+  ipcMain.on(grantChannel, onGrant);
+
   const unsubscribe = service.subscribe((event: FerryEvent) => deliverEvent(eventTargets(), event, log));
 
   let disposed = false;
@@ -108,6 +140,7 @@ export function wireIpc(options: WireIpcOptions): () => void {
     if (disposed) return;
     disposed = true;
     for (const channel of channels) ipcMain.removeHandler(channel);
+    ipcMain.removeListener(grantChannel, onGrant);
     unsubscribe();
   };
 }

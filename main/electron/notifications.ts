@@ -1,4 +1,5 @@
 import { primaryLink } from '../../shared/copy-formats/basic.ts';
+import { escapeHidden } from '../../shared/hidden-characters.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { BatchSummary } from './batch-tracker.ts';
 import type { AppView } from './renderer-mailbox.ts';
@@ -27,18 +28,20 @@ export function batchNotifications(summary: BatchSummary): NotificationSpec[] {
     const failed = summary.failed > 0 ? `, ${summary.failed} failed` : '';
     const title =
       summary.uploaded === 1 && summary.failed === 0 && summary.firstEntry !== null
-        ? `Uploaded ${summary.firstEntry.name}`
+        ? `Uploaded ${escapeHidden(summary.firstEntry.name)}`
         : `${plural(summary.uploaded, 'file', 'files')} uploaded${failed}`;
     specs.push({ title, body: firstLink(summary) ?? 'Open the history to copy the links.', view: 'history' });
   }
   const [first] = summary.failures;
   if (first !== undefined) {
+    // The OS draws the name: a direction override must not disguise it there either.
+    const name = escapeHidden(first.name);
     const title =
       summary.failures.length === 1
-        ? `Upload failed: ${first.name}`
+        ? `Upload failed: ${name}`
         : `${plural(summary.failures.length, 'upload', 'uploads')} failed`;
     const more = summary.failures.length > 1 ? ` (and ${summary.failures.length - 1} more)` : '';
-    const body = summary.failures.length === 1 ? first.message : `${first.name}: ${first.message}${more}`;
+    const body = summary.failures.length === 1 ? first.message : `${name}: ${first.message}${more}`;
     specs.push({ title, body, view: 'queue' });
   }
   return specs;

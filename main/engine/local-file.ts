@@ -11,23 +11,6 @@ export function openRange(path: string, start: number, endExclusive: number): Re
   return createReadStream(path, { start, end: endExclusive - 1, highWaterMark: 256 * 1024 });
 }
 
-/**
- * Read one range into a buffer of exactly its size. Only for protocols that must encode a part as a
- * whole (Tencent's base64 JSON slices): memory is bounded by the slice size, never the file size.
- */
-export async function readRange(path: string, start: number, endExclusive: number): Promise<Buffer> {
-  const size = endExclusive - start;
-  const buffer = Buffer.allocUnsafe(size);
-  let filled = 0;
-  for await (const chunk of openRange(path, start, endExclusive) as AsyncIterable<Buffer>) {
-    if (filled + chunk.length > size) throw new Error('file grew while a range was read');
-    chunk.copy(buffer, filled);
-    filled += chunk.length;
-  }
-  if (filled !== size) throw shortRead(size, start, filled);
-  return buffer;
-}
-
 function shortRead(expected: number, position: number, got: number): Error {
   return Object.assign(new Error(`short read: expected ${expected} bytes at ${position}, got ${got}`), {
     code: 'ESHORTREAD',

@@ -9,12 +9,13 @@ import type { LocalFile, Provider, RemoteResult, StepContext } from '../provider
 import type { HistoryStore } from '../store/history-store.ts';
 import type { NewTask, StagedBytes, TaskJournal, TaskPlan, TaskRecord } from '../store/task-journal.ts';
 import { processImage } from '../processing/image-processor.ts';
-import { hashFile, openRange, readChunks, readRange } from './local-file.ts';
+import { hashFile } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
 import { defaultRetryPolicy, finalError, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import { Speedometer } from './speedometer.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { SentFile, type FileIdentity } from './sent-file.ts';
 import { UploadError } from '../net/upload-error.ts';
 
 /** What the engine needs to upload to an account: its adapter, parsed config and decrypted secrets. */
@@ -29,9 +30,16 @@ export interface ResolvedAccount {
 export interface UploadEngineOptions {
   journal: TaskJournal;
   history: HistoryStore;
-  http: Got;
-  /** Throws UploadError when the account is unknown or unusable. */
-  resolveAccount(accountId: string): ResolvedAccount;
+  /**
+   * The HTTP client, asked for when a request is about to be made: got and its dependencies are
+   * loaded only by a service that sends something.
+   */
+  http(): Promise<Got>;
+  /**
+   * Throws (or rejects with) UploadError when the account is unknown or unusable. May be async: the
+   * Sandbox account's emulator can be started on its first use.
+   */
+  resolveAccount(accountId: string): ResolvedAccount | Promise<ResolvedAccount>;
   concurrency?: number;
   retryPolicy?: RetryPolicy;
   /** An attempt with no byte sent or acknowledged for this long is aborted and retried. */
@@ -49,6 +57,7 @@ interface OutgoingBytes {
   name: string;
   size: number;
   mtimeMs: number;
+  ctimeMs: number | null;
   staged: StagedBytes | null;
 }
 
@@ -88,7 +97,7 @@ function errorView(error: unknown): ErrorView {
 }
 
 /** What a path is, as far as uploading goes: a regular file with its identity, or why it cannot be one. */
-async function inspectPath(path: string): Promise<{ size: number; mtimeMs: number } | ErrorView> {
+async function inspectPath(path: string): Promise<(FileIdentity & { ctimeMs: number }) | ErrorView> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) return { code: 'folder-unsupported', message: 'Folders are not supported yet.' };
@@ -98,10 +107,25 @@ async function inspectPath(path: string): Promise<{ size: number; mtimeMs: numbe
         message: 'Not a regular file (a device, socket or pipe cannot be uploaded).',
       };
     }
-    return { size: info.size, mtimeMs: info.mtimeMs };
+    return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs };
   } catch (error) {
     const view = errorView(error);
     return view.code === 'internal' ? { code: 'file-unreadable', message: view.message } : view;
+  }
+}
+
+/** Before the file is read whole (processing, hashing for the same bytes): is it still the one added? */
+async function assertUnchanged(record: TaskRecord): Promise<void> {
+  const now = await stat(record.path);
+  if (
+    now.size !== record.size ||
+    now.mtimeMs !== record.mtimeMs ||
+    (record.ctimeMs !== null && now.ctimeMs !== record.ctimeMs)
+  ) {
+    throw UploadError.of(
+      'file-changed',
+      'The file was modified after it was added; retry to upload the new version from the start.',
+    );
   }
 }
 
@@ -123,6 +147,8 @@ export class UploadEngine {
   readonly #live = new Map<string, LiveTask>();
   readonly #running = new Set<Promise<void>>();
   readonly #buckets = new Map<string, TokenBucket>();
+  /** Each task's file as sent so far, kept across a pause so that a resume need not read it back. */
+  readonly #sentFiles = new Map<string, SentFile>();
   readonly #batcher: ProgressBatcher;
   #concurrency: number;
   #closed = false;
@@ -148,7 +174,7 @@ export class UploadEngine {
    * `plan`: what each task does before its bytes leave (processing, dedupe, rename), journaled with it.
    */
   async add(paths: readonly string[], accountId: string, plan: TaskPlan | null = null): Promise<string[]> {
-    this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
+    await this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
     const { journal } = this.#options;
     const inspected = await Promise.all(
       paths.map(async (rawPath) => {
@@ -162,7 +188,7 @@ export class UploadEngine {
     for (const { path, identity } of inspected) {
       const base = { id: randomUUID(), accountId, path, name: basename(path) || path };
       if (isErrorView(identity)) {
-        fresh.push({ ...base, size: null, mtimeMs: null, state: 'failed', error: identity });
+        fresh.push({ ...base, size: null, mtimeMs: null, ctimeMs: null, state: 'failed', error: identity });
         ids.push(base.id);
         continue;
       }
@@ -177,14 +203,7 @@ export class UploadEngine {
         continue;
       }
       claimed.add(key);
-      fresh.push({
-        ...base,
-        size: identity.size,
-        mtimeMs: identity.mtimeMs,
-        state: 'queued',
-        error: null,
-        plan,
-      });
+      fresh.push({ ...base, ...identity, state: 'queued', error: null, plan });
       ids.push(base.id);
     }
     journal.add(fresh);
@@ -253,6 +272,7 @@ export class UploadEngine {
       const record = this.#options.journal.get(id);
       if (record && this.#options.journal.cancel(id)) {
         this.#dequeue(id);
+        this.#sentFiles.delete(id);
         stopping.push(this.#abortRemote(record), this.#discardStaged(id));
         this.#batcher.mark(id);
         changed.push(id);
@@ -275,7 +295,13 @@ export class UploadEngine {
         this.#batcher.mark(id);
         continue;
       }
-      const unchanged = identity.size === record.size && identity.mtimeMs === record.mtimeMs;
+      // A task that failed because its file changed starts over even if the file looks the same now:
+      // its server session holds bytes of another version.
+      const unchanged =
+        identity.size === record.size &&
+        identity.mtimeMs === record.mtimeMs &&
+        (record.ctimeMs === null || identity.ctimeMs === record.ctimeMs) &&
+        record.error?.code !== 'file-changed';
       if (journal.requeue(id, unchanged ? null : identity)) {
         this.#enqueue(id);
         this.#batcher.mark(id);
@@ -304,6 +330,7 @@ export class UploadEngine {
       live.controller.abort();
     }
     await Promise.allSettled([...this.#running]);
+    this.#sentFiles.clear();
     this.#batcher.close();
   }
 
@@ -401,11 +428,19 @@ export class UploadEngine {
       } else if (live.stopReason !== 'close') {
         // A retryable error that reaches here was tried once (a session start is not retried).
         const final = error instanceof UploadError && error.retryable ? finalError(error, 1) : error;
-        journal.fail(id, errorView(final));
+        const view = errorView(final);
+        journal.fail(id, view);
+        // What the server holds mixes two versions of the file: give it up rather than leave it to
+        // be completed (S3 AbortMultipartUpload, tus termination).
+        const latest = journal.get(id);
+        if (view.code === 'file-changed' && latest) await this.#abortRemote(latest);
       }
       // 'close': left as it is in the journal, to resume on the next start.
     } finally {
       this.#live.delete(id);
+      const sent = this.#sentFiles.get(id);
+      sent?.release();
+      if (journal.get(id)?.state !== 'paused') this.#sentFiles.delete(id);
       await this.#discardStaged(id);
       this.#batcher.mark(id);
     }
@@ -423,11 +458,11 @@ export class UploadEngine {
   async #abortRemote(record: TaskRecord): Promise<void> {
     if (record.session === null) return;
     try {
-      const account = this.#options.resolveAccount(record.accountId);
+      const account = await this.#options.resolveAccount(record.accountId);
       if (!account.provider.abort) return;
       const session = account.provider.parseSession(record.session);
       await account.provider.abort(
-        this.#context(account, AbortSignal.timeout(10_000), () => {}),
+        await this.#context(account, AbortSignal.timeout(10_000), () => {}),
         session,
       );
     } catch {
@@ -435,16 +470,16 @@ export class UploadEngine {
     }
   }
 
-  #context(
+  async #context(
     account: ResolvedAccount,
     signal: AbortSignal,
     onBytesSent: (bytes: number) => void,
     uploadVia?: StepContext<unknown>['uploadVia'],
-  ): StepContext<unknown> {
+  ): Promise<StepContext<unknown>> {
     return {
       config: account.config,
       secrets: account.secrets,
-      http: this.#options.http,
+      http: await this.#options.http(),
       signal,
       onBytesSent,
       ...(uploadVia ? { uploadVia } : {}),
@@ -454,7 +489,7 @@ export class UploadEngine {
   async #upload(initial: TaskRecord, live: LiveTask): Promise<void> {
     const { journal } = this.#options;
     const signal = live.controller.signal;
-    const account = this.#options.resolveAccount(initial.accountId);
+    const account = await this.#options.resolveAccount(initial.accountId);
     const bytes = await this.#outgoingBytes(initial, signal);
     const record: TaskRecord = {
       ...journal.get(initial.id)!,
@@ -462,6 +497,7 @@ export class UploadEngine {
       name: bytes.name,
       size: bytes.size,
       mtimeMs: bytes.mtimeMs,
+      ctimeMs: bytes.ctimeMs,
     };
     if (await this.#reuseEarlierUpload(record, account, bytes, signal)) return;
     const size = record.size!;
@@ -475,31 +511,27 @@ export class UploadEngine {
 
     const { md5, sha256 } = record;
     const needsMd5 = account.provider.capabilities.needsMd5First === true;
-    let digests: Promise<{ md5: string | null; sha256: string }>;
-    if (sha256 !== null && (md5 !== null || !needsMd5)) {
-      digests = Promise.resolve({ md5, sha256 });
-    } else if (needsMd5) {
+    let file = this.#sentFiles.get(record.id);
+    if (!file) {
+      file = new SentFile({
+        path: record.path,
+        name: record.name,
+        // The name, not the path: a processed copy's staged path does not carry its format.
+        mimeType: mimeTypeOf(record.name),
+        identity: { size, mtimeMs: record.mtimeMs!, ctimeMs: record.ctimeMs },
+        // Digests journaled by an earlier run (Tencent's, or any from before they were taken as sent).
+        upfront: sha256 !== null && (md5 !== null || !needsMd5) ? { md5, sha256 } : null,
+        // Only a resumable protocol's server keeps bytes of an earlier run; the others get them all again.
+        resumed: record.session !== null && account.provider.capabilities.resumable,
+      });
+      this.#sentFiles.set(record.id, file);
+    }
+    if (needsMd5 && file.upfrontDigests === null) {
       journal.setState(record.id, 'hashing');
       this.#batcher.mark(record.id);
-      await this.#assertUnchanged(record);
-      digests = Promise.resolve(await this.#hash(record, signal, true));
-    } else {
-      digests = this.#hash(record, signal, false);
-      // Awaited at completion; until then a failure must not count as unhandled.
-      digests.catch(() => {});
+      await file.checkIdentity();
+      file.expectDigests(await this.#hash(record, signal));
     }
-
-    const file: LocalFile = {
-      path: record.path,
-      name: record.name,
-      size,
-      mtimeMs: record.mtimeMs!,
-      mimeType: mimeTypeOf(record.path),
-      digests: () => digests,
-      openRange: (start, end) => openRange(record.path, start, end),
-      readRange: (start, end) => readRange(record.path, start, end),
-      readChunks: (start, end, chunkSize) => readChunks(record.path, start, end, chunkSize),
-    };
 
     journal.setState(record.id, 'uploading');
     this.#batcher.mark(record.id);
@@ -511,10 +543,7 @@ export class UploadEngine {
       session = null; // an unreadable journaled session restarts the upload rather than failing it
     }
     if (session === null) {
-      session = await account.provider.startSession(
-        this.#context(account, signal, () => {}),
-        file,
-      );
+      session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
       committed = 0;
       journal.saveSession(record.id, session, committed);
     }
@@ -522,7 +551,7 @@ export class UploadEngine {
     const result = await this.#stepUntilDone(account, file, { session, committed }, signal, {
       beforeAttempt: () => {
         live.inFlightBytes = 0;
-        return this.#assertUnchanged(record);
+        return file.checkIdentity();
       },
       onBytesSent: (bytes) => {
         live.inFlightBytes = bytes;
@@ -536,9 +565,9 @@ export class UploadEngine {
       },
     });
     live.inFlightBytes = 0;
-    // The digests were read alongside the upload; a file that changed meanwhile shows here too.
-    const { sha256: contentSha256 } = await digests;
-    this.#complete(record, account, file, contentSha256, result, stagedDetails(bytes.staged));
+    // Settled by the provider's final step, or now if it finished without one (a resumed upload the
+    // server had already completed, or a pipeline that sends derivatives instead of the file).
+    this.#complete(record, account, file, await file.sentSha256(), result, stagedDetails(bytes.staged));
   }
 
   /**
@@ -552,6 +581,7 @@ export class UploadEngine {
       name: record.name,
       size: record.size!,
       mtimeMs: record.mtimeMs!,
+      ctimeMs: record.ctimeMs,
       staged: record.staged,
     };
     const dir = this.#options.processedDir;
@@ -562,17 +592,18 @@ export class UploadEngine {
       const info = await stat(record.staged.path).catch(() => null);
       if (info?.size === record.staged.size) {
         const { path, name, size } = record.staged;
-        return { path, name, size, mtimeMs: info.mtimeMs, staged: record.staged };
+        return { path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged: record.staged };
       }
       journal.saveStaged(record.id, null); // the copy went missing: made again below
     }
     journal.setState(record.id, 'hashing');
     this.#batcher.mark(record.id);
-    await this.#assertUnchanged(record);
+    await assertUnchanged(record);
     await mkdir(dir, { recursive: true });
     const outcome = await processImage(record.path, join(dir, `${record.id}.out`), record.plan.processing, {
       signal,
     });
+    await assertUnchanged(record); // what was read is the file that was added
     const processed = outcome.kind === 'processed';
     const staged: StagedBytes = {
       path: processed ? outcome.path : null,
@@ -587,7 +618,8 @@ export class UploadEngine {
     if (staged.sha256 !== null) journal.saveHashes(record.id, null, staged.sha256);
     if (!processed) return { ...original, staged };
     const info = await stat(outcome.path);
-    return { path: outcome.path, name: staged.name, size: staged.size, mtimeMs: info.mtimeMs, staged };
+    const { name, size } = staged;
+    return { path: outcome.path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged };
   }
 
   /**
@@ -601,7 +633,12 @@ export class UploadEngine {
     signal: AbortSignal,
   ): Promise<boolean> {
     if (record.plan?.dedupe !== true) return false;
-    const sha256 = record.sha256 ?? (await this.#hash(record, signal, false)).sha256;
+    let sha256 = record.sha256;
+    if (sha256 === null) {
+      await assertUnchanged(record);
+      sha256 = (await this.#hash(record, signal, account.provider.capabilities.needsMd5First === true))
+        .sha256;
+    }
     const earlier = this.#options.history.sameBytes(account.id, sha256).find((entry) => !linksExpire(entry));
     if (!earlier) return false;
     const file = { name: bytes.name, size: bytes.size, mimeType: mimeTypeOf(bytes.name) };
@@ -618,7 +655,7 @@ export class UploadEngine {
   async #hash(
     record: TaskRecord,
     signal: AbortSignal,
-    md5: boolean,
+    md5 = true,
   ): Promise<{ md5: string | null; sha256: string }> {
     const digests = await hashFile(record.path, signal, { md5 });
     if (digests.bytes !== record.size)
@@ -634,8 +671,8 @@ export class UploadEngine {
    * only costs regenerating and re-sending a small file.
    */
   async #uploadVia(accountId: string, path: string, signal: AbortSignal): Promise<RemoteResult> {
-    const account = this.#options.resolveAccount(accountId);
-    const { mtimeMs } = await stat(path);
+    const account = await this.#options.resolveAccount(accountId);
+    const info = await stat(path);
     const digests = await hashFile(path, signal, {
       md5: account.provider.capabilities.needsMd5First === true,
     });
@@ -646,21 +683,13 @@ export class UploadEngine {
         `${basename(path)} is over ${maxSize} bytes, the limit of ${accountId}.`,
       );
     }
-    const file: LocalFile = {
+    // Read whole already (for the size limit), so what is sent is compared with that digest.
+    const file = new SentFile({
       path,
-      name: basename(path),
-      size: digests.bytes,
-      mtimeMs,
-      mimeType: mimeTypeOf(path),
-      digests: async () => digests,
-      openRange: (start, end) => openRange(path, start, end),
-      readRange: (start, end) => readRange(path, start, end),
-      readChunks: (start, end, chunkSize) => readChunks(path, start, end, chunkSize),
-    };
-    const session = await account.provider.startSession(
-      this.#context(account, signal, () => {}),
-      file,
-    );
+      identity: { size: digests.bytes, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs },
+      upfront: digests,
+    });
+    const session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
     return this.#stepUntilDone(account, file, { session, committed: 0 }, signal, { nested: true });
   }
 
@@ -747,7 +776,7 @@ export class UploadEngine {
       }
     };
     try {
-      const ctx = this.#context(
+      const ctx = await this.#context(
         account,
         attempt.signal,
         (bytes) => {
@@ -771,17 +800,6 @@ export class UploadEngine {
     } finally {
       clearInterval(watchdog);
       taskSignal.removeEventListener('abort', stopWithTask);
-    }
-  }
-
-  /** The file must still be the one the task was created for; a changed file would corrupt the upload. */
-  async #assertUnchanged(record: TaskRecord): Promise<void> {
-    const info = await stat(record.path);
-    if (info.size !== record.size || info.mtimeMs !== record.mtimeMs) {
-      throw UploadError.of(
-        'file-changed',
-        'The file was modified after it was added; retry to upload the new version from the start.',
-      );
     }
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Notice } from '../../shared/contract.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { FerryLogger } from '../log/logger.ts';
-import { startLocalApiServer, type LocalApiServer } from './local-api-server.ts';
+import type { LocalApiServer } from './local-api-server.ts';
 import type { ServiceClient } from './upload-batch.ts';
 
 export type LocalApiStatus =
@@ -71,6 +71,8 @@ export class LocalApiController {
     await this.#stop();
     const { logger } = this.#options;
     try {
+      // The server (and node:http) is loaded when the API is first turned on: most runs never do.
+      const { startLocalApiServer } = await import('./local-api-server.ts');
       this.#server = await startLocalApiServer({
         service: this.#options.service,
         secret: () => this.#options.settings().localApi.secret,

@@ -85,6 +85,9 @@ async function upload(
       if (stopping.aborted)
         throw new Refusal(503, "Ferry's local API was stopped; the uploads go on in Ferry.");
       if (gone.signal.aborted) return;
+      // A path this door may not name (Ferry's own data folder): the whole request is suspect.
+      if (error instanceof CommandError && error.view.code === 'path-not-granted')
+        throw new Refusal(403, error.view.message);
       if (error instanceof CommandError) {
         throw new Refusal(
           error.view.code === 'invalid-request' ? 400 : 409,

@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FerryLogger } from '../log/logger.ts';
+import { requestTarget } from '../net/request-target.ts';
 import { Refusal } from './picgo-answer.ts';
 
 /**
  * Who may talk to the local upload API. It listens on 127.0.0.1 only, but a web page in the user's
- * browser can reach loopback too: a rebinding domain arrives with a foreign Host header, a plain
- * cross-site fetch with a foreign Origin. Both are refused before the secret is even looked at.
+ * browser can reach loopback too: a rebinding domain arrives with a foreign Host header, any fetch or
+ * form post with an Origin. Both are refused before the secret is even looked at.
  */
 
 /** `127.0.0.1:<port>` or `localhost:<port>`: what a client that really meant this server sends. */
@@ -14,22 +15,15 @@ export function isAllowedHost(host: string | undefined, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
-const loopbackHostnames = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
- * Editors' HTTP clients (Typora, Obsidian's requestUrl, PicGo plugins) send no Origin. A browser page
- * always does; only one served from this machine's loopback is let through ("null", the Origin of
- * sandboxed frames and file: pages, is not).
+ * Editors' HTTP clients send no Origin: Typora's command runs curl, Obsidian's plugins call
+ * `requestUrl` (made by Obsidian's main process, not its page), PicGo plugins use Node's HTTP. A
+ * browser page always sends one with a POST, and a page served from another port of this machine (a
+ * dev server, a notebook, anything a local program serves) is a web page like any other: with the key
+ * it could upload any file the user can read. So any Origin at all is refused, loopback's included.
  */
 export function isAllowedOrigin(origin: string | undefined): boolean {
-  if (origin === undefined) return true;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  return (url.protocol === 'http:' || url.protocol === 'https:') && loopbackHostnames.has(url.hostname);
+  return origin === undefined;
 }
 
 /**
@@ -69,10 +63,11 @@ export function guardRequest(
     throw new Refusal(403, `Refused: the Host header must be 127.0.0.1:${port} or localhost:${port}.`);
   }
   if (!isAllowedOrigin(request.headers.origin)) {
-    logger.warn('local api refused a cross-site request', { path: pathOf(request) });
-    throw new Refusal(403, 'Refused: requests from web pages of other sites are not accepted.');
+    logger.warn('local api refused a request from a web page', { path: pathOf(request) });
+    throw new Refusal(403, 'Refused: requests from web pages (any Origin) are not accepted.');
   }
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const url = requestTarget(request.url);
+  if (url === null) throw new Refusal(400, 'The request target is not a path.');
   if (!isSecretMatch(presentedKey(request.headers, url), guard.secret)) {
     logger.warn('local api refused a request without the right key', { path: url.pathname });
     throw new Refusal(

@@ -1,10 +1,7 @@
-// pino-roll ships no types; referenced here so every tsconfig that reaches this file sees them.
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./pino-roll.d.ts" />
 import { join } from 'node:path';
 import { pino, type DestinationStream, type Level } from 'pino';
-import pinoRoll from 'pino-roll';
 import { SecretRedactor } from './redactor.ts';
+import { RotatingLogFile } from './rotating-log-file.ts';
 
 export type LogFields = Record<string, unknown>;
 
@@ -49,78 +46,30 @@ export function logDirOf(dataDir: string): string {
   return join(dataDir, 'logs');
 }
 
-/**
- * pino-roll rolls over only between event-loop turns (after the stream drains), so a burst of lines
- * within one turn (an error storm, a loop over 100,000 files) would all land in one file, far past
- * its size and the log folder's cap. Lines arriving once the current file is full and before the
- * roll has happened are dropped and counted; the next file starts with how many were lost.
- */
-export function capFileSize(
-  roll: Awaited<ReturnType<typeof pinoRoll>>,
-  maxFileBytes: number,
-): DestinationStream {
-  let currentFile = roll.file;
-  let fileBytes = 0;
-  let dropped = 0;
-  return {
-    write(line: string) {
-      if (roll.file !== currentFile) {
-        currentFile = roll.file;
-        fileBytes = 0;
-        if (dropped > 0) {
-          const notice = JSON.stringify({
-            level: 40,
-            time: new Date().toISOString(),
-            pid: process.pid,
-            msg: `${dropped} log lines were dropped: they came faster than the log could rotate.`,
-          });
-          fileBytes += Buffer.byteLength(notice) + 1;
-          roll.write(`${notice}\n`);
-          dropped = 0;
-        }
-      }
-      if (fileBytes >= maxFileBytes) {
-        dropped++;
-        return;
-      }
-      fileBytes += Buffer.byteLength(line);
-      roll.write(line);
-    },
-  };
-}
-
 export async function createLogger(options: LoggerOptions = {}): Promise<FerryLogger> {
   const redactor = options.redactor ?? new SecretRedactor();
   const level = options.level ?? 'info';
   const file = options.file;
+  let reportedWriteError = false;
   const roll = file
-    ? await pinoRoll({
-        file: join(file.dir, logFileBase),
+    ? new RotatingLogFile({
+        dir: file.dir,
+        base: logFileBase,
         extension: logFileExtension,
-        size: `${Math.max(1, Math.ceil((file.maxFileBytes ?? 5 * 1024 * 1024) / 1024))}k`,
-        // pino-roll counts the files kept besides the current one; other files of the same name pattern
-        // (an earlier run's) are removed too, so the cap holds across restarts.
-        limit: { count: Math.max(1, (file.maxFiles ?? 3) - 1), removeOtherLogFiles: true },
-        mkdir: true,
-        // Synchronous writes: Ferry logs events, not bytes, and a line written just before a crash is
-        // the one worth having. It also makes `flush` trivially true.
-        sync: true,
+        maxFileBytes: file.maxFileBytes ?? 5 * 1024 * 1024,
+        maxFiles: Math.max(1, file.maxFiles ?? 3),
         // Redacted, but still the user's file names and accounts: readable by the user only.
         mode: 0o600,
+        onError: (error) => {
+          // A full disk must not take the app down with it; say it once where someone may see it.
+          if (reportedWriteError) return;
+          reportedWriteError = true;
+          process.stderr.write(`ferry: cannot write the log file: ${redactor.redactText(error.message)}\n`);
+        },
       })
     : undefined;
-  let reportedWriteError = false;
-  roll?.on('error', (error: Error) => {
-    // A full disk must not take the app down with it; say it once where someone may see it.
-    if (reportedWriteError) return;
-    reportedWriteError = true;
-    process.stderr.write(`ferry: cannot write the log file: ${redactor.redactText(error.message)}\n`);
-  });
 
-  const destinations: DestinationStream[] = [
-    ...(roll && file ? [capFileSize(roll, file.maxFileBytes ?? 5 * 1024 * 1024)] : []),
-    ...(options.streams ?? []),
-  ];
+  const destinations: DestinationStream[] = [...(roll ? [roll] : []), ...(options.streams ?? [])];
   const logger = pino(
     {
       level,
@@ -155,19 +104,11 @@ export async function createLogger(options: LoggerOptions = {}): Promise<FerryLo
     warn: write('warn'),
     error: write('error'),
     redactor,
-    flush: () =>
-      new Promise<void>((resolve) => {
-        if (!roll || roll.destroyed) return resolve();
-        // A flush that fails leaves nothing more to wait for; the error listener reports it.
-        roll.flush(() => resolve());
-      }),
+    // Lines are on disk once written (synchronous writes); the promise keeps the interface a
+    // destination that buffers would need.
+    flush: () => Promise.resolve(),
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        if (!roll || roll.destroyed) return resolve();
-        roll.once('close', () => resolve());
-        roll.once('error', () => resolve());
-        roll.end();
-      });
+      closed ??= Promise.resolve(roll?.close());
       return closed;
     },
   };

@@ -1,4 +1,3 @@
-import { RequestError } from 'got';
 import { UploadError } from './upload-error.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
@@ -22,12 +21,15 @@ export function httpStatusFailure(status: number, body: string, retryAfter?: str
 /** A request that failed without an HTTP answer: cancelled by us, or a network problem worth retrying. */
 export function requestFailure(error: unknown, signal: AbortSignal): UploadError {
   if (error instanceof UploadError) return error;
+  // The body failed for a reason of its own (the file changed while it was sent): got wraps it.
+  if (error instanceof Error && error.cause instanceof UploadError) return error.cause;
   if (signal.aborted)
     return new UploadError(
       { code: 'cancelled', message: 'The upload was stopped.' },
       { retryable: false, cause: error },
     );
-  const code = error instanceof RequestError ? error.code : (error as { code?: string } | null)?.code;
+  // got's RequestError and Node's system errors both carry `code` (ECONNRESET, ETIMEDOUT, …).
+  const code = (error as { code?: string } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
   return new UploadError(
     { code: 'network', message: `Network problem${code ? ` (${code})` : ''}: ${detail}` },

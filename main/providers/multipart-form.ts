@@ -1,39 +1,42 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { FormDataEncoder, isFile } from 'form-data-encoder';
-import { UploadError } from '../net/upload-error.ts';
 import type { LocalFile } from './provider.ts';
 
 /**
  * form-data-encoder passes chunks of up to 64 KiB through as they are; larger ones it copies into
- * 64 KiB pieces counted from the start of their ArrayBuffer, which misreads a view at an offset.
+ * 64 KiB pieces counted from the start of their ArrayBuffer, which misreads a view at an offset. So
+ * the file's chunks are handed over as views of at most this size.
  */
-const readSize = 64 * 1024;
+const pieceSize = 64 * 1024;
+
+type FormFile = Pick<LocalFile, 'name' | 'size' | 'mimeType' | 'mtimeMs' | 'openRange'>;
 
 /**
  * A File whose bytes stay on disk: `size` is the size the engine checked before this attempt, and
- * `stream()` reads the file as the body goes out. The encoder only uses `name`, `type`, `size` and
- * `stream()`; the platform's own readers (`arrayBuffer()`, `new Response(form)`) would see the empty
- * Blob underneath, which is why the FormData holding it never leaves this module.
+ * `stream()` reads the file through `openRange` as the body goes out, so the engine hashes what is
+ * sent and checks the file before the last bytes (the form post completes the upload). The encoder
+ * only uses `name`, `type`, `size` and `stream()`; the platform's own readers (`arrayBuffer()`,
+ * `new Response(form)`) would see the empty Blob underneath, which is why the FormData holding it
+ * never leaves this module.
  *
  * Not `fs.openAsBlob`: a disk-backed Blob whose stream is abandoned mid-body (a cancel, a stall, a
- * dropped connection) keeps its file descriptor open until garbage collection, while a read stream
+ * dropped connection) keeps its file descriptor open until garbage collection, while a range stream
  * closes it as soon as the encoder stops pulling.
  */
 class DiskFile extends File {
   /** An own property, shadowing Blob's getter (which would say 0). */
   override readonly size: number;
-  readonly #path: string;
+  readonly #file: FormFile;
 
-  constructor(file: Pick<LocalFile, 'path' | 'name' | 'size' | 'mimeType' | 'mtimeMs'>) {
+  constructor(file: FormFile) {
     super([], file.name, { type: file.mimeType, lastModified: file.mtimeMs });
     this.size = file.size;
-    this.#path = file.path;
+    this.#file = file;
   }
 
   override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    const reads = readExactly(this.#path, this.size);
-    // Pulled one read at a time; a cancel (the request stopped) ends the reads and closes the file.
+    const reads = pieces(this.#file.openRange(0, this.size, { completesUpload: true }));
+    // Pulled one piece at a time; a cancel (the request stopped) ends the reads and closes the file.
     return new ReadableStream(
       {
         async pull(controller) {
@@ -50,21 +53,15 @@ class DiskFile extends File {
   }
 }
 
-/**
- * The first `size` bytes of the file, or an error: a file that shrank since the engine's check would
- * otherwise leave the server waiting for bytes the Content-Length promised.
- */
-async function* readExactly(path: string, size: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-  let read = 0;
-  if (size > 0) {
-    const chunks = createReadStream(path, { end: size - 1, highWaterMark: readSize });
-    for await (const chunk of chunks as AsyncIterable<Buffer<ArrayBuffer>>) {
-      read += chunk.length;
-      yield chunk;
+/** The range's chunks as views of at most `pieceSize` bytes; stopping early destroys the range stream. */
+async function* pieces(range: Readable): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  try {
+    for await (const chunk of range as AsyncIterable<Buffer<ArrayBuffer>>) {
+      for (let offset = 0; offset < chunk.length; offset += pieceSize)
+        yield chunk.subarray(offset, offset + pieceSize);
     }
-  }
-  if (read !== size) {
-    throw UploadError.of('file-changed', 'The file got shorter while it was being uploaded.');
+  } finally {
+    range.destroy();
   }
 }
 
@@ -82,12 +79,12 @@ export interface MultipartFileForm {
  * Encode `fields` in their order, then the file under `fileField`: the file goes last because OSS
  * PostObject ignores fields after it (and the IM file API emulator refuses them). The Content-Length
  * is known before the first byte, so a server that enforces a size limit (Easemob's 413) can answer
- * early; memory holds the fields and one 64 KiB read, never the file.
+ * early; memory holds the fields and a read or two of the file, never all of it.
  */
 export function multipartFileForm(options: {
   fields: ReadonlyArray<readonly [string, string]>;
   fileField: string;
-  file: Pick<LocalFile, 'path' | 'name' | 'size' | 'mimeType' | 'mtimeMs'>;
+  file: FormFile;
 }): MultipartFileForm {
   const form = new FormData();
   for (const [name, value] of options.fields) form.append(name, value);

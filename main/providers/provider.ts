@@ -2,7 +2,22 @@ import type { Got } from 'got';
 import type { Readable } from 'node:stream';
 import type { HistoryDetails, LinkView } from '../../shared/models.ts';
 
-/** A file on disk as the engine hands it to a provider: identity, size and ways to read ranges. */
+/** How a range is read for sending. */
+export interface RangeOptions {
+  /**
+   * This request completes the upload on the server (a single PUT or form post, the tus PATCH that
+   * reaches the end, Tencent's last slice). The stream holds its last bytes back until the engine has
+   * checked that every byte sent is still the file's, and fails with `file-changed` if not: the server
+   * never gets the end of an upload whose bytes come from two versions of the file.
+   */
+  completesUpload?: boolean;
+}
+
+/**
+ * A file on disk as the engine hands it to a provider: identity, size and ways to read ranges. The
+ * history's SHA-256 is taken from the bytes as they are sent, so every byte a provider sends must come
+ * from `openRange` or `readChunks`, and those are only for bytes that go on the wire.
+ */
 export interface LocalFile {
   path: string;
   name: string;
@@ -10,20 +25,43 @@ export interface LocalFile {
   mtimeMs: number;
   mimeType: string;
   /**
-   * Hex SHA-256 of the whole file, and its MD5 only for providers whose capabilities say
-   * `needsMd5First` (then both are settled before the first step). For the others the engine reads the
-   * SHA-256 while the upload runs, so awaiting it early makes the upload wait for a full read.
+   * MD5 and SHA-256 of the whole file, read before the first step, for providers whose capabilities
+   * say `needsMd5First`; what is sent must then hash to the same. Null for the others: waiting for a
+   * full read before the first byte would halve the speed of a raw-body upload.
    */
-  digests(): Promise<{ md5: string | null; sha256: string }>;
-  /** A fresh stream over bytes [start, endExclusive): one per attempt, never the whole file in memory. */
-  openRange(start: number, endExclusive: number): Readable;
-  /** The same range as one buffer, for protocols that encode a part whole (bounded by the part size). */
-  readRange(start: number, endExclusive: number): Promise<Buffer>;
+  readonly upfrontDigests: { md5: string | null; sha256: string } | null;
+  /**
+   * A fresh stream over bytes [start, endExclusive) to send: one per attempt, never the whole file in
+   * memory. A file that got shorter fails the stream with `file-changed`.
+   */
+  openRange(start: number, endExclusive: number, options?: RangeOptions): Readable;
   /**
    * The same range in chunks read into one reused buffer: a chunk is valid only until the next one is
    * requested. For bodies that re-encode the bytes as they go (base64) without allocating per chunk.
    */
-  readChunks(start: number, endExclusive: number, chunkSize: number): AsyncIterable<Buffer>;
+  readChunks(
+    start: number,
+    endExclusive: number,
+    chunkSize: number,
+    options?: RangeOptions,
+  ): AsyncIterable<Buffer>;
+  /**
+   * A digest of bytes read but not sent, such as S3's Content-MD5 of a part, which must be in a header
+   * before the part goes out. Kept apart from the SHA-256 of what was sent.
+   */
+  digestRange(start: number, endExclusive: number, algorithm: 'md5'): Promise<Buffer>;
+  /**
+   * For a final step that carries no file bytes (S3's CompleteMultipartUpload): resolves once every
+   * byte sent is known to still be the file's, and throws `file-changed` otherwise. Call it right
+   * before that step, on every attempt.
+   */
+  verifySent(): Promise<void>;
+}
+
+/** Choices made once for every account (the app's settings), which an account's own fields override. */
+export interface ProviderPreferences {
+  /** Bytes per part or chunk, for protocols that let the client choose; absent: the provider's default. */
+  partSize?: number;
 }
 
 export interface ProviderCapabilities {
@@ -35,10 +73,18 @@ export interface ProviderCapabilities {
   requestsPerSecond?: number;
   /**
    * The protocol needs the whole file's MD5 before the first byte (Tencent puts File_Str_Md5 in every
-   * slice). Everyone else gets only the SHA-256, read alongside the upload: raw-body protocols then run
-   * at the speed of the wire instead of waiting for a hashing pass, and skip MD5's CPU cost.
+   * slice). Everyone else gets only the SHA-256, taken from the bytes as they are sent: raw-body
+   * protocols then run at the speed of the wire instead of waiting for a hashing pass, and skip MD5's
+   * CPU cost.
    */
   needsMd5First?: boolean;
+  /**
+   * Who can fetch the file behind one of its links: anyone with the URL (`public`: a CDN link, a
+   * presigned URL, a link that carries its own secret), only a client that sends the account's
+   * credentials as headers (`with-headers`), or nobody, because the provider keeps no file of its own
+   * (`none`). A service that takes URLs instead of bytes (OPPO push) needs `public`.
+   */
+  linkAccess: 'public' | 'with-headers' | 'none';
 }
 
 export interface StepContext<TConfig> {
@@ -83,8 +129,11 @@ export type StepResult<TSession> =
 export interface Provider<TConfig, TSession> {
   readonly id: string;
   readonly capabilities: ProviderCapabilities;
-  /** Parse and check an account's non-secret fields; throws a ProviderError with the reason. */
-  parseConfig(fields: Readonly<Record<string, string>>): TConfig;
+  /**
+   * Parse and check an account's non-secret fields; throws a ProviderError with the reason.
+   * `preferences` fill in what the account leaves to the app's settings.
+   */
+  parseConfig(fields: Readonly<Record<string, string>>, preferences?: ProviderPreferences): TConfig;
   /** Create the server-side identity of an upload. May or may not touch the network. */
   startSession(ctx: StepContext<TConfig>, file: LocalFile): Promise<TSession>;
   /** Perform one network step (one slice, one part) and say where the upload now stands. */

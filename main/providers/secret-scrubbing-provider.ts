@@ -42,7 +42,7 @@ export function secretScrubbingProvider(
   return {
     id: provider.id,
     capabilities: provider.capabilities,
-    parseConfig: (fields) => provider.parseConfig(fields),
+    parseConfig: (fields, preferences) => provider.parseConfig(fields, preferences),
     parseSession: (value) => provider.parseSession(value),
     startSession: (ctx, file) => guard(() => provider.startSession(ctx, file)),
     step: (ctx, file, session) =>

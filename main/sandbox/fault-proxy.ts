@@ -1,6 +1,7 @@
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { holdRequestBody, type BodyHold } from './body-hold.ts';
 
 /**
  * Faults a loopback front can put between a client and a real server. Each is consumed by one
@@ -29,7 +30,9 @@ export type ProxyFault =
    * The request goes through whole and the target answers it, then the client's connection is cut
    * instead of relaying the answer: the server acted, the client never learns how (a dropped link).
    */
-  | { kind: 'lose-answer' };
+  | { kind: 'lose-answer' }
+  /** Forwarded, but the body stops being read part-way until the test releases the hold. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export interface FaultMatch {
   method?: string;
@@ -45,6 +48,8 @@ export interface FaultOptions {
 
 export interface FaultProxyStats {
   requests: number;
+  /** The same requests by method (`HEAD`, `PUT`, …), for tests whose count depends on which were asked. */
+  requestsByMethod: Record<string, number>;
   /** Request-body bytes received from clients (whether or not they reached the target). */
   requestBodyBytes: number;
   faultsApplied: number;
@@ -101,7 +106,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   const faults: QueuedFault[] = [];
-  const counters: FaultProxyStats = { requests: 0, requestBodyBytes: 0, faultsApplied: 0 };
+  const counters: FaultProxyStats = {
+    requests: 0,
+    requestsByMethod: {},
+    requestBodyBytes: 0,
+    faultsApplied: 0,
+  };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -122,10 +132,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const server = createServer((request, response) => {
     counters.requests++;
+    const method = request.method ?? '';
+    counters.requestsByMethod[method] = (counters.requestsByMethod[method] ?? 0) + 1;
     request.on('data', (chunk: Buffer) => {
       counters.requestBodyBytes += chunk.length;
     });
     const fault = takeFault(request);
+    if (fault?.kind === 'hold') holdRequestBody(request, fault.hold);
     if (fault?.kind === 'status' || (fault?.kind === 'malformed' && fault.forward === false)) {
       request.resume();
       request.on('end', () => {
@@ -261,7 +274,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return faults.splice(0).length;
     },
     stats() {
-      return { ...counters };
+      return { ...counters, requestsByMethod: { ...counters.requestsByMethod } };
     },
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -2,16 +2,12 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { startEasemobEmulator } from './easemob/easemob-emulator.ts';
-import { startImFileEmulator } from './im-file-api/im-file-emulator.ts';
-import { startOppoPushEmulator } from './oppo-push/oppo-push-emulator.ts';
-import { startPicUpEmulator } from './tencent-im/pic-up-emulator.ts';
 import type { PicUpCredentials, PicUpEmulator } from './tencent-im/pic-up-emulator.ts';
 
 /**
- * Every provider emulator the sandbox can run. The S3 and tus ones wrap real servers (s3rver,
- * @tus/server) that are development dependencies: they are imported only when asked for, so the
- * packaged app, which embeds only the Tencent emulator for its Sandbox account, never needs them.
+ * Every provider emulator the sandbox can run. Each is imported only when it is started: the app
+ * embeds only the Tencent one (for its Sandbox account), so the others stay out of its main bundle,
+ * and the S3 and tus ones wrap real servers (s3rver, @tus/server) that are development dependencies.
  */
 export const emulatorKeys = ['tencentIm', 'imFileApi', 'easemob', 'oppoPush', 's3', 'tus'] as const;
 export type EmulatorKey = (typeof emulatorKeys)[number];
@@ -70,11 +66,13 @@ const strings = <K extends string>(...keys: K[]) =>
 
 const starters: Record<EmulatorKey, Starter> = {
   async tencentIm({ storageDir, port, credentials }) {
+    const { startPicUpEmulator } = await import('./tencent-im/pic-up-emulator.ts');
     const given = saved(strings('sdkAppId', 'identifier', 'userSig'), credentials);
     const emulator = await startPicUpEmulator({ storageDir, port, ...(given ? { credentials: given } : {}) });
     return { ...bind(emulator), endpoint: { baseUrl: emulator.baseUrl, ...emulator.credentials } };
   },
   async imFileApi({ storageDir, port, credentials }) {
+    const { startImFileEmulator } = await import('./im-file-api/im-file-emulator.ts');
     const given = saved(strings('appId', 'accessToken'), credentials);
     const emulator = await startImFileEmulator({
       storageDir,
@@ -84,6 +82,7 @@ const starters: Record<EmulatorKey, Starter> = {
     return { ...bind(emulator), endpoint: { baseUrl: emulator.baseUrl, ...emulator.credentials } };
   },
   async easemob({ storageDir, port, credentials }) {
+    const { startEasemobEmulator } = await import('./easemob/easemob-emulator.ts');
     const given = saved(strings('orgName', 'appName', 'clientId', 'clientSecret'), credentials);
     const emulator = await startEasemobEmulator({
       storageDir,
@@ -93,6 +92,7 @@ const starters: Record<EmulatorKey, Starter> = {
     return { ...bind(emulator), endpoint: { baseUrl: emulator.baseUrl, ...emulator.credentials } };
   },
   async oppoPush({ storageDir, port, credentials }) {
+    const { startOppoPushEmulator } = await import('./oppo-push/oppo-push-emulator.ts');
     const given = saved(strings('appKey', 'masterSecret'), credentials);
     const emulator = await startOppoPushEmulator({
       storageDir,

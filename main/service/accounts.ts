@@ -9,18 +9,20 @@ import { isProviderId, providerCatalog, type ProviderCatalogEntry } from '../../
 import type { CommandResponse, ParsedCommandRequest } from '../../shared/contract.ts';
 import type { ErrorView } from '../../shared/errors.ts';
 import type { AccountView, TaskState, TaskView } from '../../shared/models.ts';
+import type { Settings } from '../../shared/settings.ts';
 import { CommandError, type CommandHandlers } from '../contract-dispatch.ts';
 import type { ResolvedAccount } from '../engine/upload-engine.ts';
 import { UploadError } from '../net/upload-error.ts';
 import type { FerryLogger } from '../log/logger.ts';
 import { scrubErrorView } from '../log/secret-scrub.ts';
 import { secretScrubbingProvider } from '../providers/secret-scrubbing-provider.ts';
-import type { AnyProvider } from '../providers/provider.ts';
-import { providerRegistry } from '../providers/registry.ts';
+import type { AnyProvider, ProviderPreferences } from '../providers/provider.ts';
+import { loadProvider } from '../providers/registry.ts';
 import type { AccountRecord, AccountStore } from '../store/account-store.ts';
 import type { SqliteDatabase } from '../store/database.ts';
 import { VaultUnreadableError, type Vault } from '../vault/vault.ts';
-import type { SandboxEmulator } from './embedded-sandbox.ts';
+import { resolveAccountReferences } from './account-references.ts';
+import type { EmbeddedSandbox, SandboxEmulator } from './embedded-sandbox.ts';
 
 export const sandboxAccountId = 'sandbox';
 /** A connection test that hears nothing for this long reports a network failure. */
@@ -32,10 +34,12 @@ export interface AccountsOptions {
   db: SqliteDatabase;
   store: AccountStore;
   vault: Vault;
-  /** The emulator behind the built-in "Sandbox" account. */
-  sandbox: SandboxEmulator;
-  /** For connection tests; the same client the engine uploads with. */
-  http: Got;
+  /** The emulator behind the built-in "Sandbox" account, started (if it is ours) on its first use. */
+  sandbox: Pick<EmbeddedSandbox, 'emulator'>;
+  /** For connection tests; the same client the engine uploads with, loaded for the first request. */
+  http(): Promise<Got>;
+  /** The app's settings, read at each resolve: the ones providers take (the part size) apply to the next upload. */
+  settings(): Pick<Settings, 'partSizeMiB'>;
   logger: FerryLogger;
   /** The upload queue: an account with unfinished uploads is not removed. */
   tasks(): readonly TaskView[];
@@ -65,7 +69,6 @@ export class Accounts {
 
   constructor(options: AccountsOptions) {
     this.#options = options;
-    options.logger.redactor.register(options.sandbox.credentials.userSig);
     options.store.ensure({
       id: sandboxAccountId,
       providerId: 'tencent-im',
@@ -82,22 +85,26 @@ export class Accounts {
     };
   }
 
-  /** What the engine uploads with: the adapter, its parsed config and the secrets. Throws UploadError. */
-  resolve(accountId: string): ResolvedAccount {
+  /**
+   * What the engine uploads with: the adapter, its parsed config and the secrets. Rejects with
+   * UploadError. Async: the adapter is imported, and the Sandbox's emulator started, on first use.
+   */
+  async resolve(accountId: string): Promise<ResolvedAccount> {
     const { store, vault, sandbox, logger } = this.#options;
     const account = store.get(accountId);
     if (!account)
       throw new UploadError({ code: 'account-not-found', message: `No account with id "${accountId}".` });
-    const known = knownProvider(account.providerId);
+    const known = await knownProvider(account.providerId);
     if (!known) {
       throw new UploadError({
         code: 'account-not-found',
         message: `This Ferry has no provider "${account.providerId}".`,
       });
     }
+    const emulator = account.isSandbox ? await sandbox.emulator() : undefined;
     let secrets: Record<string, string>;
     try {
-      secrets = account.isSandbox ? { userSig: sandbox.credentials.userSig } : vault.read(account.id);
+      secrets = emulator ? { userSig: emulator.credentials.userSig } : vault.read(account.id);
     } catch (error) {
       if (!(error instanceof VaultUnreadableError)) throw error;
       throw new UploadError({
@@ -110,7 +117,10 @@ export class Accounts {
       providerId: account.providerId,
       // Whatever the provider throws or returns passes the redactor before the engine journals it.
       provider: secretScrubbingProvider(known.provider, logger.redactor),
-      config: known.provider.parseConfig(providerFields(this.#effectiveFields(account))),
+      config: known.provider.parseConfig(
+        providerFields(effectiveFields(account, emulator)),
+        this.#preferences(),
+      ),
       secrets,
     };
   }
@@ -122,19 +132,12 @@ export class Accounts {
   }
 
   /**
-   * The sandbox account's endpoint and credentials belong to the running emulator, so they are
-   * filled in at use time and never stored.
+   * The settings that providers read, as of each resolve: a changed part size applies to the next
+   * upload (an S3 upload keeps the part size journaled with its session).
    */
-  #effectiveFields(account: AccountRecord): Record<string, string> {
-    const { sandbox } = this.#options;
-    return account.isSandbox
-      ? {
-          ...account.fields,
-          baseUrl: sandbox.baseUrl,
-          sdkAppId: sandbox.credentials.sdkAppId,
-          identifier: sandbox.credentials.identifier,
-        }
-      : account.fields;
+  #preferences(): ProviderPreferences {
+    const { partSizeMiB } = this.#options.settings();
+    return partSizeMiB > 0 ? { partSize: partSizeMiB * 1024 * 1024 } : {};
   }
 
   #view(account: AccountRecord): AccountView {
@@ -171,9 +174,9 @@ export class Accounts {
   }
 
   /** Check a new account against its catalog entry and its adapter, then store it: fields in SQLite, secrets in the vault. */
-  #add(request: ParsedCommandRequest<'accounts.add'>): AccountView {
+  async #add(request: ParsedCommandRequest<'accounts.add'>): Promise<AccountView> {
     const { db, store, vault, logger } = this.#options;
-    const known = knownProvider(request.providerId);
+    const known = await knownProvider(request.providerId);
     if (!known) return invalid(`Unknown provider "${request.providerId}".`);
     const { entry, provider } = known;
     if (store.byName(request.name)) return invalid(`An account named "${request.name}" exists already.`);
@@ -190,18 +193,11 @@ export class Accounts {
     for (const key of Object.keys(request.secrets)) {
       if (isSecret.get(key) !== true) return invalid(`"${key}" is not a secret of ${entry.name}.`);
     }
-    try {
-      provider.parseConfig(providerFields(request.fields));
-    } catch (error) {
-      return invalid(error instanceof UploadError ? error.view.message : String(error));
-    }
+    const id = randomUUID();
+    const fields = await resolveAccountReferences(entry, request.fields, id, store.list());
+    checkConfig(provider, providerFields(fields));
     const account = db.transaction(() => {
-      const added = store.add({
-        id: randomUUID(),
-        providerId: request.providerId,
-        name: request.name,
-        fields: request.fields,
-      });
+      const added = store.add({ id, providerId: request.providerId, name: request.name, fields });
       vault.set(added.id, request.secrets);
       return added;
     })();
@@ -214,7 +210,7 @@ export class Accounts {
   }
 
   /** A stored, editable account with its catalog entry; the Sandbox is built in and refused. */
-  #editable(id: string, verb: string): KnownProvider & { account: AccountRecord } {
+  async #editable(id: string, verb: string): Promise<KnownProvider & { account: AccountRecord }> {
     const account = this.#options.store.get(id);
     if (!account)
       throw new CommandError({ code: 'account-not-found', message: `No account with id "${id}".` });
@@ -222,7 +218,7 @@ export class Accounts {
       return invalid(
         `The Sandbox account is built in: it cannot be ${verb}. Add an account of your own instead.`,
       );
-    const known = knownProvider(account.providerId);
+    const known = await knownProvider(account.providerId);
     if (!known) return invalid(`This Ferry has no provider "${account.providerId}".`);
     return { account, ...known };
   }
@@ -231,20 +227,21 @@ export class Accounts {
    * Rename, patch settings, replace or clear secrets, checked like a new account. Replacing the
    * secrets that no longer decrypt is how an account leaves "needs re-entry".
    */
-  #update(request: ParsedCommandRequest<'accounts.update'>): AccountView {
+  async #update(request: ParsedCommandRequest<'accounts.update'>): Promise<AccountView> {
     const { db, store, vault, logger } = this.#options;
-    const { account, entry, provider } = this.#editable(request.id, 'edited');
+    const { account, entry, provider } = await this.#editable(request.id, 'edited');
     const name = request.name ?? account.name;
     if (name !== account.name && store.byName(name)) invalid(`An account named "${name}" exists already.`);
     const isSecret = new Map<string, boolean>(entry.fields.map((field) => [field.key, field.secret]));
 
-    const fields = { ...account.fields };
+    const patched = { ...account.fields };
     for (const [key, value] of Object.entries(request.fields ?? {})) {
       if (isSecret.get(key) !== false && !isProcessingFieldKey(key))
         invalid(`"${key}" is not a setting of ${entry.name}.`);
-      if (value === '') delete fields[key];
-      else fields[key] = value;
+      if (value === '') delete patched[key];
+      else patched[key] = value;
     }
+    const fields = await resolveAccountReferences(entry, patched, account.id, store.list());
     const toSet: Record<string, string> = {};
     const toClear: string[] = [];
     for (const [key, value] of Object.entries(request.secrets ?? {})) {
@@ -260,11 +257,7 @@ export class Accounts {
       if (field.required && !present) invalid(`${field.label} is required.`);
     }
     checkProcessingFields(fields);
-    try {
-      provider.parseConfig(providerFields(fields));
-    } catch (error) {
-      invalid(error instanceof UploadError ? error.view.message : String(error));
-    }
+    checkConfig(provider, providerFields(fields));
     db.transaction(() => {
       store.update(account.id, { name, fields });
       vault.clear(account.id, toClear);
@@ -281,9 +274,9 @@ export class Accounts {
     return this.#view(store.get(account.id)!);
   }
 
-  #remove(id: string): { id: string } {
+  async #remove(id: string): Promise<{ id: string }> {
     const { db, store, vault, logger } = this.#options;
-    const { account } = this.#editable(id, 'removed');
+    const { account } = await this.#editable(id, 'removed');
     const unfinished = this.#options
       .tasks()
       .filter((task) => task.accountId === id && unfinishedStates.includes(task.state));
@@ -313,7 +306,7 @@ export class Accounts {
     };
     let resolved: ResolvedAccount;
     try {
-      resolved = this.resolve(id);
+      resolved = await this.resolve(id);
     } catch (error) {
       if (error instanceof UploadError) return failed(error.view);
       throw error;
@@ -331,7 +324,12 @@ export class Accounts {
     }
     const signal = AbortSignal.timeout(testConnectionTimeoutMs);
     try {
-      await testConnection({ config: resolved.config, secrets: resolved.secrets, http, signal });
+      await testConnection({
+        config: resolved.config,
+        secrets: resolved.secrets,
+        http: await http(),
+        signal,
+      });
     } catch (error) {
       if (error instanceof UploadError) return failed(error.view);
       const message = error instanceof Error ? error.message : String(error);
@@ -344,13 +342,41 @@ export class Accounts {
 }
 
 /**
- * The catalog entry and adapter for a provider id as stored or requested (a plain string); null when
- * this Ferry has no such provider.
+ * The catalog entry and adapter (imported on first use) for a provider id as stored or requested (a
+ * plain string); null when this Ferry has no such provider.
  */
-function knownProvider(providerId: string): KnownProvider | null {
+async function knownProvider(providerId: string): Promise<KnownProvider | null> {
   if (!isProviderId(providerId)) return null;
   const entry = providerCatalog.find((candidate) => candidate.id === providerId);
-  return entry ? { entry, provider: providerRegistry[providerId] } : null;
+  const provider = await loadProvider(providerId);
+  return entry && provider ? { entry, provider } : null;
+}
+
+/**
+ * The sandbox account's endpoint and credentials belong to the running emulator, so they are filled
+ * in at use time and never stored.
+ */
+function effectiveFields(
+  account: AccountRecord,
+  emulator: SandboxEmulator | undefined,
+): Readonly<Record<string, string>> {
+  return emulator
+    ? {
+        ...account.fields,
+        baseUrl: emulator.baseUrl,
+        sdkAppId: emulator.credentials.sdkAppId,
+        identifier: emulator.credentials.identifier,
+      }
+    : account.fields;
+}
+
+/** The adapter's own reading of an account's settings: what it refuses is refused on save, in its words. */
+function checkConfig(provider: AnyProvider, fields: Record<string, string>): void {
+  try {
+    provider.parseConfig(fields);
+  } catch (error) {
+    invalid(error instanceof UploadError ? error.view.message : String(error));
+  }
 }
 
 function invalid(message: string): never {

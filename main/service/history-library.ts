@@ -8,9 +8,15 @@ import type { FerryLogger } from '../log/logger.ts';
 import { BackupScheduler } from '../store/backups.ts';
 import type { DatabaseRecovery, SqliteDatabase } from '../store/database.ts';
 import type { HistoryStore } from '../store/history-store.ts';
-import { claimExportPath, exportHistory, importHistory } from '../store/history-transfer.ts';
+import {
+  claimExportPath,
+  exportHistory,
+  importHistory,
+  NotARegularFileError,
+} from '../store/history-transfer.ts';
 import type { NoticeFile } from '../store/notice-file.ts';
 import type { Thumbnailer } from '../thumbnails/thumbnailer.ts';
+import type { PathPolicy } from './path-grants.ts';
 
 /** MIME types the thumbnailer can decode; anything else gets no thumbnail and costs nothing. */
 const thumbnailTypes = /^image\/(jpeg|png|webp|gif|avif|tiff|svg\+xml|heic|heif)$/;
@@ -31,6 +37,8 @@ export interface HistoryLibraryOptions {
   showItemInFolder?: ((path: string) => void) | undefined;
   /** Whether a task's path is a copy the web shell staged (deleted after its upload). */
   isStagedCopy(path: string): boolean;
+  /** Which files `history.import` may read: those Ferry was handed, like uploads.add. */
+  paths: PathPolicy;
 }
 
 /**
@@ -98,6 +106,7 @@ export class HistoryLibrary {
         return { path, exported };
       },
       'history.import': async ({ path, format }) => {
+        await options.paths.admit([path]);
         try {
           const report = await importHistory(history, path, format);
           logger.info('history imported', {
@@ -109,7 +118,14 @@ export class HistoryLibrary {
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           throw new CommandError({
-            code: code === 'ENOENT' ? 'file-not-found' : 'invalid-request',
+            code:
+              error instanceof NotARegularFileError
+                ? error.isDirectory
+                  ? 'folder-unsupported'
+                  : 'file-unreadable'
+                : code === 'ENOENT'
+                  ? 'file-not-found'
+                  : 'invalid-request',
             message: `Cannot import ${path}: ${(error as Error).message}`,
           });
         }

@@ -17,7 +17,7 @@ export interface SettingsHandlersOptions {
 /** The settings commands, and what follows a change: the redactor, the engine's concurrency, the local API. */
 export function settingsHandlers(
   options: SettingsHandlersOptions,
-): Pick<CommandHandlers, 'settings.get' | 'settings.update'> {
+): Pick<CommandHandlers, 'settings.get' | 'settings.update' | 'settings.rotateLocalApiSecret'> {
   const { store, logger, uploads, localApi, emit } = options;
   return {
     'settings.get': async () => store.get(),
@@ -28,6 +28,14 @@ export function settingsHandlers(
       // Started, stopped or moved before the answer, so the caller sees the new state at once.
       if (patch.localApi !== undefined) await localApi?.apply(next.localApi);
       logger.info('settings changed', { keys: Object.keys(patch) });
+      emit({ name: 'settings.changed', payload: { settings: next } });
+      return next;
+    },
+    // The server reads the secret at each request: the old one is refused from the next one on.
+    'settings.rotateLocalApiSecret': async () => {
+      const next = store.rotateLocalApiSecret();
+      logger.redactor.register(next.localApi.secret);
+      logger.info('local api secret rotated', {});
       emit({ name: 'settings.changed', payload: { settings: next } });
       return next;
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Got } from 'got';
 import { maxStagedBytes, type FerryEvent } from '../../shared/contract.ts';
 import type { ProcessingSettings } from '../../shared/processing.ts';
@@ -14,8 +14,9 @@ import { UploadError } from '../net/upload-error.ts';
 import type { FerryLogger } from '../log/logger.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { TaskJournal } from '../store/task-journal.ts';
-import { safeFileName } from '../file-names.ts';
+import { isInside, safeFileName } from '../file-names.ts';
 import type { HistoryLibrary } from './history-library.ts';
+import type { PathPolicy } from './path-grants.ts';
 
 /** Per drop: `process: false` sends files as they are, `force` uploads again bytes sent before, `processing` overrides. */
 export interface DropOptions {
@@ -38,8 +39,7 @@ export class StagingArea {
 
   /** Whether a path is a staged copy rather than the user's own file. */
   holds(path: string): boolean {
-    const rel = relative(this.dir, path);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    return isInside(this.dir, path);
   }
 
   /** Like the web shell's staging PUT: its own folder, a cleaned name. Returns the file's path. */
@@ -60,13 +60,16 @@ export class StagingArea {
 export interface UploadsOptions {
   journal: TaskJournal;
   history: HistoryStore;
-  http: Got;
-  /** Throws UploadError when the account is unknown or unusable. */
-  resolveAccount(accountId: string): ResolvedAccount;
+  /** The HTTP client, loaded for the first request (see UploadEngineOptions.http). */
+  http(): Promise<Got>;
+  /** Rejects with UploadError when the account is unknown or unusable. */
+  resolveAccount(accountId: string): Promise<ResolvedAccount>;
   concurrency: number;
   retryPolicy?: RetryPolicy | undefined;
   stallTimeoutMs?: number | undefined;
   staging: StagingArea;
+  /** Which paths `uploads.add` takes: those Ferry was handed (see path-grants.ts). */
+  paths: PathPolicy;
   /** Makes each finished image's thumbnail (and counts uploads for the backups). */
   library: Pick<HistoryLibrary, 'uploaded'>;
   logger: FerryLogger;
@@ -137,15 +140,7 @@ export class Uploads {
     this.#engine = engine;
 
     this.handlers = {
-      'uploads.add': async ({ paths, accountId, process, force, processing }) => {
-        try {
-          const plan = options.planFor?.(accountId, { process, force, processing }) ?? null;
-          return { taskIds: await engine.add(paths, accountId, plan) };
-        } catch (error) {
-          if (error instanceof UploadError) throw new CommandError(error.view);
-          throw error;
-        }
-      },
+      'uploads.add': this.addFrom(options.paths),
       'uploads.stage': async ({ name, bytesBase64 }) => ({
         path: await options.staging.stage(name, decodePasted(bytesBase64)),
       }),
@@ -156,6 +151,20 @@ export class Uploads {
       'uploads.retry': async ({ taskIds }) => ({ taskIds: await engine.retry(taskIds) }),
       'uploads.pauseAll': async () => ({ taskIds: engine.pauseAll() }),
       'uploads.resumeAll': async () => ({ taskIds: engine.resumeAll() }),
+    };
+  }
+
+  /** `uploads.add` for a door with its own rule for the paths it may name (the local API's). */
+  addFrom(policy: PathPolicy): UploadHandlers['uploads.add'] {
+    return async ({ paths, accountId, process, force, processing }) => {
+      await policy.admit(paths);
+      try {
+        const plan = this.#options.planFor?.(accountId, { process, force, processing }) ?? null;
+        return { taskIds: await this.#engine.add(paths, accountId, plan) };
+      } catch (error) {
+        if (error instanceof UploadError) throw new CommandError(error.view);
+        throw error;
+      }
     };
   }
 

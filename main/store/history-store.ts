@@ -69,8 +69,27 @@ export interface HistoryPage {
  */
 const seqPerMs = 1_048_576n;
 
+/** SQLite's rowid is a signed 64-bit integer; binding a BigInt past it throws a RangeError. */
+const maxSeq = 2n ** 63n - 1n;
+const minSeq = -(2n ** 63n);
+
+/** A bound past the 64-bit range means "no bound" that way, not an error: a date in the year 300000 included. */
+function clampSeq(seq: bigint): bigint {
+  return seq > maxSeq ? maxSeq : seq < minSeq ? minSeq : seq;
+}
+
+/**
+ * Whether an entry of this createdAt fits the history's ordering key (its millisecond × 2^20 within
+ * 64 bits): about ±280 years around 1970. An imported entry outside it is rejected, not stored.
+ */
+export function isStorableCreatedAt(ms: number): boolean {
+  if (!Number.isFinite(ms)) return false;
+  const base = BigInt(Math.floor(ms)) * seqPerMs;
+  return base >= minSeq && base + seqPerMs - 1n <= maxSeq;
+}
+
 function seqOf(ms: number): bigint {
-  return BigInt(Math.ceil(ms)) * seqPerMs;
+  return clampSeq(BigInt(Math.ceil(ms)) * seqPerMs);
 }
 
 /** Keyset cursor: the `seq` of the last entry of a page. Opaque to the renderer. */
@@ -80,7 +99,7 @@ function encodeCursor(seq: bigint | number): string {
 
 function decodeCursor(cursor: string): bigint | null {
   const match = /^s(-?\d{1,25})$/.exec(cursor);
-  return match ? BigInt(match[1]!) : null;
+  return match ? clampSeq(BigInt(match[1]!)) : null;
 }
 
 /**
@@ -92,7 +111,8 @@ function decodeCursor(cursor: string): bigint | null {
 function splitSearch(text: string): { match: string | null; shortTerms: string[] } {
   const phrases: string[] = [];
   const shortTerms: string[] = [];
-  for (const term of text.trim().split(/\s+/u)) {
+  // NUL separates terms like a space: FTS5 reads its query as a C string and would stop at it.
+  for (const term of text.trim().split(/[\s\0]+/u)) {
     if (term === '') continue;
     if ([...term].length >= 3) phrases.push(`"${term.replaceAll('"', '""')}"`);
     else shortTerms.push(term);

@@ -1,8 +1,10 @@
-import { closeSync, createReadStream, createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { closeSync, constants, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { z } from 'zod';
 import {
   historyEntryViewSchema,
@@ -13,7 +15,7 @@ import {
   type LinkView,
 } from '../../shared/models.ts';
 import { csvRecord, csvRows, spreadsheetSafe, spreadsheetUnsafe } from './csv.ts';
-import type { HistoryFilter, HistoryStore } from './history-store.ts';
+import { isStorableCreatedAt, type HistoryFilter, type HistoryStore } from './history-store.ts';
 import { makePrivate } from './private-files.ts';
 
 export type HistoryFileFormat = 'json' | 'csv';
@@ -228,6 +230,24 @@ export function claimExportPath(dir: string, format: HistoryFileFormat, now = ne
 
 // ---- import -------------------------------------------------------------------------------------
 
+/**
+ * A JSON.parse failure in Ferry's words. V8's own message quotes the text it stopped at, and the file
+ * may be anything the user picked (a key, a .env): errors describe a file, they never quote it.
+ */
+function notJson(error: unknown): string {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  return position === undefined ? 'not valid JSON' : `not valid JSON (at character ${Number(position) + 1})`;
+}
+
+/** JSON.parse whose failure says where, never what (V8's error is dropped, not kept as a cause). */
+function parseJson(text: string): { value: unknown } | { failure: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { failure: notJson(error) };
+  }
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
@@ -248,6 +268,10 @@ class ImportBatch {
     const parsed = historyEntryViewSchema.safeParse(candidate);
     if (!parsed.success) {
       this.reject(row, describeIssues(parsed.error));
+      return;
+    }
+    if (!isStorableCreatedAt(parsed.data.createdAt)) {
+      this.reject(row, `createdAt: ${parsed.data.createdAt} is not a time the history can hold.`);
       return;
     }
     this.#pending.push(parsed.data);
@@ -291,8 +315,11 @@ function detailValue(text: string, type: DetailType): unknown {
       return numberCell(text);
     case 'boolean':
       return text === 'true' ? true : text === 'false' ? false : text;
-    case 'json':
-      return JSON.parse(text) as unknown;
+    case 'json': {
+      const parsed = parseJson(text);
+      if ('failure' in parsed) throw new Error(parsed.failure);
+      return parsed.value;
+    }
   }
 }
 
@@ -323,7 +350,12 @@ function entryFromCsv(header: string[], fields: string[]): unknown {
   header.forEach((name, index) => {
     const column = parseDetailColumn(name);
     const text = spreadsheetUnsafe(fields[index] ?? '');
-    if (column !== null && text !== '') details[column.key] = detailValue(text, column.type);
+    if (column === null || text === '') return;
+    try {
+      details[column.key] = detailValue(text, column.type);
+    } catch (error) {
+      throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
+    }
   });
   const thumbnailKey = cell('thumbnailKey');
   return {
@@ -342,9 +374,9 @@ function entryFromCsv(header: string[], fields: string[]): unknown {
   };
 }
 
-async function importCsv(batch: ImportBatch, path: string): Promise<void> {
+async function importCsv(batch: ImportBatch, file: FileHandle): Promise<void> {
   let header: string[] | null = null;
-  for await (const { row, fields } of csvRows(createReadStream(path, { encoding: 'utf8' }))) {
+  for await (const { row, fields } of csvRows(readFromStart(file))) {
     if (header === null) {
       header = fields.map(spreadsheetUnsafe);
       const missing = baseColumns.filter((name) => name !== 'thumbnailKey' && !header!.includes(name));
@@ -364,8 +396,8 @@ async function importCsv(batch: ImportBatch, path: string): Promise<void> {
  * Ferry writes one entry per line between "[" and "]"; such files are read line by line (memory stays
  * flat). Any other JSON array (pretty-printed, one line) is parsed whole.
  */
-async function importJson(batch: ImportBatch, path: string): Promise<void> {
-  const input = createReadStream(path, { encoding: 'utf8' });
+async function importJson(batch: ImportBatch, file: FileHandle): Promise<void> {
+  const input = Readable.from(readFromStart(file));
   const lines = createInterface({ input, crlfDelay: Infinity });
   let row = 0;
   let state: 'start' | 'entries' | 'done' | 'other' = 'start';
@@ -382,31 +414,34 @@ async function importJson(batch: ImportBatch, path: string): Promise<void> {
       state = 'done';
       continue;
     }
-    if (row === 0 && !line.startsWith('{')) {
+    // Ferry's entries start at the first column; an indented one is a pretty-printed array's.
+    if (row === 0 && !raw.startsWith('{')) {
       state = 'other';
       break;
     }
     row += 1;
     const text = line.endsWith(',') ? line.slice(0, -1) : line;
-    let candidate: unknown;
-    try {
-      candidate = JSON.parse(text) as unknown;
-    } catch (error) {
+    const parsed = parseJson(text);
+    if ('failure' in parsed) {
       if (row === 1) {
         // A pretty-printed entry spans lines: not Ferry's layout, so read the file as a whole.
         state = 'other';
         break;
       }
-      batch.reject(row, `Not valid JSON: ${(error as Error).message}`);
+      batch.reject(row, `This row is ${parsed.failure}.`);
       continue;
     }
-    batch.accept(row, candidate);
+    batch.accept(row, parsed.value);
   }
   lines.close();
   input.destroy();
   if (state === 'entries') throw new Error('The JSON array is not closed: the file looks truncated.');
   if (state !== 'other') return;
-  const whole = JSON.parse(await readFile(path, 'utf8')) as unknown;
+  let text = '';
+  for await (const chunk of readFromStart(file)) text += chunk;
+  const parsed = parseJson(text);
+  if ('failure' in parsed) throw new Error(`Not a Ferry history JSON file: it is ${parsed.failure}.`);
+  const whole = parsed.value;
   if (!Array.isArray(whole)) throw new Error('Not a Ferry history JSON file: expected an array of entries.');
   whole.forEach((candidate, index) => batch.accept(index + 1, candidate));
 }
@@ -421,13 +456,50 @@ export async function importHistory(
   path: string,
   format: HistoryFileFormat,
 ): Promise<HistoryImportReport> {
-  const batch = new ImportBatch(history);
+  // Non-blocking, so that opening a FIFO returns (reading one would wait for a writer forever); the
+  // file is then judged by what was opened, and read only through this handle.
+  const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    if (format === 'csv') await importCsv(batch, path);
-    else await importJson(batch, path);
+    const info = await file.stat();
+    if (!info.isFile()) throw new NotARegularFileError(info.isDirectory());
+    const batch = new ImportBatch(history);
+    try {
+      if (format === 'csv') await importCsv(batch, file);
+      else await importJson(batch, file);
+    } finally {
+      // Rows validated before a fatal error stay imported, like the batches before them.
+      batch.flush();
+    }
+    return batch.finish();
   } finally {
-    // Rows validated before a fatal error stay imported, like the batches before them.
-    batch.flush();
+    await file.close();
   }
-  return batch.finish();
+}
+
+/** An import path that names a folder, a pipe, a socket or a device: nothing to import from. */
+export class NotARegularFileError extends Error {
+  readonly isDirectory: boolean;
+  constructor(isDirectory: boolean) {
+    super(isDirectory ? 'a folder, not a file' : 'not a regular file (a pipe, socket or device)');
+    this.name = 'NotARegularFileError';
+    this.isDirectory = isDirectory;
+  }
+}
+
+/**
+ * The file's text from byte 0, read by position through the handle, so that each pass sees all of it
+ * and stopping early closes nothing (a file stream would close the handle when destroyed).
+ */
+async function* readFromStart(file: FileHandle): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.alloc(64 * 1024);
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    yield decoder.write(buffer.subarray(0, bytesRead));
+  }
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
 }

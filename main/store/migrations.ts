@@ -134,7 +134,12 @@ export const migrations: readonly string[] = [
               (SELECT group_concat(value ->> 'url', ' ') FROM json_each(new.links_json)));
   END;
   `,
-  // 5: images made ready before they leave. The plan is fixed when the task is added (a resume runs the
+  // 5: a task's file identity includes its change time, which an in-place edit that puts size and mtime
+  // back still moves (the kernel sets it; no user call can). NULL for tasks from before.
+  `
+  ALTER TABLE tasks ADD COLUMN ctime_ms REAL;
+  `,
+  // 6: images made ready before they leave. The plan is fixed when the task is added (a resume runs the
   // same settings); the staged result is named once complete, so a resume sends the same bytes.
   `
   ALTER TABLE tasks ADD COLUMN plan_json TEXT;

@@ -45,15 +45,25 @@ export class SettingsStore {
   /** Apply a validated patch; returns the settings after it. */
   update(patch: SettingsPatch): Settings {
     const current = this.get();
+    // A key present with the value undefined (a structured clone keeps it) changes nothing.
+    const defined = (values: object) => Object.entries(values).filter(([, value]) => value !== undefined);
     const next: Settings = {
       ...current,
-      ...Object.fromEntries(
-        Object.entries(patch).filter(([key]) => key !== 'localApi' && key !== 'processing'),
-      ),
-      localApi: { ...current.localApi, ...patch.localApi },
-      processing: { ...current.processing, ...patch.processing },
+      ...Object.fromEntries(defined(patch).filter(([key]) => key !== 'localApi' && key !== 'processing')),
+      localApi: { ...current.localApi, ...Object.fromEntries(defined(patch.localApi ?? {})) },
+      processing: { ...current.processing, ...Object.fromEntries(defined(patch.processing ?? {})) },
     };
     if (next.localApi.enabled && next.localApi.secret === '') next.localApi.secret = newLocalApiSecret();
+    return this.#save(next);
+  }
+
+  /** Replace the local API's secret with a new random one; returns the settings after it. */
+  rotateLocalApiSecret(): Settings {
+    const current = this.get();
+    return this.#save({ ...current, localApi: { ...current.localApi, secret: newLocalApiSecret() } });
+  }
+
+  #save(next: Settings): Settings {
     settingsSchema.parse(next); // a patch is validated by the contract; this guards the merge
     this.#db.transaction(() => {
       for (const key of Object.keys(next) as SettingKey[]) {

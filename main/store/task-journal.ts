@@ -35,6 +35,8 @@ export interface TaskRecord {
   name: string;
   size: number | null;
   mtimeMs: number | null;
+  /** The file's change time when the task was made; null for tasks journaled before it was kept. */
+  ctimeMs: number | null;
   state: TaskState;
   /** The provider's session (server-side identity of the upload), as the adapter serialised it. */
   session: unknown;
@@ -57,6 +59,7 @@ interface TaskRow {
   name: string;
   size: number | null;
   mtime_ms: number | null;
+  ctime_ms: number | null;
   state: TaskState;
   session_json: string | null;
   committed_bytes: number;
@@ -78,6 +81,7 @@ function fromRow(row: TaskRow): TaskRecord {
     name: row.name,
     size: row.size,
     mtimeMs: row.mtime_ms,
+    ctimeMs: row.ctime_ms,
     state: row.state,
     session: row.session_json === null ? null : (JSON.parse(row.session_json) as unknown),
     committedBytes: row.committed_bytes,
@@ -95,7 +99,8 @@ function fromRow(row: TaskRow): TaskRecord {
 export type NewTask = Pick<
   TaskRecord,
   'id' | 'accountId' | 'path' | 'name' | 'size' | 'mtimeMs' | 'state' | 'error'
-> & { plan?: TaskPlan | null };
+> &
+  Partial<Pick<TaskRecord, 'ctimeMs'>> & { plan?: TaskPlan | null };
 
 /**
  * The upload journal. Every method is one synchronous SQLite transaction, so when it returns the
@@ -123,9 +128,10 @@ export class TaskJournal {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#insert = db.prepare<[Record<string, unknown>]>(
-      `INSERT INTO tasks (id, account_id, path, name, size, mtime_ms, state, error_json, plan_json, created_at,
-                          updated_at)
-       VALUES (@id, @accountId, @path, @name, @size, @mtimeMs, @state, @errorJson, @planJson, @now, @now)`,
+      `INSERT INTO tasks (id, account_id, path, name, size, mtime_ms, ctime_ms, state, error_json, plan_json,
+                          created_at, updated_at)
+       VALUES (@id, @accountId, @path, @name, @size, @mtimeMs, @ctimeMs, @state, @errorJson, @planJson, @now,
+               @now)`,
     );
     this.#get = db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?');
     this.#unfinished = db.prepare<[], TaskRow>(
@@ -160,9 +166,9 @@ export class TaskJournal {
       `UPDATE tasks SET state = 'queued', error_json = NULL, updated_at = ?
        WHERE id = ? AND state IN ('failed', 'cancelled')`,
     );
-    this.#restart = db.prepare<[number, number, number, string]>(
-      `UPDATE tasks SET state = 'queued', error_json = NULL, size = ?, mtime_ms = ?, md5 = NULL, sha256 = NULL,
-              session_json = NULL, committed_bytes = 0, updated_at = ?
+    this.#restart = db.prepare<[number, number, number, number, string]>(
+      `UPDATE tasks SET state = 'queued', error_json = NULL, size = ?, mtime_ms = ?, ctime_ms = ?, md5 = NULL,
+              sha256 = NULL, session_json = NULL, committed_bytes = 0, updated_at = ?
        WHERE id = ? AND state IN ('failed', 'cancelled')`,
     );
     this.#findLive = db.prepare<[string, string, number, number], TaskRow>(
@@ -191,6 +197,7 @@ export class TaskJournal {
           name: task.name,
           size: task.size,
           mtimeMs: task.mtimeMs,
+          ctimeMs: task.ctimeMs ?? null,
           state: task.state,
           errorJson: task.error === null ? null : JSON.stringify(task.error),
           planJson: task.plan ? JSON.stringify(task.plan) : null,
@@ -249,10 +256,10 @@ export class TaskJournal {
    * Queue a failed or cancelled task again. When the file on disk is no longer the one the task knew,
    * it starts over (new hashes, new server session); otherwise it continues its session.
    */
-  requeue(id: string, current: { size: number; mtimeMs: number } | null): boolean {
+  requeue(id: string, current: { size: number; mtimeMs: number; ctimeMs: number } | null): boolean {
     const now = Date.now();
     if (current === null) return this.#requeue.run(now, id).changes > 0;
-    return this.#restart.run(current.size, current.mtimeMs, now, id).changes > 0;
+    return this.#restart.run(current.size, current.mtimeMs, current.ctimeMs, now, id).changes > 0;
   }
 
   /** The live task for this file identity and destination, if any: a second add must not start a second upload. */

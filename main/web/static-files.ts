@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, join, relative, isAbsolute, sep } from 'node:path';
+import { extname, join } from 'node:path';
+import { isInside } from '../file-names.ts';
 import { streamIntoResponse } from '../net/server-guard.ts';
 
 const contentTypes: Readonly<Record<string, string>> = {
@@ -31,9 +32,7 @@ export function resolveStaticPath(rootDir: string, urlPath: string): string | nu
   const relativePath = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   if (relativePath.split('/').some((part) => part === '..')) return null;
   const file = join(rootDir, relativePath);
-  const rel = relative(rootDir, file);
-  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return null;
-  return file;
+  return isInside(rootDir, file) ? file : null;
 }
 
 export async function serveStatic(

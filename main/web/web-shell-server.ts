@@ -12,6 +12,7 @@ import {
   type WebServerMessage,
 } from '../../shared/web-protocol.ts';
 import { toErrorView } from '../contract-dispatch.ts';
+import { requestTarget } from '../net/request-target.ts';
 import {
   clientFaultFields,
   guardClientErrors,
@@ -95,7 +96,9 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       sendJson(response, 421, { error: { code: 'invalid-request', message: 'Unknown host' } });
       return;
     }
-    const url = new URL(request.url ?? '/', origin);
+    const url = requestTarget(request.url);
+    if (url === null)
+      return sendJson(response, 400, { error: { code: 'invalid-request', message: 'Not a request path' } });
     if (url.pathname === stagingPath) {
       if (request.method !== 'PUT')
         return sendJson(response, 405, { error: { code: 'invalid-request', message: 'Use PUT' } });

@@ -10,7 +10,10 @@ import { parseEvent, parseResponse } from './contract-parsing.ts';
 export interface FerryBridge {
   invoke(name: string, request?: unknown): Promise<unknown>;
   subscribe(listener: (event: { name: string; payload: unknown }) => void): () => void;
-  /** `webUtils.getPathForFile`: empty for a File with no path on disk (e.g. a pasted image). */
+  /**
+   * The path of a file the user dropped on the window or picked in it (the preload has registered it
+   * with main, so `uploads.add` takes it); empty for any other File, e.g. a pasted image.
+   */
   pathForFile(file: File): string;
 }
 

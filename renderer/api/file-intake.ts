@@ -21,8 +21,9 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 /**
- * Electron: a dropped or picked file is already on disk and the preload knows its path. A pasted
- * image has no path, so its bytes go to the main side (`uploads.stage`), bounded like the contract.
+ * Electron: a dropped or picked file is already on disk; the preload saw the drop or pick, handed
+ * its path to main and knows it. A pasted image has no path, so its bytes go to the main side
+ * (`uploads.stage`), bounded like the contract.
  */
 export function createElectronFileIntake(bridge: FerryBridge, api: FerryApi): FileIntake {
   return {

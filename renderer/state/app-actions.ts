@@ -26,6 +26,8 @@ export interface AppActions {
   pauseAll(): Promise<void>;
   resumeAll(): Promise<void>;
   updateSettings(patch: SettingsPatch): Promise<void>;
+  /** A new local API secret, made by the main side; tools with the old one are refused from now on. */
+  rotateLocalApiSecret(): Promise<void>;
   loadMoreHistory(): Promise<void>;
   dismissLocalItem(id: string): void;
   /** Hide a notice and tell the service it was read, so that it is not shown again after a restart. */
@@ -397,6 +399,14 @@ export function createAppActions({
         store.getState().setSettingsError(null);
       } catch (error) {
         if (before !== null) store.getState().setSettings(before);
+        store.getState().setSettingsError(describeError(toErrorView(error)));
+      }
+    },
+    rotateLocalApiSecret: async () => {
+      try {
+        store.getState().setSettings(await api.invoke('settings.rotateLocalApiSecret', {}));
+        store.getState().setSettingsError(null);
+      } catch (error) {
         store.getState().setSettingsError(describeError(toErrorView(error)));
       }
     },

@@ -1,4 +1,5 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
+import { httpBaseUrl, noSpaces, pathSegment } from '../field-checks.ts';
 
 /**
  * Easemob (环信) chat files (docs/providers.md#easemob). Limits (10 MiB per file, 100 requests/s per app
@@ -16,10 +17,12 @@ export const easemobCatalog = {
       kind: 'url',
       placeholder: 'https://a1.easemob.com',
       help: 'The REST host of your app’s cluster, from the Easemob console.',
+      check: httpBaseUrl,
     },
-    { key: 'orgName', label: 'Org name', secret: false, required: true },
-    { key: 'appName', label: 'App name', secret: false, required: true },
-    { key: 'clientId', label: 'Client ID', secret: false, required: true },
+    // Both become segments of every request's path.
+    { key: 'orgName', label: 'Org name', secret: false, required: true, check: pathSegment },
+    { key: 'appName', label: 'App name', secret: false, required: true, check: pathSegment },
+    { key: 'clientId', label: 'Client ID', secret: false, required: true, check: noSpaces },
     { key: 'clientSecret', label: 'Client secret', secret: true, required: true },
     {
       key: 'restrictAccess',

@@ -1,4 +1,5 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
+import { httpBaseUrl, noSpaces, oneOf } from '../field-checks.ts';
 
 /**
  * An IM server's file API that hands out pre-signed object-storage tickets (docs/providers.md#im-file-api).
@@ -14,8 +15,10 @@ export const imFileApiCatalog = {
       required: true,
       kind: 'url',
       placeholder: 'https://im.example.com/api',
+      check: httpBaseUrl,
     },
-    { key: 'appId', label: 'App ID (app_id)', secret: false, required: true },
+    // Ids travel as header and query values.
+    { key: 'appId', label: 'App ID (app_id)', secret: false, required: true, check: noSpaces },
     {
       key: 'accessToken',
       label: 'Access token',
@@ -29,6 +32,7 @@ export const imFileApiCatalog = {
       secret: false,
       required: false,
       help: 'Only with an admin token: upload as this user (user_id header).',
+      check: noSpaces,
     },
     {
       key: 'groupId',
@@ -36,6 +40,7 @@ export const imFileApiCatalog = {
       secret: false,
       required: false,
       help: 'Only with an admin token: upload as the admin of this group (group_id header).',
+      check: noSpaces,
     },
     {
       key: 'targetKind',
@@ -53,6 +58,7 @@ export const imFileApiCatalog = {
       secret: false,
       required: false,
       help: 'Required for chat files and group avatars.',
+      check: noSpaces,
     },
     {
       key: 'toType',
@@ -62,6 +68,8 @@ export const imFileApiCatalog = {
       kind: 'select',
       options: ['user', 'group'],
       defaultValue: 'user',
+      // The protocol's own numbers are taken too (to_type 1 user, 2 group).
+      check: oneOf(['user', 'group', '1', '2']),
     },
     {
       key: 'sharedFile',

@@ -1,4 +1,5 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
+import { allOf, httpBaseUrl, noSpacesProblem } from '../field-checks.ts';
 
 const regions = ['sgp', 'hk', 'usva', 'defra', 'jpn', 'bra'] as const;
 
@@ -20,15 +21,26 @@ export const oppoPushCatalog = {
       options: regions.map((region) => `https://pushapi-${region}.engagelab.com`),
       defaultValue: 'https://pushapi-sgp.engagelab.com',
       help: 'The region of your app: Singapore, Hong Kong, US Virginia, Frankfurt, Japan or Brazil.',
+      check: httpBaseUrl,
     },
-    { key: 'appKey', label: 'AppKey', secret: false, required: true },
+    {
+      key: 'appKey',
+      label: 'AppKey',
+      secret: false,
+      required: true,
+      check: allOf(noSpacesProblem, (value) =>
+        // Basic authentication joins it to the secret with a colon, so the server would split it there.
+        value.includes(':') ? "must not contain ':' (Basic authentication puts one after it)" : undefined,
+      ),
+    },
     { key: 'masterSecret', label: 'Master Secret', secret: true, required: true },
     {
       key: 'storageAccountId',
       label: 'Storage account',
       secret: false,
       required: true,
-      help: 'The account the pictures are uploaded through first: OPPO fetches them by URL, so its links must be public.',
+      kind: 'account',
+      help: 'The name or id of the account the pictures are uploaded through first: OPPO fetches them by URL, so its links must be public (S3, Tencent IM, tus, Easemob; not the IM file API).',
     },
     {
       key: 'pictures',

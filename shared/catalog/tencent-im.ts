@@ -1,4 +1,5 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
+import { digits, httpBaseUrl, noSpaces } from '../field-checks.ts';
 
 /** Tencent Cloud IM `pic_up` (docs/providers.md#tencent-cloud-im). */
 export const tencentImCatalog = {
@@ -10,12 +11,20 @@ export const tencentImCatalog = {
       label: 'API base URL',
       secret: false,
       required: true,
+      kind: 'url',
       placeholder: 'https://console.tim.qq.com',
+      check: httpBaseUrl,
     },
-    { key: 'sdkAppId', label: 'SDKAppID', secret: false, required: true },
-    { key: 'identifier', label: 'Identifier (admin account)', secret: false, required: true },
+    { key: 'sdkAppId', label: 'SDKAppID', secret: false, required: true, check: digits },
+    {
+      key: 'identifier',
+      label: 'Identifier (admin account)',
+      secret: false,
+      required: true,
+      check: noSpaces,
+    },
     { key: 'userSig', label: 'UserSig', secret: true, required: true },
-    { key: 'fromAccount', label: 'From account', secret: false, required: true },
+    { key: 'fromAccount', label: 'From account', secret: false, required: true, check: noSpaces },
     { key: 'toAccount', label: 'To account or group id', secret: false, required: true },
   ],
 } as const satisfies ProviderCatalogEntry;

@@ -1,4 +1,12 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
+import { fieldCheck, headerName, httpUrlProblem } from '../field-checks.ts';
+
+/** The link with {id} and {name} filled in must be a web address. */
+const publicUrlTemplate = fieldCheck((value) =>
+  value.includes('{id}')
+    ? httpUrlProblem(value.replaceAll('{id}', 'id').replaceAll('{name}', 'name'))
+    : 'must contain {id}, where the upload id goes',
+);
 
 /** Any tus 1.0 server (tusd, @tus/server, Cloudflare Stream, Supabase Storage, …): docs/providers.md#tus. */
 export const tusCatalog = {
@@ -29,6 +37,7 @@ export const tusCatalog = {
       secret: false,
       required: false,
       defaultValue: 'Authorization',
+      check: headerName,
     },
     {
       key: 'authHeaderValue',
@@ -45,6 +54,7 @@ export const tusCatalog = {
       required: false,
       placeholder: 'https://cdn.example.com/{id}',
       help: 'The link to share, with {id} (the upload id) and {name} (the file name). Empty: the upload URL itself.',
+      check: publicUrlTemplate,
     },
   ],
 } as const satisfies ProviderCatalogEntry;

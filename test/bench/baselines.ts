@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import aws4 from 'aws4';
-import { readRange } from '../../main/engine/local-file.ts';
+import { readRange } from '../support/read-range.ts';
 import type { ChildEndpoint } from '../support/upload-child-harness.ts';
 
 /** A loopback server that reads and discards request bodies, counting them: the cheapest possible sink. */

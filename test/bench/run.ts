@@ -30,6 +30,7 @@ import {
   plainTusUpload,
   startDiscardSink,
 } from './baselines.ts';
+import { benchCliAtRest } from './cli-at-rest.ts';
 import { benchHistory } from './history.ts';
 import { benchThumbnails } from './thumbnails.ts';
 
@@ -332,6 +333,7 @@ try {
       ...(await benchHistory(quick ? { entries: 10_000 } : {})),
     }),
     responsiveness,
+    cliAtRest: () => benchCliAtRest(quick ? { rounds: 3 } : {}),
   };
   const chosen = values.only ?? Object.keys(scenarios);
   const unknown = chosen.filter((name) => !(name in scenarios));

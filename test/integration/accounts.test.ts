@@ -2,24 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AnyProvider } from '../../main/providers/provider.ts';
-import { providerRegistry } from '../../main/providers/registry.ts';
+import { providerLoaders } from '../../main/providers/registry.ts';
 import { sandboxAccountId, type FerryService } from '../../main/service.ts';
 import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
-import type { ProviderId } from '../../shared/catalog.ts';
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { AccountView, TaskView } from '../../shared/models.ts';
 import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
-import { randomFile, tempDir } from '../support/temp.ts';
+import { randomFile } from '../support/temp.ts';
 
 let harness: ServiceHarness;
 let emulator: PicUpEmulator;
 let service: FerryService;
 let dataDir: string;
+let filesDir: string;
 
 beforeEach(async () => {
   harness = await startServiceHarness();
-  ({ emulator, service, dataDir } = harness);
+  ({ emulator, service, dataDir, filesDir } = harness);
 });
 
 afterEach(() => harness.close());
@@ -52,7 +51,7 @@ describe('accounts', () => {
     expect(listed.map((a) => a.name)).toEqual(['Sandbox', 'Production IM']);
     expect(JSON.stringify(listed)).not.toContain(emulator.credentials.userSig);
 
-    const file = randomFile(tempDir(), 'via-account.bin', 300_000);
+    const file = randomFile(filesDir, 'via-account.bin', 300_000);
     await service.dispatch('uploads.add', { paths: [file.path], accountId: added.id });
     await service.idle();
     const page = (await service.dispatch('history.list', {})) as CommandResponse<'history.list'>;
@@ -93,7 +92,7 @@ describe('accounts', () => {
     rmSync(join(dataDir, 'vault.key'));
     service = await harness.open();
 
-    const file = randomFile(tempDir(), 'f.bin', 1000);
+    const file = randomFile(filesDir, 'f.bin', 1000);
     // The whole call is refused for that account, with the reason, not a crash.
     await expect(
       service.dispatch('uploads.add', { paths: [file.path], accountId: added.id }),
@@ -174,12 +173,12 @@ describe('accounts.update', () => {
 describe('accounts.remove', () => {
   it('refuses while the account has unfinished uploads, then removes it with its secrets and keeps its history', async () => {
     const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
-    const done = randomFile(tempDir(), 'done.bin', 10_000);
+    const done = randomFile(filesDir, 'done.bin', 10_000);
     await service.dispatch('uploads.add', { paths: [done.path], accountId: added.id });
     await service.idle();
 
     emulator.injectFault({ kind: 'stall', ms: 60_000 });
-    const pending = randomFile(tempDir(), 'pending.bin', 10_000);
+    const pending = randomFile(filesDir, 'pending.bin', 10_000);
     const { taskIds } = (await service.dispatch('uploads.add', {
       paths: [pending.path],
       accountId: added.id,
@@ -245,10 +244,10 @@ describe('accounts.test and vault.status', () => {
 
   it('says clearly when a provider has no connection test', async () => {
     const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
-    // The registry is read-only to Ferry; this test swaps one adapter for one without a connection test.
-    const registry = providerRegistry as Record<ProviderId, AnyProvider>;
-    const original = registry['tencent-im'];
-    registry['tencent-im'] = { ...original, testConnection: undefined };
+    // This test swaps one adapter for one without a connection test.
+    const original = providerLoaders['tencent-im'];
+    const provider = await original();
+    providerLoaders['tencent-im'] = async () => ({ ...provider, testConnection: undefined });
     try {
       const answer = (await service.dispatch('accounts.test', {
         id: added.id,
@@ -259,7 +258,7 @@ describe('accounts.test and vault.status', () => {
         error: { message: expect.stringMatching(/Tencent Cloud IM has no way to test a connection/) },
       });
     } finally {
-      registry['tencent-im'] = original;
+      providerLoaders['tencent-im'] = original;
     }
   });
 
@@ -285,7 +284,7 @@ describe('needs re-entry', () => {
       ok: false,
       error: { code: 'credentials-unreadable' },
     });
-    const before = randomFile(tempDir(), 'before-reentry.bin', 5000);
+    const before = randomFile(filesDir, 'before-reentry.bin', 5000);
     await expect(
       service.dispatch('uploads.add', { paths: [before.path], accountId: added.id }),
     ).rejects.toMatchObject({ view: { code: 'credentials-unreadable' } });
@@ -295,7 +294,7 @@ describe('needs re-entry', () => {
       secrets: { userSig: emulator.credentials.userSig },
     })) as AccountView;
     expect(updated.needsReentry).toBe(false);
-    const file = randomFile(tempDir(), 'after-reentry.bin', 5000);
+    const file = randomFile(filesDir, 'after-reentry.bin', 5000);
     await service.dispatch('uploads.add', { paths: [file.path], accountId: added.id });
     await service.idle();
     const page = (await service.dispatch('history.list', {})) as CommandResponse<'history.list'>;

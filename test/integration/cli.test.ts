@@ -171,6 +171,21 @@ describe('ferry upload', () => {
     });
   });
 
+  it('starts the Sandbox’s own emulator only for an upload to it, not for `accounts list`', async () => {
+    const stateFile = join(dataDir, 'sandbox', 'sandbox-state.json');
+    expect((await cli.run(['accounts', 'list'])).code).toBe(0);
+    expect(filesUnder(dataDir).filter((path) => path.includes('/sandbox/'))).toEqual([]);
+
+    const file = randomFile(filesDir, 'to-sandbox.bin', 70_000);
+    const run = await cli.run(['upload', file.path, '--account', 'Sandbox', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [line] = jsonLines<FileResult>(run.stdout);
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { tencentIm: { port: number } };
+    expect(line).toMatchObject({ status: 'done', sha256: file.sha256 });
+    expect(line!.links[0]!.url.startsWith(`http://127.0.0.1:${state.tencentIm.port}/`)).toBe(true);
+  });
+
   it('refuses an unknown account with exit code 2 and a clear message', async () => {
     const file = randomFile(filesDir, 'x.bin', 10);
     const run = await cli.run(['upload', file.path, '--account', 'nope', '--json']);

@@ -15,6 +15,8 @@ import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 import { seededMix, expectMixOutcome } from '../support/fault-mix.ts';
+import { rewriteInPlace, wholeSecondTimes } from '../support/file-edits.ts';
+import { BodyHold } from '../../main/sandbox/body-hold.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -93,6 +95,7 @@ beforeEach(async () => {
   emulators = [];
   service = await createService({ dataDir: tempDir('ferry-data-'), retryPolicy, stallTimeoutMs });
   filesDir = tempDir('ferry-files-');
+  service.grantPaths([filesDir]);
 });
 
 afterEach(async () => {
@@ -370,6 +373,34 @@ describe('faults', () => {
     for (const file of files) expect(await downloadSha(entryFor(entries, file.path))).toBe(file.sha256);
     expect(easemob.stats().rateLimited).toBeGreaterThan(0);
     expect(easemob.listObjects()).toHaveLength(files.length);
+  });
+});
+
+describe('what was sent is what was hashed', () => {
+  it('fails as file-changed when the file is rewritten in place mid-post (same size and mtime): nothing stored', async () => {
+    // The default watchdog: a short one could give up on the request before the hold is reached.
+    await service.close();
+    service = await createService({ dataDir: tempDir('ferry-data-'), retryPolicy });
+    service.grantPaths([filesDir]);
+    const easemob = await emulator();
+    const accountId = await addAccount(easemob);
+    const { path } = randomFile(filesDir, 'rewritten.bin', 9 * MiB);
+    wholeSecondTimes(path);
+    const hold = new BodyHold(64 * 1024);
+    easemob.injectFault({ kind: 'hold', hold });
+    const { taskIds } = (await service.dispatch('uploads.add', {
+      paths: [path],
+      accountId,
+    })) as CommandResponse<'uploads.add'>;
+    await hold.reached;
+    rewriteInPlace(path, 0, 4096); // bytes Easemob already has
+    hold.release();
+    await service.idle();
+
+    const [task] = (await service.dispatch('uploads.list', {})) as TaskView[];
+    expect(task).toMatchObject({ id: taskIds[0], state: 'failed', error: { code: 'file-changed' } });
+    expect(task!.error!.message).toMatch(/changed during its upload/);
+    expect(easemob.listObjects()).toEqual([]);
   });
 });
 

@@ -21,6 +21,8 @@ import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 import { seededMix, expectMixOutcome } from '../support/fault-mix.ts';
 import { fastRetries, startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
+import { rewriteInPlace, wholeSecondTimes } from '../support/file-edits.ts';
+import { BodyHold } from '../../main/sandbox/body-hold.ts';
 
 // A short stall watchdog keeps the suite quick; the behaviour is the same as the default's.
 const stallTimeoutMs = 500;
@@ -453,6 +455,35 @@ describe('each fault alone', () => {
     expect(emulator.stats()).toMatchObject({ ticketRequests: 4, uploadPosts: 1 });
     expect(emulator.listObjects()).toEqual([]);
   });
+});
+
+describe('what was sent is what was hashed', () => {
+  it.each(['oss', 'put'] as const)(
+    'fails a %s upload as file-changed when the file is rewritten in place mid-body (same size and mtime): nothing stored',
+    async (variant) => {
+      // The default watchdog: a short one could give up on the request before the hold is reached.
+      service = await harness.open({ stallTimeoutMs: undefined });
+      emulator.setStorageVariant(variant);
+      const { path } = randomFile(filesDir, 'rewritten.bin', 16 * 1024 * 1024);
+      wholeSecondTimes(path);
+      const hold = new BodyHold(64 * 1024);
+      emulator.injectFault({ kind: 'hold', hold }, { endpoint: 'storage' });
+      const { taskIds } = (await service.dispatch('uploads.add', {
+        paths: [path],
+        accountId: await addAccount(),
+      })) as CommandResponse<'uploads.add'>;
+      await hold.reached;
+      rewriteInPlace(path, 0, 4096); // bytes the storage already has
+      hold.release();
+      await service.idle();
+
+      const [task] = (await service.dispatch('uploads.list', {})) as TaskView[];
+      expect(task).toMatchObject({ id: taskIds[0], state: 'failed', error: { code: 'file-changed' } });
+      expect(task!.error!.message).toMatch(/changed during its upload/);
+      expect(emulator.listObjects()).toEqual([]);
+      expect(emulator.stats()).toMatchObject({ uploadPosts: 1, objectsCreated: 0 });
+    },
+  );
 });
 
 describe('faults mixed at random', () => {

@@ -126,6 +126,7 @@ describe('history commands', () => {
     expect(events.some((e) => e.name === 'history.removed' && e.payload.ids.includes(image!.id))).toBe(true);
     expect((await list()).map((e) => e.name)).toEqual(['b.bin']);
 
+    service.grantPaths([exported.path]); // the user picks the export to import it
     const report = (await service.dispatch('history.import', {
       path: exported.path,
       format: 'csv',
@@ -147,6 +148,7 @@ describe('history commands', () => {
     const atOnce = await Promise.all([exportAs('csv'), exportAs('csv'), exportAs('csv')]);
     const paths = [...inRow, ...atOnce].map((exported) => exported.path);
     expect(new Set(paths).size).toBe(5);
+    service.grantPaths(paths); // the user picks each export to import it
     for (const exported of [...inRow, ...atOnce]) {
       expect(exported.exported).toBe(1);
       const report = (await service.dispatch('history.import', {

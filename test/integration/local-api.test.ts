@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { TaskView } from '../../shared/models.ts';
 import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
-import { randomFile, sha256 } from '../support/temp.ts';
+import { randomFile, sha256, tempDir } from '../support/temp.ts';
 
 // The PicGo-compatible local upload API, driven the way Typora and Obsidian's PicGo uploaders drive
 // PicGo's own server: a real service, the Tencent sandbox emulator, real HTTP on 127.0.0.1.
@@ -249,17 +249,72 @@ describe('the local upload API when it is enabled', () => {
       call('POST', path, { body, headers: { origin: 'https://evil.example' } }),
       call('POST', path, { body, headers: { origin: 'null' } }),
       call('POST', path, { body, headers: { origin: 'http://127.0.0.1.evil.example' } }),
+      // A page served from another port of this machine is a web page like any other.
+      call('POST', path, { body, headers: { origin: 'http://localhost:5173' } }),
+      call('POST', path, { body, headers: { origin: 'http://127.0.0.1:8888' } }),
+      call('POST', path, { body, headers: { origin: `http://127.0.0.1:${port}` } }),
+      call('POST', path, { body, headers: { origin: 'app://obsidian.md' } }),
     ];
     for (const reply of await Promise.all(refused)) {
       expect(reply.status).toBe(403);
       expect(reply.body.success).toBe(false);
     }
     expect(await service.dispatch('uploads.list', {})).toEqual([]);
-    // A page on this machine's loopback (a local dev server) and localhost as the Host are fine.
-    const local = await call('GET', `/heartbeat?key=${secret}`, {
-      headers: { host: `localhost:${port}`, origin: 'http://localhost:5173' },
-    });
-    expect(local.status).toBe(200);
+    // Editors' HTTP clients send no Origin; localhost as the Host is fine.
+    const editor = await call('GET', `/heartbeat?key=${secret}`, { headers: { host: `localhost:${port}` } });
+    expect(editor.status).toBe(200);
+  });
+
+  it('is a door of its own: the key names any file the user can read, not only ones handed to Ferry', async () => {
+    const elsewhere = randomFile(tempDir('ferry-editor-notes-'), 'figure.bin', 4096);
+    const reply = await picGoUpload([elsewhere.path]);
+    expect(reply.body).toMatchObject({ success: true });
+    expect(sha256(await download((reply.body.result as string[])[0]!))).toBe(elsewhere.sha256);
+  });
+
+  it("never uploads Ferry's own data folder, however the path reaches it", async () => {
+    const link = join(filesDir, 'innocent.png');
+    symlinkSync(join(dataDir, 'vault.key'), link);
+    const attempts = [
+      join(dataDir, 'vault.key'),
+      join(dataDir, 'ferry.db'),
+      join(filesDir, '..', 'data', 'vault.key'),
+      link,
+      dataDir,
+    ];
+    for (const path of attempts) {
+      const reply = await picGoUpload([path]);
+      expect({ path, status: reply.status }).toEqual({ path, status: 403 });
+      expect(reply.body).toMatchObject({ success: false, message: expect.stringMatching(/data folder/) });
+    }
+    // A staged copy is Ferry's too: the window's paste goes through uploads.stage, not through here.
+    const { path: staged } = (await service.dispatch('uploads.stage', {
+      name: 'pasted.png',
+      bytesBase64: Buffer.from('pasted bytes').toString('base64'),
+    })) as CommandResponse<'uploads.stage'>;
+    expect((await picGoUpload([staged])).status).toBe(403);
+    await service.idle();
+    expect(await emulator.listObjects()).toEqual([]);
+  });
+
+  it('takes a new secret when the user rotates it: the old one is refused at once, no restart', async () => {
+    const rotated = (await service.dispatch('settings.rotateLocalApiSecret', {})) as Settings;
+    expect(rotated.localApi.secret).toMatch(/^[\w-]{43}$/);
+    expect(rotated.localApi.secret).not.toBe(secret);
+    expect(rotated.localApi).toMatchObject({ enabled: true, port });
+    expect((await call('GET', `/heartbeat?key=${secret}`)).status).toBe(401);
+    expect((await call('GET', `/heartbeat?key=${rotated.localApi.secret}`)).status).toBe(200);
+    // Saved, announced to the windows, and kept out of the log like the first one.
+    expect(((await service.dispatch('settings.get', {})) as Settings).localApi.secret).toBe(
+      rotated.localApi.secret,
+    );
+    expect(events).toContainEqual({ name: 'settings.changed', payload: { settings: rotated } });
+    await service.close();
+    const logged = readdirSync(logDirOf(dataDir))
+      .map((name) => readFileSync(join(logDirOf(dataDir), name), 'utf8'))
+      .join('');
+    expect(logged).toContain('local api secret rotated');
+    expect(logged).not.toContain(rotated.localApi.secret);
   });
 
   it('refuses malformed bodies with 400, other types with 415, the clipboard form with a clear 400', async () => {

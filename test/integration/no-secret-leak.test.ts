@@ -174,6 +174,7 @@ describe('no secret leaves the main process', () => {
     await call('accounts.update', { id: added.id, secrets: { userSig } });
 
     const good = randomFile(tempDir(), 'good.bin', 200_000);
+    service.grantPaths([good.path]);
     await call('uploads.add', { paths: [good.path], accountId: added.id });
     await service.idle();
     gateway.failing = true;
@@ -181,6 +182,7 @@ describe('no secret leaves the main process', () => {
     const echoedTest = await call<CommandResponse<'accounts.test'>>('accounts.test', { id: added.id });
     expect(echoedTest).toMatchObject({ ok: false, error: { code: 'http-status' } });
     const bad = randomFile(tempDir(), 'bad.bin', 50_000);
+    service.grantPaths([bad.path]);
     const { taskIds } = await call<CommandResponse<'uploads.add'>>('uploads.add', {
       paths: [bad.path],
       accountId: added.id,
@@ -265,6 +267,7 @@ describe('a lost or replaced vault key', () => {
           [added.id, true],
         ]);
         const file = randomFile(tempDir(), 'f.bin', 20_000);
+        service.grantPaths([file.path]);
         await expect(
           service.dispatch('uploads.add', { paths: [file.path], accountId: added.id }),
         ).rejects.toMatchObject({ view: { code: 'credentials-unreadable' } });

@@ -73,6 +73,7 @@ beforeEach(async () => {
   // The harness's Tencent emulator is the storage the push provider's pictures go to.
   harness = await startServiceHarness({ service: { retryPolicy, stallTimeoutMs } });
   ({ emulator: storage, service } = harness);
+  service.grantPaths([sourcesDir]);
   push = await startOppoPushEmulator({ storageDir: tempDir('ferry-oppo-push-') });
   // The storage account: Tencent IM's DownUrl links are public (on loopback, here).
   const account = (await service.dispatch('accounts.add', {
@@ -280,6 +281,7 @@ describe('OPPO push pictures through the service', () => {
     await service.close();
 
     service = await harness.open(); // resumes the task from its journaled session: phase "register"
+    service.grantPaths([sourcesDir]);
     await service.idle();
     const [entry] = await historyEntries();
     expect(entry).toMatchObject({ providerId: 'oppo-push', name: 'campaign-photo.jpg' });
@@ -424,23 +426,21 @@ describe('OPPO push pictures through the service', () => {
     expect(push.stats().requests).toBe(0);
   });
 
-  it('fails with a clear reason when the storage account does not exist', async () => {
-    const accountId = await addPushAccount({ storageAccountId: 'no-such-account' });
+  it('fails with a clear reason when the storage account was removed since', async () => {
+    const accountId = await addPushAccount();
+    await service.dispatch('accounts.remove', { id: storageAccountId });
     await upload(snapshot, accountId);
     const [task] = await tasks();
     expect(task).toMatchObject({ state: 'failed', error: { code: 'account-not-found' } });
-    expect(task!.error!.message).toMatch(/storage account "no-such-account".*does not exist/);
+    expect(task!.error!.message).toMatch(new RegExp(`storage account "${storageAccountId}".*does not exist`));
     expect(push.stats()).toMatchObject({ requests: 1, registrations: 0 }); // the credentials check
   });
 
-  it('refuses another OPPO push account as the storage account', async () => {
+  it('refuses another OPPO push account as the storage account when it is saved', async () => {
     const inner = await addPushAccount({ pictures: 'small' });
-    const accountId = await addPushAccount({ pictures: 'small', storageAccountId: inner });
-    await upload(snapshot, accountId);
-    const [task] = await tasks();
-    expect(task).toMatchObject({ state: 'failed', error: { code: 'account-invalid' } });
-    // Each account checked its credentials; nothing was registered.
-    expect(push.stats()).toMatchObject({ requests: 2, registrations: 0 });
+    await expect(addPushAccount({ pictures: 'small', storageAccountId: inner })).rejects.toMatchObject({
+      view: { code: 'account-invalid', message: expect.stringMatching(/gives no public links/) },
+    });
   });
 
   it('names the storage upload when the storage account refuses the picture', async () => {

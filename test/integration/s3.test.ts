@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -8,8 +7,7 @@ import { mebibyte } from '../../main/providers/s3/part-plan.ts';
 import { parseListUploads } from '../../main/providers/s3/s3-protocol.ts';
 import { s3Provider, type S3Session } from '../../main/providers/s3/s3-provider.ts';
 import { signRequest } from '../../main/providers/s3/s3-signing.ts';
-import { openRange, readChunks, readRange } from '../../main/engine/local-file.ts';
-import type { LocalFile } from '../../main/providers/provider.ts';
+import { SentFile } from '../../main/engine/sent-file.ts';
 import type { ProxyFault, FaultOptions } from '../../main/sandbox/fault-proxy.ts';
 import { startS3Emulator, type S3Emulator } from '../../main/sandbox/s3/s3-emulator.ts';
 import { createService, type FerryService } from '../../main/service.ts';
@@ -18,6 +16,8 @@ import type { ErrorCode } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 import { seededMix } from '../support/fault-mix.ts';
+import { rewriteInPlace, wholeSecondTimes } from '../support/file-edits.ts';
+import { BodyHold } from '../../main/sandbox/body-hold.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -34,8 +34,11 @@ let dataDir: string;
 let filesDir: string;
 let accountId: string;
 
-function open(): Promise<FerryService> {
-  return createService({ dataDir, retryPolicy, stallTimeoutMs });
+/** A service with the test's files folder granted, as if the user had dropped it. */
+async function open(watchdogMs: number | undefined = stallTimeoutMs): Promise<FerryService> {
+  const opened = await createService({ dataDir, retryPolicy, stallTimeoutMs: watchdogMs });
+  opened.grantPaths([filesDir]);
+  return opened;
 }
 
 async function addAccount(
@@ -80,6 +83,7 @@ async function uploadAll(
   paths: string[],
   account = accountId,
 ): Promise<{ tasks: TaskView[]; entries: HistoryEntryView[] }> {
+  service.grantPaths(paths); // as a drop on the window would
   const { taskIds } = (await service.dispatch('uploads.add', {
     paths,
     accountId: account,
@@ -113,6 +117,16 @@ async function waitFor(
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves once `read()` has kept the same value for `quietMs`. */
+async function settled(read: () => number, quietMs = 150): Promise<void> {
+  let value = read();
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (read() !== value) [value, since] = [read(), Date.now()];
   }
 }
 
@@ -235,12 +249,17 @@ describe('uploads through the service', () => {
     const journaled = (await listTasks())[0]!;
     expect(journaled.transferredBytes).toBeGreaterThanOrEqual(3 * 8 * mebibyte);
     await service.close();
+    // Bytes the closed service wrote before its requests were aborted may still be on their way
+    // through the proxy (in this very process): count from when they have all arrived.
+    await settled(() => emulator.stats().requestBodyBytes);
 
     const sentBefore = emulator.stats().requestBodyBytes;
     service = await open(); // resumes what the journal holds
     await service.idle();
     const entries = await historyEntries();
     expect(entries).toHaveLength(1);
+    // Parts 1–4 went out before the restart: their bytes were read back for the SHA-256.
+    expect(entries[0]!.sha256).toBe(file.sha256);
     expect(await downloadSha(entries[0]!.links[0]!.url)).toBe(file.sha256);
     // The server's list won: only part 5 (8 MiB) and the Complete body were sent after the restart.
     const sentAfter = emulator.stats().requestBodyBytes - sentBefore;
@@ -283,6 +302,46 @@ describe('uploads through the service', () => {
     expect(await emulator.listUploads()).toEqual([]);
     expect(await emulator.listObjects()).toHaveLength(1);
   });
+});
+
+describe('what was sent is what was hashed', () => {
+  const cases: Array<[string, Record<string, string>, number, FaultOptions['match'], number]> = [
+    // Parts 1–3 go out at once; part 2 is held, and its first bytes are the ones rewritten.
+    ['a multipart upload', {}, twentyMiB, { method: 'PUT', url: 'partNumber=2' }, 8 * mebibyte],
+    // One part allowed: the whole file is one PutObject.
+    ['a single PutObject', { maxParts: '1' }, 16 * mebibyte, { method: 'PUT' }, 0],
+  ];
+
+  it.each(cases)(
+    'fails %s as file-changed when the file is rewritten in place mid-body (same size and mtime), leaving no object',
+    async (_label, fields, size, match, editAt) => {
+      // The default watchdog: a short one could give up on the request before the hold is reached.
+      await service.close();
+      service = await open(undefined);
+      const account = await addAccount(fields);
+      const { path } = randomFile(filesDir, 'rewritten.bin', size);
+      wholeSecondTimes(path);
+      const hold = new BodyHold(64 * 1024);
+      emulator.injectFault({ kind: 'hold', hold }, { match });
+      const { taskIds } = (await service.dispatch('uploads.add', {
+        paths: [path],
+        accountId: account,
+      })) as CommandResponse<'uploads.add'>;
+      await hold.reached;
+      rewriteInPlace(path, editAt, 4096); // bytes the server already has
+      hold.release();
+      await service.idle();
+
+      const [task] = await listTasks();
+      expect(task).toMatchObject({ id: taskIds[0], state: 'failed', error: { code: 'file-changed' } });
+      expect(task!.error!.message).toMatch(/changed during its upload/);
+      expect(await historyEntries()).toEqual([]);
+      // The cut PutObject reaches the server a moment after the client gave up on it.
+      await waitFor(async () => (await emulator.listObjects()).length === 0, 'no object');
+      expect(await listedUploads()).toEqual([]); // the multipart upload was aborted
+      expect(await emulator.listUploads()).toEqual([]);
+    },
+  );
 });
 
 describe('each fault alone, on a three-part file', () => {
@@ -343,9 +402,11 @@ describe('each fault alone, on a three-part file', () => {
 
   it('recovers from a reset, a 500 and a 200 that is not from S3 on a single PutObject', async () => {
     const file = randomFile(filesDir, 'single.bin', 3 * mebibyte);
+    // On the PutObject itself: a HEAD asked after an answer in doubt must not take a fault meant for it.
+    const onPut = { match: { method: 'PUT' } };
     injectAll([
-      [{ kind: 'reset' }],
-      [{ kind: 'status', status: 500, body: s3ErrorBody('InternalError', 'oops') }],
+      [{ kind: 'reset' }, onPut],
+      [{ kind: 'status', status: 500, body: s3ErrorBody('InternalError', 'oops') }, onPut],
       // A captive portal or broken proxy: 200 and HTML, the object never stored.
       [
         {
@@ -355,12 +416,19 @@ describe('each fault alone, on a three-part file', () => {
           contentType: 'text/html',
           forward: false,
         },
+        onPut,
       ],
     ]);
     const { tasks, entries } = await uploadAll([file.path]);
     expect(tasks).toEqual([]);
     expect(await downloadSha(entries[0]!.links[0]!.url)).toBe(file.sha256);
-    expect(emulator.stats()).toMatchObject({ requests: 5, faultsApplied: 3 }); // + the download
+    // 3 failed PUTs, the good one and the download; plus one HEAD when the reset came after the whole
+    // body was sent (the answer was then in doubt, and Ferry asks before sending again).
+    const stats = emulator.stats();
+    expect(stats.requestsByMethod).toMatchObject({ PUT: 4, GET: 1 });
+    const heads = stats.requestsByMethod.HEAD ?? 0;
+    expect(heads).toBeLessThanOrEqual(1);
+    expect(stats).toMatchObject({ requests: 5 + heads, faultsApplied: 3 });
   });
 
   it('waits at least what a 429 Retry-After asks before sending the part again', async () => {
@@ -657,18 +725,7 @@ describe('virtual-host addressing', () => {
     });
     for (const size of [700, twentyMiB]) {
       const source = randomFile(filesDir, `vhost-${size}.bin`, size);
-      const bytes = readFileSync(source.path);
-      const file: LocalFile = {
-        path: source.path,
-        name: `vhost-${size}.bin`,
-        size,
-        mtimeMs: 0,
-        mimeType: 'application/octet-stream',
-        digests: async () => ({ md5: createHash('md5').update(bytes).digest('hex'), sha256: source.sha256 }),
-        openRange: (start, end) => openRange(source.path, start, end),
-        readRange: (start, end) => readRange(source.path, start, end),
-        readChunks: (start, end, chunkSize) => readChunks(source.path, start, end, chunkSize),
-      };
+      const file = await SentFile.open(source.path, { mimeType: 'application/octet-stream' });
       const ctx = {
         config,
         secrets: { secretAccessKey: emulator.credentials.secretAccessKey },

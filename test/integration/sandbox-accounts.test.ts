@@ -47,6 +47,7 @@ afterAll(async () => {
 });
 
 async function uploadOne(key: EmulatorKey, path: string): Promise<HistoryEntryView> {
+  service.grantPaths([path]); // as the user's drop would
   await service.dispatch('uploads.add', { paths: [path], accountId: accounts.get(key)!.id });
   await service.idle();
   const tasks = (await service.dispatch('uploads.list', {})) as CommandResponse<'uploads.list'>;

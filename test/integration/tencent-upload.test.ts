@@ -9,6 +9,8 @@ import type { FerryEvent } from '../../shared/contract.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
 import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 import { randomFile, sha256 } from '../support/temp.ts';
+import { rewriteInPlace, wholeSecondTimes } from '../support/file-edits.ts';
+import { BodyHold } from '../../main/sandbox/body-hold.ts';
 
 let harness: ServiceHarness;
 let emulator: PicUpEmulator;
@@ -46,6 +48,39 @@ async function download(url: string): Promise<Buffer> {
   expect(response.status).toBe(200);
   return Buffer.from(await response.arrayBuffer());
 }
+
+describe('what was sent is what was hashed', () => {
+  const size = 4 * 1024 * 1024 + 5; // five 1 MiB slices, the last of 5 bytes
+
+  it.each([
+    ['bytes already sent', 0],
+    // The sent bytes still match the file; what will go out no longer matches File_Str_Md5.
+    ['bytes not sent yet', size - 4096],
+  ])(
+    'fails as file-changed when the file is rewritten in place (same size and mtime) over %s: nothing stored',
+    async (_label, editAt) => {
+      const { path } = randomFile(filesDir, 'rewritten.bin', size);
+      wholeSecondTimes(path);
+      const hold = new BodyHold(64 * 1024);
+      emulator.injectFault({ kind: 'hold', hold }, { afterRequests: 2 }); // the third slice
+      const { taskIds } = (await service.dispatch('uploads.add', {
+        paths: [path],
+        accountId: sandboxAccountId,
+      })) as CommandResponse<'uploads.add'>;
+      await hold.reached;
+      rewriteInPlace(path, editAt, 4096);
+      hold.release();
+      await service.idle();
+
+      const [task] = await tasks();
+      expect(task).toMatchObject({ id: taskIds[0], state: 'failed', error: { code: 'file-changed' } });
+      expect(task!.error!.message).toMatch(/changed during its upload/);
+      expect(await historyEntries()).toEqual([]);
+      expect(emulator.stats().completedUploads).toBe(0);
+      expect(await emulator.listObjects()).toEqual([]);
+    },
+  );
+});
 
 describe('uploading to Tencent IM pic_up through the service', () => {
   it('uploads 0-byte, 1-byte and 25 MiB + 1 byte files whose download links return identical bytes', async () => {

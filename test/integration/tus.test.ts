@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UploadError } from '../../main/net/upload-error.ts';
 import { tusProvider } from '../../main/providers/tus/tus-provider.ts';
-import type { LocalFile } from '../../main/providers/provider.ts';
-import { openRange, readChunks, readRange } from '../../main/engine/local-file.ts';
+import { readRange } from '../support/read-range.ts';
+import { SentFile } from '../../main/engine/sent-file.ts';
 import {
   startTusEmulator,
   type TusEmulator,
@@ -21,6 +22,8 @@ import { prng, waitFor, writeRandomFile } from '../support/upload-child-harness.
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 import type { TusChildAccount } from '../support/tus-upload-child.ts';
 import { seededMix } from '../support/fault-mix.ts';
+import { rewriteInPlace, touchMetadata, wholeSecondTimes } from '../support/file-edits.ts';
+import { BodyHold } from '../../main/sandbox/body-hold.ts';
 
 // Fast retries and a short stall watchdog keep the suite quick; the behaviour is the same as the defaults'.
 const retryPolicy = { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 };
@@ -48,8 +51,11 @@ afterEach(async () => {
   await emulator.close();
 });
 
-function openService(): Promise<FerryService> {
-  return createService({ dataDir, retryPolicy, stallTimeoutMs });
+/** A service with the test's files folder granted, as if the user had dropped it. */
+async function openService(watchdogMs: number | undefined = stallTimeoutMs): Promise<FerryService> {
+  const opened = await createService({ dataDir, retryPolicy, stallTimeoutMs: watchdogMs });
+  opened.grantPaths([filesDir]);
+  return opened;
 }
 
 let accountCount = 0;
@@ -223,6 +229,95 @@ describe('uploading to a tus server through the service', () => {
     expect(stats.requests.HEAD).toBe(1);
     expect(stats.uploadsCreated).toBe(1);
     expect(stats.patchBodyBytes).toBeLessThanOrEqual(size + 2 * MiB);
+  });
+});
+
+describe('what was sent is what was hashed', () => {
+  /** One PATCH (the account's chunk is larger than the file), so the request held is the last one. */
+  const size = 24 * MiB;
+
+  // The default watchdog: a short one could give up on the request before the hold is reached.
+  beforeEach(async () => {
+    await service.close();
+    service = await openService(undefined);
+  });
+
+  async function heldMidBody(name: string): Promise<{ taskId: string; path: string; hold: BodyHold }> {
+    const accountId = await addAccount({ chunkSize: 64 * MiB });
+    const { path } = randomFile(filesDir, name, size);
+    wholeSecondTimes(path);
+    const hold = new BodyHold(64 * 1024);
+    emulator.injectFault({ kind: 'hold', hold });
+    const [taskId] = await add([path], accountId);
+    await hold.reached;
+    return { taskId: taskId!, path, hold };
+  }
+
+  it('fails as file-changed when the file is rewritten in place mid-PATCH (same size and mtime), and terminates the upload', async () => {
+    const { taskId, path, hold } = await heldMidBody('rewritten.bin');
+    rewriteInPlace(path, 0, 4096); // bytes the server already has
+    hold.release();
+    await service.idle();
+
+    const [task] = await tasks();
+    expect(task).toMatchObject({ id: taskId, state: 'failed', error: { code: 'file-changed' } });
+    expect(task!.error!.message).toMatch(/changed during its upload/);
+    expect(await entries()).toEqual([]);
+    // The last PATCH was cut before its last bytes, then the upload was terminated: never complete.
+    expect(emulator.stats()).toMatchObject({ uploadsFinished: 0, uploadsTerminated: 1 });
+    expect(await emulator.uploads()).toEqual([]);
+  });
+
+  it('records the SHA-256 of the bytes sent when the file changes ahead of the upload', async () => {
+    const { path, hold } = await heldMidBody('changed-ahead.bin');
+    const now = rewriteInPlace(path, size - 4096, 4096); // bytes not read yet: they go out as they are now
+    hold.release();
+    await service.idle();
+
+    expect(await tasks()).toEqual([]);
+    const [entry] = await entries();
+    expect(entry!.sha256).toBe(now);
+    expect(await downloadSha(entry!.links[0]!.url)).toBe(now);
+  });
+
+  it('lets a change of metadata only through: the bytes are compared, not the times', async () => {
+    const { path, hold } = await heldMidBody('chmod.bin');
+    const before = sha256(readFileSync(path));
+    touchMetadata(path);
+    hold.release();
+    await service.idle();
+
+    expect(await tasks()).toEqual([]);
+    const [entry] = await entries();
+    expect(entry!.sha256).toBe(before);
+    expect(await downloadSha(entry!.links[0]!.url)).toBe(before);
+  });
+
+  it('fails a resumed upload as file-changed when the file was rewritten while the service was closed', async () => {
+    const accountId = await addAccount({ chunkSize: 2 * MiB });
+    const { path } = randomFile(filesDir, 'closed.bin', 9 * MiB + 17);
+    wholeSecondTimes(path);
+    const hold = new BodyHold(64 * 1024);
+    emulator.injectFault({ kind: 'hold', hold }, { afterRequests: 2 }); // the third chunk
+    const [taskId] = await add([path], accountId);
+    await hold.reached;
+    await service.close();
+    rewriteInPlace(path, 0, 4096);
+    hold.release();
+
+    service = await openService(undefined);
+    await service.idle();
+    const [task] = await tasks();
+    expect(task).toMatchObject({ id: taskId, state: 'failed', error: { code: 'file-changed' } });
+    expect(await entries()).toEqual([]);
+    expect(emulator.stats()).toMatchObject({ uploadsFinished: 0, uploadsTerminated: 1 });
+
+    // Retried, it starts over with the file as it is now.
+    await service.dispatch('uploads.retry', { taskIds: [taskId] });
+    await service.idle();
+    const [entry] = await entries();
+    expect(entry!.sha256).toBe(sha256(readFileSync(path)));
+    expect(await downloadSha(entry!.links[0]!.url)).toBe(entry!.sha256);
   });
 });
 
@@ -599,17 +694,7 @@ describe('the adapter directly', () => {
     const ctx = context();
     const path = join(filesDir, 'conflict.bin');
     const file = randomFile(filesDir, 'conflict.bin', 3 * MiB);
-    const local: LocalFile = {
-      path,
-      name: 'conflict.bin',
-      size: 3 * MiB,
-      mtimeMs: 0,
-      mimeType: 'application/octet-stream',
-      digests: async () => ({ md5: '', sha256: file.sha256 }),
-      openRange: (start, end) => openRange(path, start, end),
-      readRange: (start, end) => readRange(path, start, end),
-      readChunks: (start, end, chunkSize) => readChunks(path, start, end, chunkSize),
-    };
+    const local = await SentFile.open(path, { mimeType: 'application/octet-stream' });
     const created = await tusProvider.step(ctx, local, await tusProvider.startSession(ctx, local));
     expect(created).toMatchObject({ kind: 'progress', committedBytes: 0 });
     const session = created.session;
@@ -644,6 +729,18 @@ describe('the adapter directly', () => {
       chunkSize: 64 * MiB,
       authHeaderName: 'Authorization',
     });
+    // The app's part size replaces the default chunk size; an account's own chunk size wins over it.
+    const endpoint = 'https://tus.example.com/files/';
+    expect(tusProvider.parseConfig({ endpoint }, { partSize: 2 * MiB }).chunkSize).toBe(2 * MiB);
+    expect(tusProvider.parseConfig({ endpoint, chunkSize: '' }, { partSize: 2 * MiB }).chunkSize).toBe(
+      2 * MiB,
+    );
+    expect(tusProvider.parseConfig({ endpoint, chunkSize: String(3 * MiB) }, { partSize: 2 * MiB })).toEqual({
+      endpoint,
+      chunkSize: 3 * MiB,
+      authHeaderName: 'Authorization',
+    });
+    expect(tusProvider.parseConfig({ endpoint }, {}).chunkSize).toBe(64 * MiB);
     const invalid: Array<Record<string, string>> = [
       { endpoint: 'ftp://x/files' },
       { endpoint: 'https://x/files', chunkSize: '12' },

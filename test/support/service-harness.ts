@@ -21,7 +21,10 @@ export interface ServiceHarness {
   readonly emulator: PicUpEmulator;
   /** Kept across open(): a reopened service finds the journal, history and vault of the last one. */
   readonly dataDir: string;
-  /** An empty folder for the test's source files. */
+  /**
+   * An empty folder for the test's source files, granted to every service the harness opens (as a
+   * folder the user dropped on the window): uploads.add takes only paths Ferry was handed.
+   */
   readonly filesDir: string;
   /** The service the last open() returned. */
   readonly service: FerryService;
@@ -75,6 +78,7 @@ export async function startServiceHarness(options: ServiceHarnessOptions = {}): 
     let closing: Promise<void> | undefined;
     opened.close = () => (closing ??= closeService());
     opened.subscribe((event) => events.push(event));
+    opened.grantPaths([filesDir]);
     current = opened;
     return opened;
   }

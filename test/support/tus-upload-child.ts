@@ -33,6 +33,8 @@ const accountId =
       secrets: { authHeaderValue: account.authHeaderValue },
     })) as AccountView
   ).id;
+// Like the CLI, the paths on its own command line are the ones it was handed.
+service.grantPaths(positionals);
 if (positionals.length > 0) await service.dispatch('uploads.add', { paths: positionals, accountId });
 await service.idle();
 const page = (await service.dispatch('history.list', { limit: 500 })) as { entries: HistoryEntryView[] };

@@ -39,6 +39,8 @@ if (values.account) {
   accountId = existing?.id ?? ((await service.dispatch('accounts.add', wanted)) as AccountView).id;
 }
 const uploadStart = performance.now();
+// Like the CLI, the paths on its own command line are the ones it was handed.
+service.grantPaths(positionals);
 if (positionals.length > 0) await service.dispatch('uploads.add', { paths: positionals, accountId });
 await service.idle();
 const uploadMs = performance.now() - uploadStart;

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { easemobCatalog } from '../../../shared/catalog/easemob.ts';
 import type { HistoryDetails, LinkView } from '../../../shared/models.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { multipartFileForm } from '../multipart-form.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import { AppTokenCache, type AppCredentials } from './app-token.ts';
 import {
@@ -170,19 +172,14 @@ export const easemobProvider: Provider<EasemobConfig, EasemobSession> = {
   id: 'easemob',
   capabilities: {
     resumable: false,
+    // The link carries its share-secret, the documented form for links in messages and callbacks.
+    linkAccess: 'public',
     maxFileSize: chatfileMaxBytes,
     requestsPerSecond: chatfileRequestsPerSecond,
   },
 
   parseConfig(fields) {
-    const parsed = easemobConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `Easemob account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(easemobCatalog, easemobConfigSchema, fields);
   },
 
   parseSession(value) {

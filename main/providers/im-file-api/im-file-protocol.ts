@@ -1,9 +1,9 @@
-import { XMLParser } from 'fast-xml-parser';
 import type { Got } from 'got';
 import { z } from 'zod';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { describeAnswer } from '../answer-shape.ts';
+import { xmlDocumentReader } from '../xml-document.ts';
 
 /**
  * The wire of the IM file API (docs/providers.md#im-file-api): the IM server's envelopes and tickets, and the
@@ -344,36 +344,13 @@ export function storageErrorOf(body: string): { code?: string; message?: string 
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
 }
 
-const xmlParser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  // Keys and ETags stay text, as the store wrote them.
-  parseTagValue: false,
-  htmlEntities: true,
-});
+const readStorageXml = xmlDocumentReader();
 
 const postResponseSchema = z.object({
   Key: z.string().optional(),
   ETag: z.string().optional(),
   Location: z.string().optional(),
 });
-
-/** The root element and its content, or undefined for a body that is not well-formed XML. */
-function readXml(body: string): { root: string; content: unknown } | undefined {
-  const text = body.trim();
-  // OSS never declares entities; refusing a DOCTYPE keeps entity expansion out of the question.
-  if (/<!DOCTYPE/i.test(text)) return undefined;
-  let document: Record<string, unknown>;
-  try {
-    document = xmlParser.parse(text, true) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const roots = Object.keys(document);
-  return roots.length === 1 ? { root: roots[0]!, content: document[roots[0]!] } : undefined;
-}
 
 /**
  * What a storage answer means. A 2xx (but 203) from the store means the object is stored, whatever
@@ -418,7 +395,8 @@ function classifyStored(status: number, body: string, identity: StoredIdentity):
   const text = body.trim();
   if (text === '') return stored();
   if (text.startsWith('<')) {
-    const document = readXml(text);
+    const read = readStorageXml(text);
+    const document = 'problem' in read ? undefined : read;
     if (document?.root === 'PostResponse') {
       const parsed = postResponseSchema.safeParse(document.content === '' ? {} : document.content);
       if (!parsed.success) return unknown();

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { imFileApiCatalog } from '../../../shared/catalog/im-file-api.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { multipartFileForm } from '../multipart-form.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   classifyStorageAnswer,
@@ -121,17 +123,11 @@ function ticketTarget(config: ImFileApiConfig, mimeType: string): TicketTarget {
  */
 export const imFileApiProvider: Provider<ImFileApiConfig, ImFileApiSession> = {
   id: 'im-file-api',
-  capabilities: { resumable: false },
+  // The download URL redirects to storage only for a request with app_id and access-token headers.
+  capabilities: { resumable: false, linkAccess: 'with-headers' },
 
   parseConfig(fields) {
-    const parsed = imFileApiConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `IM file API account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(imFileApiCatalog, imFileApiConfigSchema, fields);
   },
 
   parseSession(value) {
@@ -267,7 +263,7 @@ async function sendToStorage(
     headers['content-type'] = ticketField(ticket, 'content-type') ?? file.mimeType;
     headers['content-length'] = String(file.size);
     request = ctx.http.put(ticket.upload_url, {
-      body: file.openRange(0, file.size),
+      body: file.openRange(0, file.size, { completesUpload: true }),
       headers,
       signal: ctx.signal,
       throwHttpErrors: false,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { oppoPushCatalog } from '../../../shared/catalog/oppo-push.ts';
 import type { LinkView } from '../../../shared/models.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { parseRetryAfter } from '../../net/retry-after.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { describeAnswer } from '../answer-shape.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
 import { ensureDerivative, removeWorkDir } from './derivative-files.ts';
 import {
@@ -87,17 +89,11 @@ function progress(session: OppoPushSession, file: LocalFile): StepResult<OppoPus
  */
 export const oppoPushProvider: Provider<OppoPushConfig, OppoPushSession> = {
   id: 'oppo-push',
-  capabilities: { resumable: true, requestsPerSecond: 500 },
+  // Its links are its storage account's: it registers pictures and keeps none.
+  capabilities: { resumable: true, requestsPerSecond: 500, linkAccess: 'none' },
 
   parseConfig(fields) {
-    const parsed = oppoPushConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `OPPO push account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(oppoPushCatalog, oppoPushConfigSchema, fields);
   },
 
   parseSession(value) {

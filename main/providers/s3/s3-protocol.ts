@@ -1,8 +1,8 @@
-import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { isRetryableStatus } from '../../net/http-failure.ts';
 import { parseRetryAfter } from '../../net/retry-after.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { xmlDocumentReader, type XmlDocument } from '../xml-document.ts';
 
 /** S3 error codes that mean the account's keys (or their permissions) are wrong: no retry helps. */
 const credentialCodes = new Set([
@@ -37,39 +37,16 @@ export function malformedS3(detail: string): UploadError {
 /** Elements S3 repeats: one of them alone must still read as a list. */
 const repeatedElements = new Set(['ListPartsResult.Part', 'ListMultipartUploadsResult.Upload']);
 
-const xmlParser = new XMLParser({
-  // S3 carries its facts in elements; the root's xmlns (and any prefix) is noise.
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  // Upload ids, ETags and part numbers stay text: "0123" or "1e5" must not turn into numbers.
-  parseTagValue: false,
-  // Without it numeric character references stay undecoded, and Go servers (MinIO) write an ETag's
-  // quotes as &#34;. It also decodes HTML's named entities, which S3 never sends.
-  htmlEntities: true,
-  isArray: (_name, jPath) => repeatedElements.has(String(jPath)),
-});
+const readXml = xmlDocumentReader(repeatedElements);
 
 /**
  * The root element's name and content of an S3 answer. A body that is not well-formed XML (cut off,
  * garbled, not XML) is malformed, never read as half an answer.
  */
-function readDocument(body: string): { root: string; content: unknown } {
-  // S3 may send whitespace before a 200 Complete's document to keep the connection open, and XML
-  // allows nothing before the declaration.
-  const text = body.trimStart();
-  // S3 never declares entities; refusing a DOCTYPE keeps entity expansion out of the question.
-  if (/<!DOCTYPE/i.test(text)) throw malformedS3('a DOCTYPE declaration');
-  let document: Record<string, unknown>;
-  try {
-    document = xmlParser.parse(text, true) as Record<string, unknown>;
-  } catch (error) {
-    throw malformedS3(error instanceof Error ? error.message : String(error));
-  }
-  const roots = Object.keys(document);
-  if (roots.length !== 1) throw malformedS3(`${roots.length} root elements`);
-  return { root: roots[0]!, content: document[roots[0]!] };
+function readDocument(body: string): XmlDocument {
+  const document = readXml(body);
+  if ('problem' in document) throw malformedS3(document.problem);
+  return document;
 }
 
 /** An element with children; an empty one (`<Result/>`) parses as '' and reads as having none. */

@@ -1,12 +1,20 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import {
+  s3Catalog,
+  s3MaxKeyBytes,
+  s3MaxKeyPrefixBytes,
+  s3MaxNameSegmentBytes,
+} from '../../../shared/catalog/s3.ts';
 import type { LinkView } from '../../../shared/models.ts';
+import { fitName, wellFormed } from '../../file-names.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext, StepResult } from '../provider.ts';
-import { maxPartCount, partRange, planParts } from './part-plan.ts';
+import { maxPartCount, partRange, partSizeFloor, planParts } from './part-plan.ts';
 import {
   completeBody,
   isS3ErrorCode,
@@ -59,7 +67,10 @@ export const s3ConfigSchema = z
     message: 'a public base URL is needed for public links',
     path: ['publicBaseUrl'],
   });
-export type S3Config = z.infer<typeof s3ConfigSchema>;
+export type S3Config = z.infer<typeof s3ConfigSchema> & {
+  /** The smallest part sent (parts grow beyond it only to stay within maxParts); see partSizeFloor. */
+  minPartSize: number;
+};
 
 const partSchema = z.object({
   partNumber: z.number().int().min(1).max(maxPartCount),
@@ -124,10 +135,14 @@ function credentialsOf(ctx: Pick<StepContext<S3Config>, 'config' | 'secrets'>) {
   return { accessKeyId: ctx.config.accessKeyId, secretAccessKey };
 }
 
+export const maxKeyPrefixBytes = s3MaxKeyPrefixBytes;
+
 /**
  * keyPrefix + yyyy/mm/<16 random hex>-<name>: the random part keeps names from colliding. The key is
  * journaled with the session, so a retry or a resume writes the same object. (Not a content hash: that
- * would make every upload wait for a full read of the file before its first byte.)
+ * would make every upload wait for a full read of the file before its first byte.) A long name is cut
+ * (extension kept) so the last segment fits in 200 bytes and the key in S3's 1024; the history keeps
+ * the whole name.
  */
 export function objectKey(
   prefix: string,
@@ -135,16 +150,26 @@ export function objectKey(
   now = new Date(),
   unique = randomBytes(8).toString('hex'),
 ): string {
+  const prefixBytes = Buffer.byteLength(prefix);
+  if (prefixBytes > maxKeyPrefixBytes) {
+    // parseConfig refuses such a prefix; this guards keys built from a config read some other way.
+    throw UploadError.of(
+      'account-invalid',
+      `Key prefix: ${prefixBytes} bytes leave no room for a file name in S3's ${s3MaxKeyBytes}-byte keys (at most ${maxKeyPrefixBytes}).`,
+    );
+  }
   const year = String(now.getUTCFullYear());
   const month = String(now.getUTCMonth() + 1).padStart(2, '0');
-  // Control characters and backslashes make keys that tools and consoles mangle.
+  // Control characters and backslashes make keys that tools and consoles mangle; a lone surrogate
+  // (possible in a Windows name) cannot be percent-encoded at all.
   const name =
-    [...file.name]
+    [...wellFormed(file.name)]
       .map((char) =>
         char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '\\' || char === '/' ? '_' : char,
       )
       .join('') || 'file';
-  return `${prefix}${year}/${month}/${unique}-${name}`;
+  const head = `${unique}-`;
+  return `${prefix}${year}/${month}/${head}${fitName(name, s3MaxNameSegmentBytes - Buffer.byteLength(head))}`;
 }
 
 interface S3Call {
@@ -207,9 +232,7 @@ function failure(answer: S3Answer, fallbackCode?: string): UploadError {
 }
 
 async function md5Base64OfRange(file: LocalFile, start: number, end: number): Promise<string> {
-  const hash = createHash('md5');
-  for await (const chunk of file.openRange(start, end) as AsyncIterable<Buffer>) hash.update(chunk);
-  return hash.digest('base64');
+  return (await file.digestRange(start, end, 'md5')).toString('base64');
 }
 
 function linkFor(ctx: Pick<StepContext<S3Config>, 'config' | 'secrets'>, key: string): LinkView {
@@ -490,7 +513,8 @@ async function putObject(
       method: 'PUT',
       key: session.key,
       headers,
-      body: file.size === 0 ? '' : file.openRange(0, file.size),
+      // The PutObject completes the upload: its stream checks the file before its last bytes.
+      body: file.size === 0 ? '' : file.openRange(0, file.size, { completesUpload: true }),
       onProgress: (transferred) => ctx.onBytesSent(Math.min(file.size, transferred)),
     });
   } catch (error) {
@@ -611,6 +635,8 @@ async function completeUpload(
   file: LocalFile,
   session: OpenMultipartSession,
 ): Promise<StepResult<S3Session>> {
+  // Parts went out side by side and may be retried: only now is every byte of them known.
+  await file.verifySent();
   const answer = await send(ctx, {
     method: 'POST',
     key: session.key,
@@ -642,17 +668,12 @@ async function completeUpload(
  */
 export const s3Provider: Provider<S3Config, S3Session> = {
   id: 's3',
-  capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4 },
+  // Public links, or presigned ones that anyone holding them can fetch until they expire.
+  capabilities: { resumable: true, maxFileSize: 5 * 1024 ** 4, linkAccess: 'public' },
 
-  parseConfig(fields) {
-    const parsed = s3ConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `S3 account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+  parseConfig(fields, preferences) {
+    const parsed = parseAccountConfig(s3Catalog, s3ConfigSchema, fields);
+    return { ...parsed, minPartSize: partSizeFloor(preferences?.partSize) };
   },
 
   parseSession(value) {
@@ -663,7 +684,7 @@ export const s3Provider: Provider<S3Config, S3Session> = {
   async startSession(ctx, file) {
     let plan;
     try {
-      plan = planParts(file.size, ctx.config.maxParts);
+      plan = planParts(file.size, ctx.config.maxParts, ctx.config.minPartSize);
     } catch (error) {
       throw new UploadError({ code: 'file-too-large', message: `S3: ${(error as Error).message}` });
     }

@@ -1,9 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { tencentImCatalog } from '../../../shared/catalog/tencent-im.ts';
 import type { LinkView } from '../../../shared/models.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   busiIds,
@@ -79,17 +81,11 @@ function malformed(detail: string): UploadError {
  */
 export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
   id: 'tencent-im',
-  capabilities: { resumable: true, needsMd5First: true },
+  // DownUrl links are plain CDN URLs.
+  capabilities: { resumable: true, needsMd5First: true, linkAccess: 'public' },
 
   parseConfig(fields) {
-    const parsed = picUpConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `Tencent IM account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+    return parseAccountConfig(tencentImCatalog, picUpConfigSchema, fields);
   },
 
   parseSession(value) {
@@ -173,8 +169,8 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
         { retryable: false },
       );
     }
-    // Settled before the first step (needsMd5First), so this never waits.
-    const md5 = (await file.digests()).md5 ?? '';
+    // Read before the first step (needsMd5First).
+    const md5 = file.upfrontDigests?.md5 ?? '';
     // Slice_Data is last, so the JSON splits into a head, the base64 of the slice, and `"}`. The
     // base64 is produced while the request is being written, from one reused read buffer: no
     // slice-sized buffer or string exists, and memory stays flat however large the file.
@@ -202,10 +198,14 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
       yield head;
       try {
         // A multiple of 3 bytes, so each chunk's base64 concatenates without padding in the middle.
-        for await (const chunk of file.readChunks(slice.offset, slice.offset + slice.size, base64ChunkBytes))
+        // The slice reaching the end completes the upload: the file is checked before its last bytes.
+        const completesUpload = slice.offset + slice.size === file.size;
+        for await (const chunk of file.readChunks(slice.offset, slice.offset + slice.size, base64ChunkBytes, {
+          completesUpload,
+        }))
           yield chunk.toString('base64');
       } catch (error) {
-        readFailure = error; // a file that shrank under us: the engine reports it, not as a network error
+        readFailure = error; // the file shrank or changed: reported as such, not as a network error
         throw error;
       }
       yield tail;

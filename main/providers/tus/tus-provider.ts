@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Got, Response } from 'got';
 import { z } from 'zod';
+import { tusCatalog } from '../../../shared/catalog/tus.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   byteCountHeader,
@@ -351,7 +353,8 @@ async function patch(
         'content-type': offsetContentType,
         'content-length': String(length),
       }),
-      body: file.openRange(start, end),
+      // The PATCH reaching the end completes the upload: the file is checked before its last bytes.
+      body: file.openRange(start, end, { completesUpload: end === file.size }),
       signal: ctx.signal,
       throwHttpErrors: false,
       followRedirect: false,
@@ -429,17 +432,16 @@ async function patch(
  */
 export const tusProvider: Provider<TusConfig, TusSession> = {
   id: 'tus',
-  capabilities: { resumable: true },
+  // The upload URL (or the public template's) answers a plain GET; tus servers do not guard GET with
+  // the auth header, which is for creating and writing.
+  capabilities: { resumable: true, linkAccess: 'public' },
 
-  parseConfig(fields) {
-    const parsed = tusConfigSchema.safeParse(fields);
-    if (!parsed.success) {
-      throw new UploadError({
-        code: 'invalid-request',
-        message: `tus account: ${z.prettifyError(parsed.error)}`,
-      });
-    }
-    return parsed.data;
+  parseConfig(fields, preferences) {
+    const parsed = parseAccountConfig(tusCatalog, tusConfigSchema, fields);
+    // The account's own chunk size wins; left empty, the app's part size (when set) replaces the default.
+    const ownChunkSize = blankAsAbsent(fields.chunkSize) !== undefined;
+    if (ownChunkSize || preferences?.partSize === undefined) return parsed;
+    return { ...parsed, chunkSize: Math.max(minChunkSize, preferences.partSize) };
   },
 
   parseSession(value) {

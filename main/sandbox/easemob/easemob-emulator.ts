@@ -17,6 +17,7 @@ import {
   type EasemobErrorBody,
 } from './easemob-protocol.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
+import { holdRequestBody, type BodyHold } from '../body-hold.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { drainRequest, resetMidBody, startLoopbackServer } from '../loopback-server.ts';
 
@@ -56,7 +57,9 @@ export type EasemobFault =
   /** HTTP 200 with a body that is not the JSON promised (a proxy's page); nothing is stored. */
   | { kind: 'malformed'; body?: string }
   /** 401 auth_bad_access_token whatever the token, as after a server-side revocation. */
-  | { kind: 'unauthorized' };
+  | { kind: 'unauthorized' }
+  /** The body stops being read part-way until the test releases the hold (see BodyHold). */
+  | { kind: 'hold'; hold: BodyHold };
 
 export type EasemobFaultTarget = 'chatfiles' | 'token';
 
@@ -495,6 +498,9 @@ async function applyFault(
       state.counters.unauthorized++;
       sendAnswer(response, easemobErrors.corruptToken());
       return true;
+    case 'hold':
+      holdRequestBody(request, fault.hold);
+      return false;
     case 'stall':
       // On the token endpoint: hold the answer, then answer normally.
       await delay(fault.ms, undefined, { signal: state.closing }).catch(() => undefined);

@@ -18,6 +18,7 @@ import {
   signatureMatches,
   sign,
 } from './oss-signing.ts';
+import { holdRequestBody, type BodyHold } from '../body-hold.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, drainRequest, resetMidBody, startLoopbackServer } from '../loopback-server.ts';
 
@@ -67,7 +68,9 @@ export type ImFileFault =
   /** The storage calls the ticket expired (403 AccessDenied "Policy expired."). */
   | { kind: 'ticket-expired' }
   /** The answer is held back for `ms`; an upload is stored first, as a real server would have. */
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** Storage only: the upload's body stops being read part-way until the test releases the hold. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export type FaultEndpoint = 'ticket' | 'storage';
 
@@ -550,6 +553,10 @@ export async function startImFileEmulator(options: ImFileEmulatorOptions): Promi
       fault.kind === 'stored-answer'
     )
       return fault;
+    if (fault.kind === 'hold') {
+      holdRequestBody(request, fault.hold);
+      return undefined;
+    }
     if (fault.kind === 'reset') {
       await resetMidBody(request, countBytes);
       return 'handled';

@@ -44,6 +44,12 @@ export interface S3Emulator {
 }
 
 const objectSuffix = '._S3rver_object';
+/** The longest name s3rver gives a key's last segment on disk (`<segment>._S3rver_metadata.json`). */
+const longestSuffixBytes = Buffer.byteLength('._S3rver_metadata.json');
+/** S3's own limit on a key. */
+const maxKeyBytes = 1024;
+/** What ext4, APFS and most other file systems allow for one name. */
+const maxFileNameBytes = 255;
 const uploadsDirName = '._S3rver_uploads';
 const vhostPattern = /^(.+)\.s3\.localhost$/;
 
@@ -86,6 +92,17 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
       request.resume();
       return sendError(response, check.status, check.code, check.message, request.method === 'HEAD');
     }
+    const dotSegment = rawSegments(request.url ?? '/').find((segment) => segment === '.' || segment === '..');
+    if (dotSegment !== undefined) {
+      request.resume();
+      return sendError(
+        response,
+        400,
+        'InvalidArgument',
+        `The sandbox keeps each object as a file: a key with a "${dotSegment}" segment would leave its bucket.`,
+        request.method === 'HEAD',
+      );
+    }
     const url = new URL(request.url ?? '/', 'http://placeholder');
     const hostname = (request.headers.host ?? '').replace(/:\d+$/, '');
     const vhost = vhostPattern.exec(hostname)?.[1];
@@ -94,6 +111,11 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     const key = segments.join('/');
     const uploadId = url.searchParams.get('uploadId');
     const known = bucketName === bucket;
+    const tooLong = keyTooLong(key);
+    if (tooLong !== undefined) {
+      request.resume();
+      return sendError(response, 400, 'KeyTooLongError', tooLong, request.method === 'HEAD');
+    }
 
     if (known && key === '' && request.method === 'GET' && url.searchParams.has('uploads')) {
       return sendXml(response, 200, await listUploadsXml(bucketName, url.searchParams.get('prefix') ?? ''));
@@ -149,6 +171,14 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
           return sendError(response, 400, 'InvalidArgument', 'partNumber is required.');
         await rm(join(uploadsDir(bucketName), uploadId, `${Number(partNumber)}.md5`), { force: true });
       }
+    }
+
+    if (known && key !== '' && uploadId === null && request.method === 'PUT') {
+      // S3 stores an object only if its whole body arrived (a cut PutObject is IncompleteBody);
+      // s3rver would keep whatever part of it came.
+      request.once('close', () => {
+        if (!request.complete) s3rver.store.deleteObject(bucketName, key).catch(() => {});
+      });
     }
 
     const contentMd5 = request.headers['content-md5'];
@@ -274,11 +304,17 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     async listObjects() {
       const found: Array<{ key: string; size: number }> = [];
       const walk = async (dir: string, prefix: string): Promise<void> => {
-        for (const entry of await readdir(dir, { withFileTypes: true })) {
+        // s3rver removes an object's folder while a cut-off PutObject is dropped: gone is empty.
+        const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return [];
+          throw error;
+        });
+        for (const entry of entries) {
           if (entry.isDirectory()) {
             if (entry.name !== uploadsDirName) await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
           } else if (entry.name.endsWith(objectSuffix)) {
-            const info = await stat(join(dir, entry.name));
+            const info = await stat(join(dir, entry.name)).catch(() => undefined);
+            if (info === undefined) continue;
             found.push({ key: `${prefix}${entry.name.slice(0, -objectSuffix.length)}`, size: info.size });
           }
         }
@@ -301,6 +337,37 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
       return closed;
     },
   };
+}
+
+/** The path's segments as sent, before URL parsing resolves `.` and `..` away. */
+function rawSegments(requestUrl: string): string[] {
+  const path = requestUrl.split('?')[0] ?? '';
+  return path.split('/').map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  });
+}
+
+/**
+ * Why s3rver cannot keep this key (it stores each segment as a folder or file name, and a name too
+ * long makes its write stream fail outside any handler, which would end the process); undefined when
+ * it can.
+ */
+function keyTooLong(key: string): string | undefined {
+  if (Buffer.byteLength(key) > maxKeyBytes) return 'Your key is too long.';
+  const segments = key.split('/');
+  const last = segments.pop() ?? '';
+  const longFolder = segments.find((segment) => Buffer.byteLength(segment) > maxFileNameBytes);
+  if (longFolder !== undefined || Buffer.byteLength(last) + longestSuffixBytes > maxFileNameBytes) {
+    return (
+      `The sandbox keeps each object as a file: a key segment may have at most ${maxFileNameBytes} bytes, ` +
+      `the last one ${maxFileNameBytes - longestSuffixBytes} (S3 itself has no such limit).`
+    );
+  }
+  return undefined;
 }
 
 function escape(text: string): string {

@@ -16,6 +16,7 @@ declare module 's3rver' {
     /** Koa's handler: settles once the middleware (and so the store operation) has finished. */
     callback(): (request: IncomingMessage, response: ServerResponse) => Promise<void>;
     configureBuckets(): Promise<void>;
+    store: { deleteObject(bucket: string, key: string): Promise<void> };
     logger: { close(): void; exceptions: { unhandle(): void } };
   }
 

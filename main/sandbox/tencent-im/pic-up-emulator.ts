@@ -15,6 +15,7 @@ import {
 import type { PicUpEcho, PicUpRejection } from './pic-up-server-protocol.ts';
 import { FILE_UUID_PATTERN, PicUpStore } from './pic-up-store.ts';
 import type { SliceOutcome, StoredObject } from './pic-up-store.ts';
+import { holdRequestBody, type BodyHold } from '../body-hold.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, resetMidBody, startLoopbackServer } from '../loopback-server.ts';
 
@@ -46,7 +47,9 @@ export type PicUpFault =
   /** The connection is destroyed while the body is arriving; no answer at all. */
   | { kind: 'reset' }
   /** The answer is held back for `ms`, then the slice is handled normally (even if the client gave up). */
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** The body stops being read part-way until the test releases the hold; then handled normally. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export interface PicUpEmulatorStats {
   /** Every POST to pic_up, whatever its outcome. */
@@ -186,6 +189,7 @@ async function handlePicUp(
     await resetMidBody(request);
     return;
   }
+  if (fault?.kind === 'hold') holdRequestBody(request, fault.hold);
   const body = await readBody(request, context.maxBodyBytes);
   if (body === 'too-large') {
     sendText(response, 413, `request body exceeds ${context.maxBodyBytes} bytes`);

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
 import { streamIntoResponse } from '../../net/server-guard.ts';
+import { holdRequestBody, type BodyHold } from '../body-hold.ts';
 import { FaultQueue } from '../fault-queue.ts';
 import { crashMessage, drainRequest, startLoopbackServer } from '../loopback-server.ts';
 
@@ -49,7 +50,9 @@ export type TusFault =
    * acknowledged (a 204's Upload-Offset is a promise the bytes are stored), so losing an upload's bytes
    * shows up in tus as the upload being gone (404/410), never as a smaller offset.
    */
-  | { kind: 'expire' };
+  | { kind: 'expire' }
+  /** The body stops being read part-way until the test releases the hold; then handled normally. */
+  | { kind: 'hold'; hold: BodyHold };
 
 export interface TusEmulatorStats {
   requests: Record<TusMethod, number>;
@@ -186,6 +189,9 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
         break;
       case 'expire':
         await expire(uploadIdOf(url.pathname, path));
+        break;
+      case 'hold':
+        holdRequestBody(request, fault.hold);
         break;
       case undefined:
         break;

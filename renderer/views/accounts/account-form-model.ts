@@ -1,5 +1,6 @@
 import type { CommandRequest } from '../../../shared/contract.ts';
 import type { CredentialField } from '../../../shared/catalog.ts';
+import { fieldProblems } from '../../../shared/field-checks.ts';
 import type { AccountView } from '../../../shared/models.ts';
 
 /** What each secret field should do on save; the secret value itself is never part of this state. */
@@ -19,10 +20,10 @@ export function initialFieldValues(
   return values;
 }
 
-export interface FormProblem {
-  key: string;
-  kind: 'required' | 'number' | 'url';
-}
+export type FormProblem =
+  | { key: string; kind: 'required' | 'number' | 'url' }
+  /** A value the field's own check refuses; `message` is the one the service would answer with. */
+  | { key: string; kind: 'invalid'; message: string };
 
 function isUrl(value: string): boolean {
   try {
@@ -35,7 +36,8 @@ function isUrl(value: string): boolean {
 
 /**
  * The checks the form can make before asking the main side (which validates again, for real): required
- * fields present, numbers numeric, URLs http(s). `secretsEntered` holds only which secret inputs are
+ * fields present, numbers numeric, URLs http(s), then the checks the service makes
+ * (shared/field-checks.ts), with its words. `secretsEntered` holds only which secret inputs are
  * non-empty, never what is in them.
  */
 export function checkForm(
@@ -62,7 +64,11 @@ export function checkForm(
     }
     if (field.kind === 'number' && !/^-?\d+(\.\d+)?$/.test(value))
       problems.push({ key: field.key, kind: 'number' });
-    if (field.kind === 'url' && !isUrl(value)) problems.push({ key: field.key, kind: 'url' });
+    else if (field.kind === 'url' && !isUrl(value)) problems.push({ key: field.key, kind: 'url' });
+    else {
+      const [problem] = fieldProblems([field], { [field.key]: value });
+      if (problem !== undefined) problems.push({ key: field.key, kind: 'invalid', message: problem.message });
+    }
   }
   return problems;
 }

@@ -234,7 +234,7 @@ export function AccountForm(props: {
             ) : null}
             {problem ? (
               <p id={`${id}-problem`} className="account-field-problem">
-                {t(`form.problems.${problem.kind}`)}
+                {problem.kind === 'invalid' ? problem.message : t(`form.problems.${problem.kind}`)}
               </p>
             ) : null}
           </div>

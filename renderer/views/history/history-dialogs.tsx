@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { HistoryEntryView } from '../../../shared/models.ts';
+import { FileNameText } from '../../components/file-name-text.tsx';
 import { describeError, toErrorView } from '../../models/error-message.ts';
 import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl } from '../../models/history-list.ts';
@@ -56,7 +57,7 @@ export function HistoryDetailsDialog(props: {
       {entry === null ? null : (
         <>
           <h3 id="history-details-title" className="history-dialog-title" translate="no">
-            {entry.name}
+            <FileNameText name={entry.name} />
           </h3>
           <dl className="history-facts" data-testid="history-details-panel">
             <dt>{t('details.provider')}</dt>
@@ -208,7 +209,13 @@ export function HistoryDeleteDialog(props: { entry: HistoryEntryView | null; onC
             <Trans
               t={t}
               i18nKey="delete.question"
-              components={{ name: <strong translate="no">{entry.name}</strong> }}
+              components={{
+                name: (
+                  <strong translate="no">
+                    <FileNameText name={entry.name} />
+                  </strong>
+                ),
+              }}
             />
           </p>
           <p className="history-dialog-text muted">{t('delete.remoteStays')}</p>

@@ -1,6 +1,8 @@
 import { memo, useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { escapeHidden } from '../../../shared/hidden-characters.ts';
 import type { HistoryEntryView } from '../../../shared/models.ts';
+import { FileNameText } from '../../components/file-name-text.tsx';
 import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl, primaryLink } from '../../models/history-list.ts';
 import { CopyControl } from './copy-control.tsx';
@@ -127,8 +129,8 @@ export const HistoryItem = memo(function HistoryItem(props: HistoryItemProps) {
         <Thumbnail entry={entry} thumbnailUrl={props.thumbnailUrl} />
       </div>
       <div className="history-text">
-        <span id={nameId} className="history-name" title={entry.name} translate="no">
-          {entry.name}
+        <span id={nameId} className="history-name" title={escapeHidden(entry.name)} translate="no">
+          <FileNameText name={entry.name} />
         </span>
         {meta}
       </div>

@@ -1,8 +1,10 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { escapeHidden } from '../../../shared/hidden-characters.ts';
 import type { TaskView } from '../../../shared/models.ts';
 import { ErrorText } from '../../components/error-text.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
+import { FileNameText } from '../../components/file-name-text.tsx';
 import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl } from '../../models/history-list.ts';
 import type { LocalItem } from '../../models/local-item.ts';
@@ -22,7 +24,7 @@ function Thumbnail(props: { task: TaskView }) {
     <img
       className="thumb"
       src={thumbnailUrl(key)}
-      alt={t('row.preview', { name: props.task.name })}
+      alt={t('row.preview', { name: escapeHidden(props.task.name) })}
       loading="lazy"
       data-testid="queue-thumbnail"
     />
@@ -69,7 +71,7 @@ function TaskButtons(props: { task: TaskView }) {
       type="button"
       className={action === 'cancel' ? 'button subtle small' : 'button small'}
       data-action={action}
-      aria-label={t(`actions.${action}File`, { name: task.name })}
+      aria-label={t(`actions.${action}File`, { name: escapeHidden(task.name) })}
       onClick={() => void taskCommand(`uploads.${action}`, ids)}
     >
       {t(`actions.${action}`)}
@@ -105,17 +107,17 @@ export const TaskRow = memo(function TaskRow(props: { taskId: string }) {
       <Thumbnail task={task} />
       <div className="row-body">
         <div className="row-head">
-          <span className="file-name" id={`name-${task.id}`} title={task.path} translate="no">
-            {task.name}
+          <span className="file-name" id={`name-${task.id}`} title={escapeHidden(task.path)} translate="no">
+            <FileNameText name={task.name} />
           </span>
           <span className="file-size">{size === null ? '' : formatBytes(size)}</span>
         </div>
         {/* Without a size there is nothing to measure against: an indeterminate bar says "working". */}
         {size === null && moving ? (
-          <progress aria-label={t('row.progress', { name: task.name })} />
+          <progress aria-label={t('row.progress', { name: escapeHidden(task.name) })} />
         ) : (
           <progress
-            aria-label={t('row.progress', { name: task.name })}
+            aria-label={t('row.progress', { name: escapeHidden(task.name) })}
             value={task.state === 'done' ? 1 : size === null ? 0 : shownBytes}
             max={task.state === 'done' ? 1 : Math.max(size ?? 1, 1)}
           />
@@ -156,11 +158,13 @@ export const LocalRow = memo(function LocalRow(props: { item: LocalItem }) {
       <div className="row-body">
         <div className="row-head">
           <span className="file-name" translate="no">
-            {item.name}
+            <FileNameText name={item.name} />
           </span>
           <span className="file-size">{item.size === null ? '' : formatBytes(item.size)}</span>
         </div>
-        {item.state === 'staging' ? <progress aria-label={t('row.progress', { name: item.name })} /> : null}
+        {item.state === 'staging' ? (
+          <progress aria-label={t('row.progress', { name: escapeHidden(item.name) })} />
+        ) : null}
         <div className="row-status">
           <span className="state-text">
             {item.state === 'staging' ? t('state.staging') : t('state.failed')}
@@ -178,7 +182,7 @@ export const LocalRow = memo(function LocalRow(props: { item: LocalItem }) {
           <button
             type="button"
             className="button subtle small"
-            aria-label={t('actions.dismissFile', { name: item.name })}
+            aria-label={t('actions.dismissFile', { name: escapeHidden(item.name) })}
             onClick={() => dismissLocalItem(item.id)}
           >
             {t('actions.dismiss')}

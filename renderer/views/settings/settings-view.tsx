@@ -93,7 +93,7 @@ function NumberInput(props: {
 function SettingsForm(props: { settings: Settings }) {
   const { t } = useTranslation('settings');
   const { settings } = props;
-  const { updateSettings } = useAppActions();
+  const { updateSettings, rotateLocalApiSecret } = useAppActions();
   const accounts = useAppState((state) => state.accounts);
   const update = (patch: SettingsPatch) => void updateSettings(patch);
 
@@ -220,6 +220,9 @@ function SettingsForm(props: { settings: Settings }) {
       <fieldset className="settings-group">
         <legend>{t('localApi.title')}</legend>
         <p className="field-hint">{t('localApi.hint')}</p>
+        <p className="field-hint is-warning" data-testid="local-api-capability">
+          {t('localApi.capability')}
+        </p>
         <Toggle
           label={t('localApi.enabled')}
           checked={settings.localApi.enabled}
@@ -251,11 +254,21 @@ function SettingsForm(props: { settings: Settings }) {
                 placeholder={t('localApi.noSecret')}
               />
               {settings.localApi.secret === '' ? null : (
-                <CopyButton
-                  text={settings.localApi.secret}
-                  label={t('localApi.copySecret')}
-                  describedBy={id}
-                />
+                <>
+                  <CopyButton
+                    text={settings.localApi.secret}
+                    label={t('localApi.copySecret')}
+                    describedBy={id}
+                  />
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-describedby={hintId}
+                    onClick={() => void rotateLocalApiSecret()}
+                  >
+                    {t('localApi.rotateSecret')}
+                  </button>
+                </>
               )}
             </div>
           )}

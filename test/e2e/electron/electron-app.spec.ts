@@ -130,17 +130,35 @@ test.describe(suiteTitle, () => {
       .toEqual(expect.arrayContaining(['Open Ferry', 'Quit Ferry']));
   });
 
+  test('the page cannot name a file the user did not hand over, not even one in the data folder', async () => {
+    const file = join(userData, 'not-handed-over.txt');
+    writeFileSync(file, 'the page invented this path');
+    const refusal = await page.evaluate(async (path) => {
+      const ferry = (
+        window as unknown as { ferry: { invoke(name: string, request?: unknown): Promise<unknown> } }
+      ).ferry;
+      return ferry.invoke('uploads.add', { paths: [path], accountId: 'sandbox' }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+    }, file);
+    expect(refusal).toMatchObject({ code: 'path-not-granted' });
+  });
+
   test('a finished upload is announced with a notification carrying its link', async () => {
-    const file = join(userData, 'notify-me.txt');
-    writeFileSync(file, 'hello from the Electron e2e suite');
-    await page.evaluate(async (path) => {
+    await page.evaluate(async () => {
       const ferry = (
         window as unknown as { ferry: { invoke(name: string, request?: unknown): Promise<unknown> } }
       ).ferry;
       // The window is focused during the test; the default is not to notify over a focused window.
       await ferry.invoke('settings.update', { notifyWhenFocused: true });
-      await ferry.invoke('uploads.add', { paths: [path], accountId: 'sandbox' });
-    }, file);
+      // Bytes the page has are staged (a paste); a path of its own choosing would be refused.
+      const staged = (await ferry.invoke('uploads.stage', {
+        name: 'notify-me.txt',
+        bytesBase64: btoa('hello from the Electron e2e suite'),
+      })) as { path: string };
+      await ferry.invoke('uploads.add', { paths: [staged.path], accountId: 'sandbox' });
+    });
     await expect
       .poll(async () => (await probe()).notifications.map((notification) => notification.body), {
         timeout: 30_000,

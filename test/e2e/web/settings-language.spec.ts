@@ -49,8 +49,19 @@ test('switching to Chinese translates every visible string of the Queue and Sett
 
 test('settings round trip: every change is saved by the main side and is there after a reload', async ({
   page,
-}) => {
+}, testInfo) => {
   await page.goto(shell.url);
   await expect(page.getByLabel('Upload to')).toHaveValue('sandbox');
   await settingsRoundTripFlow(page, { accountName: 'Sandbox' });
+
+  // The local API is on now, with its secret, copy and replace buttons: in both languages, for a
+  // person to look at, and with no English left in the Chinese one.
+  const localApiGroup = page.locator('.settings-group', { has: page.getByTestId('local-api-capability') });
+  await openView(page, 'settings');
+  await localApiGroup.screenshot({ path: testInfo.outputPath('settings-local-api-en.png') });
+  const { settingsStrings } = await switchToChineseFlow(page, ['small.txt', 'big.bin']);
+  expect(settingsStrings).toEqual(expect.arrayContaining(['更换密钥', '复制密钥']));
+  await openView(page, 'settings');
+  await localApiGroup.screenshot({ path: testInfo.outputPath('settings-local-api-zh.png') });
+  await switchToEnglish(page);
 });

@@ -4,6 +4,7 @@ import {
   fit,
   formatBytes,
   formatEta,
+  historyLine,
   progressLine,
   toFileResult,
 } from '../../../main/cli/format.ts';
@@ -107,5 +108,27 @@ describe('formatting', () => {
     expect(finishedLine(failed)).toBe(
       'failed    movie.mp4 (10.0 MiB)  Tencent refused the slice. (slice rejected) [provider-rejected]',
     );
+  });
+
+  it('writes hidden characters of names, and of what a provider said, as escapes a terminal cannot act on', () => {
+    const name = 'photo\u202Egnp.exe';
+    const shown = 'photo\\u202Egnp.exe';
+    expect(progressLine(task({ name }), 120)).toContain(shown);
+    expect(historyLine({ ...entry, name })).toContain(`  ${shown}  `);
+    const done = toFileResult(task({ name, state: 'done' }), { ...entry, name });
+    expect(finishedLine(done)).toMatch(/^done {6}photo\\u202Egnp\.exe \(/);
+    // ESC [ 2 J would clear the screen; a provider's words are not trusted more than a name.
+    const failed = toFileResult(
+      task({
+        name: 'a\u001b[2J.txt',
+        state: 'failed',
+        error: { code: 'provider-rejected', message: 'refused', providerMessage: 'bad\u001b]0;pwned\u0007' },
+      }),
+      undefined,
+    );
+    const line = finishedLine(failed);
+    expect([...line].some((char) => char.charCodeAt(0) < 0x20)).toBe(false);
+    expect(line).toContain('a\\u001B[2J.txt');
+    expect(line).toContain('bad\\u001B]0;pwned\\u0007');
   });
 });

@@ -123,6 +123,7 @@ function fakeService(calls: string[], settings: Settings = defaultSettings) {
       for (const listener of listeners) listener(event);
     },
     stagingDir: '/tmp/staging',
+    grantPaths: vi.fn(),
     idle: async () => undefined,
     thumbnailPath: () => null,
     settings: () => settings,
@@ -375,6 +376,11 @@ describe('Application desktop integration (fake Electron modules: Electron binar
         accountId: 'acc-1',
       }),
     );
+    // The OS handed Ferry these files: granted before they are named in uploads.add.
+    expect(service.grantPaths).toHaveBeenCalledExactlyOnceWith([join(dir, 'a.png')]);
+    expect(vi.mocked(service.grantPaths).mock.invocationCallOrder[0]).toBeLessThan(
+      vi.mocked(service.dispatch).mock.invocationCallOrder.at(-1)!,
+    );
 
     app.emit('second-instance', {}, ['/opt/Ferry/ferry', '--original-process-start-time=1', 'b.png'], dir);
     await vi.waitFor(() =>
@@ -403,9 +409,14 @@ describe('Application desktop integration (fake Electron modules: Electron binar
     // The renderer has not subscribed yet: nothing is sent into the void.
     expect(eventsSentTo(contents)).toEqual([]);
     await rendererListens(started.ipcMain, contents);
-    expect(eventsSentTo(contents)).toEqual([
-      { name: 'app.openFiles', payload: { paths: [join(dir, 'c.png')] } },
-    ]);
+    // Handed over after the grant, which may take a turn of the event loop on a loaded machine.
+    await vi.waitFor(() =>
+      expect(eventsSentTo(contents)).toEqual([
+        { name: 'app.openFiles', payload: { paths: [join(dir, 'c.png')] } },
+      ]),
+    );
+    // The window will name them in uploads.add: they were granted when the OS handed them over.
+    expect(started.service.grantPaths).toHaveBeenCalledExactlyOnceWith([join(dir, 'c.png')]);
     expect(started.service.dispatch).not.toHaveBeenCalledWith('uploads.add', expect.anything());
   });
 

@@ -29,6 +29,7 @@ function fakeService(
   });
   return {
     dispatch,
+    grantPaths: vi.fn(),
     subscribe: (listener: (event: FerryEvent) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -206,6 +207,8 @@ describe('DesktopIntegration (mocked Electron tray, notifications, power blocker
     const withDefault = await startDesktop({ settings: { defaultAccountId: 'acc-1' } });
     withDefault.tray!.emit('drop-files', {}, ['/Users/me/a.png']);
     await vi.advanceTimersByTimeAsync(0);
+    // The OS handed these over (a drop on the tray icon): granted, then named in uploads.add.
+    expect(withDefault.service.grantPaths).toHaveBeenCalledExactlyOnceWith(['/Users/me/a.png']);
     expect(withDefault.service.dispatch).toHaveBeenCalledWith('uploads.add', {
       paths: ['/Users/me/a.png'],
       accountId: 'acc-1',

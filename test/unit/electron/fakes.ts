@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { FileEventLike, PageLike, WebUtilsLike } from '../../../main/electron/preload-api.ts';
 import type { SafeStorageLike } from '../../../main/electron/safe-storage-cipher.ts';
 import type { SenderEvent, SenderFrame } from '../../../main/electron/trusted-sender.ts';
 
@@ -60,9 +61,30 @@ export function fakeInvokeEvent(
 
 type Handler = (event: SenderEvent, ...args: unknown[]) => unknown;
 
-/** `ipcMain` with `handle`/`removeHandler`, refusing a second handler per channel like the real one. */
+/**
+ * `ipcMain` with `handle`/`removeHandler`, refusing a second handler per channel like the real one,
+ * and `on`/`removeListener` for one-way messages.
+ */
 export class FakeIpcMain {
   readonly handlers = new Map<string, Handler>();
+  readonly listeners = new Map<string, Set<Handler>>();
+
+  on(channel: string, listener: Handler): void {
+    this.listeners.set(channel, (this.listeners.get(channel) ?? new Set()).add(listener));
+  }
+
+  removeListener(channel: string, listener: Handler): void {
+    this.listeners.get(channel)?.delete(listener);
+    if (this.listeners.get(channel)?.size === 0) this.listeners.delete(channel);
+  }
+
+  /**
+   * What Electron does when a renderer calls `ipcRenderer.send(channel, ...args)`: the listeners run
+   * at once, as the message arrives, before any `invoke` the renderer sent after it.
+   */
+  send(channel: string, event: SenderEvent, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(channel) ?? []) listener(event, ...args);
+  }
 
   handle(channel: string, listener: Handler): void {
     if (this.handlers.has(channel))
@@ -80,6 +102,44 @@ export class FakeIpcMain {
     if (handler === undefined) throw new Error(`No handler registered for '${channel}'`);
     return handler(event, ...args);
   }
+}
+
+/**
+ * The page's window as the preload's isolated world sees it: listeners by type and phase. `fire`
+ * plays Chromium dispatching an event; `isTrusted` says whether the user made it or a script did.
+ */
+export class FakePage implements PageLike {
+  readonly listeners: Array<{ type: string; listener: (event: FileEventLike) => void; capture: boolean }> =
+    [];
+
+  addEventListener(
+    type: string,
+    listener: (event: FileEventLike) => void,
+    options?: { capture?: boolean },
+  ): void {
+    this.listeners.push({ type, listener, capture: options?.capture === true });
+  }
+
+  fire(type: string, event: FileEventLike): void {
+    for (const entry of this.listeners.filter((candidate) => candidate.type === type)) entry.listener(event);
+  }
+}
+
+/**
+ * `webUtils` over files with a place on disk, as Chromium makes them for a drop or a pick
+ * (`diskFile`); any other File, such as one a page script builds, has no path.
+ */
+export function fakeDisk(): { webUtils: WebUtilsLike; diskFile(path: string, relativePath?: string): File } {
+  const onDisk = new Map<File, string>();
+  return {
+    webUtils: { getPathForFile: (file) => onDisk.get(file) ?? '' },
+    diskFile(path, relativePath = '') {
+      const file = new File(['x'], path.split(/[\\/]/).pop()!);
+      Object.defineProperty(file, 'webkitRelativePath', { value: relativePath });
+      onDisk.set(file, path);
+      return file;
+    },
+  };
 }
 
 export const silentLog = { warn: () => undefined, error: () => undefined };

@@ -17,6 +17,7 @@ beforeAll(async () => {
   emulator = await startPicUpEmulator({ storageDir: tempDir('ferry-emulator-') });
   service = await createService({ dataDir: tempDir('ferry-data-'), sandboxEmulator: emulator });
   const file = randomFile(tempDir('ferry-files-'), 'report.pdf', 2048);
+  service.grantPaths([file.path]);
   await service.dispatch('uploads.add', { paths: [file.path], accountId: sandboxAccountId });
   await service.idle();
   const page = (await service.dispatch('history.list', {})) as CommandResponse<'history.list'>;

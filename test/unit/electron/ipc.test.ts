@@ -9,7 +9,7 @@ import { createSenderCheck } from '../../../main/electron/trusted-sender.ts';
 import { createWindowRegistry } from '../../../main/electron/window-registry.ts';
 import { FakeIpcMain, FakeWebContents, fakeFrame, fakeInvokeEvent, silentLog } from './fakes.ts';
 
-type Service = Pick<FerryService, 'dispatch' | 'subscribe'>;
+type Service = Pick<FerryService, 'dispatch' | 'subscribe' | 'grantPaths'>;
 
 /** A service running the real contract validation over fake handlers. */
 function fakeService(overrides: Partial<CommandHandlers> = {}) {
@@ -40,6 +40,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'history.import': async () => ({ added: 0, alreadyPresent: 0, rejected: [] }),
     'settings.get': async () => defaultSettings,
     'settings.update': async () => defaultSettings,
+    'settings.rotateLocalApiSecret': async () => defaultSettings,
     'notices.list': async () => [],
     'notices.dismiss': async () => ({ dismissed: false }),
     ...overrides,
@@ -48,6 +49,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
   const dispatch = vi.fn((name: unknown, request: unknown) => dispatchCommand(handlers, name, request));
   const service: Service & { emit(event: FerryEvent): void; listenerCount(): number } = {
     dispatch,
+    grantPaths: vi.fn(),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -16,6 +16,16 @@ describe('batch notifications (plain logic)', () => {
     ]);
   });
 
+  it('shows a name’s direction override as \\u202E, in the title of an upload and of a failure', () => {
+    const first = entry({ name: 'photo\u202Egnp.exe' });
+    const [uploaded] = batchNotifications(summary({ uploaded: 1, firstEntry: first }));
+    expect(uploaded!.title).toBe('Uploaded photo\\u202Egnp.exe');
+    const [failed] = batchNotifications(
+      summary({ failed: 1, failures: [{ name: 'photo\u202Egnp.exe', message: 'refused' }] }),
+    );
+    expect(failed!.title).toBe('Upload failed: photo\\u202Egnp.exe');
+  });
+
   it('counts a batch, and announces its failures in a second notification that opens the queue', () => {
     const first = entry();
     const specs = batchNotifications(

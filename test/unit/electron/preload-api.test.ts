@@ -1,11 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { commandChannel, eventChannel } from '../../../shared/channels.ts';
-import { createPreloadApi, type IpcRendererLike } from '../../../main/electron/preload-api.ts';
+import { commandChannel, eventChannel, grantChannel } from '../../../shared/channels.ts';
+import {
+  createPreloadApi,
+  type FileEventLike,
+  type IpcRendererLike,
+} from '../../../main/electron/preload-api.ts';
+import { fakeDisk, FakePage } from './fakes.ts';
 
 /** `ipcRenderer` stand-in: `invoke` answers with `answer`, `on` listeners get a raw event first, like Electron's. */
 class FakeIpcRenderer extends EventEmitter implements IpcRendererLike {
   readonly invoke = vi.fn(async (_channel: string, ..._args: unknown[]): Promise<unknown> => this.answer);
+  readonly send = vi.fn((_channel: string, ..._args: unknown[]): void => undefined);
   answer: unknown = { ok: true, response: null };
   /** What Electron passes as the first listener argument; its `sender` is ipcRenderer itself. */
   readonly rawEvent = { sender: this, ports: [] };
@@ -15,11 +21,15 @@ class FakeIpcRenderer extends EventEmitter implements IpcRendererLike {
   }
 }
 
-const webUtils = { getPathForFile: vi.fn((file: File) => `/home/user/${file.name}`) };
+const { webUtils, diskFile } = fakeDisk();
+
+const userDrop = (...files: File[]): FileEventLike => ({ isTrusted: true, dataTransfer: { files } });
+const userPick = (...files: File[]): FileEventLike => ({ isTrusted: true, target: { type: 'file', files } });
 
 function setup() {
   const ipc = new FakeIpcRenderer();
-  return { ipc, api: createPreloadApi(ipc, webUtils) };
+  const page = new FakePage();
+  return { ipc, page, api: createPreloadApi(ipc, webUtils, page) };
 }
 
 describe('createPreloadApi (fake ipcRenderer and webUtils: Electron binary unavailable)', () => {
@@ -159,10 +169,77 @@ describe('createPreloadApi (fake ipcRenderer and webUtils: Electron binary unava
     expect(() => api.subscribe('nope' as unknown as () => void)).toThrow(TypeError);
   });
 
-  it('turns a dropped File into its path through webUtils.getPathForFile', () => {
-    const { api } = setup();
-    const file = new File(['x'], 'photo.png');
-    expect(api.pathForFile(file)).toBe('/home/user/photo.png');
-    expect(webUtils.getPathForFile).toHaveBeenCalledWith(file);
+  it('listens for drops and picks in the capture phase, before any listener of the page', () => {
+    const { page } = setup();
+    expect(page.listeners.map(({ type, capture }) => [type, capture])).toEqual([
+      ['drop', true],
+      ['change', true],
+    ]);
+  });
+
+  it('registers the files of a user drop with main, and only then names their paths', () => {
+    const { ipc, page, api } = setup();
+    const a = diskFile('/home/user/a.png');
+    const b = diskFile('/home/user/b.pdf');
+    expect(api.pathForFile(a)).toBe('');
+    page.fire('drop', userDrop(a, b));
+    expect(ipc.send).toHaveBeenCalledExactlyOnceWith(grantChannel, ['/home/user/a.png', '/home/user/b.pdf']);
+    expect(api.pathForFile(a)).toBe('/home/user/a.png');
+    expect(api.pathForFile(b)).toBe('/home/user/b.pdf');
+  });
+
+  it('grants nothing for a drop or a pick the page made up, and names no path for its files', () => {
+    const { ipc, page, api } = setup();
+    const file = diskFile('/home/user/.ssh/id_ed25519');
+    page.fire('drop', { isTrusted: false, dataTransfer: { files: [file] } });
+    page.fire('change', { isTrusted: false, target: { type: 'file', files: [file] } });
+    expect(ipc.send).not.toHaveBeenCalled();
+    expect(api.pathForFile(file)).toBe('');
+    // A File the page built itself has no place on disk at all.
+    page.fire('drop', userDrop(new File(['x'], 'made-up.png')));
+    expect(ipc.send).not.toHaveBeenCalled();
+  });
+
+  it('names the files walked inside a dropped folder, and nothing in a folder next to it', () => {
+    const { page, api } = setup();
+    page.fire('drop', userDrop(diskFile('/home/user/holiday')));
+    expect(api.pathForFile(diskFile('/home/user/holiday/2024/a.jpg'))).toBe('/home/user/holiday/2024/a.jpg');
+    expect(api.pathForFile(diskFile('/home/user/holiday-private/b.jpg'))).toBe('');
+    expect(api.pathForFile(diskFile('/home/user/b.jpg'))).toBe('');
+  });
+
+  it('understands Windows paths', () => {
+    const { page, api } = setup();
+    page.fire('drop', userDrop(diskFile('C:\\Users\\me\\Pictures')));
+    expect(api.pathForFile(diskFile('C:\\Users\\me\\Pictures\\a.png'))).toBe(
+      'C:\\Users\\me\\Pictures\\a.png',
+    );
+    expect(api.pathForFile(diskFile('C:\\Users\\me\\secret.txt'))).toBe('');
+  });
+
+  it('registers the files the user picked in a file input, and a picked folder as one grant', () => {
+    const { ipc, page, api } = setup();
+    const picked = diskFile('/home/user/report.pdf');
+    page.fire('change', userPick(picked));
+    expect(ipc.send).toHaveBeenLastCalledWith(grantChannel, ['/home/user/report.pdf']);
+    expect(api.pathForFile(picked)).toBe('/home/user/report.pdf');
+
+    const inFolder = [
+      diskFile('/home/user/holiday/a.jpg', 'holiday/a.jpg'),
+      diskFile('/home/user/holiday/2024/b.jpg', 'holiday/2024/b.jpg'),
+    ];
+    page.fire('change', userPick(...inFolder));
+    expect(ipc.send).toHaveBeenLastCalledWith(grantChannel, ['/home/user/holiday']);
+    expect(inFolder.map((file) => api.pathForFile(file))).toEqual([
+      '/home/user/holiday/a.jpg',
+      '/home/user/holiday/2024/b.jpg',
+    ]);
+  });
+
+  it('ignores change events of other inputs', () => {
+    const { ipc, page } = setup();
+    page.fire('change', { isTrusted: true, target: { type: 'text', value: '/etc/passwd' } });
+    page.fire('change', { isTrusted: true, target: null });
+    expect(ipc.send).not.toHaveBeenCalled();
   });
 });

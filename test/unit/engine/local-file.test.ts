@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashFile, openRange, readChunks, readRange } from '../../../main/engine/local-file.ts';
+import { hashFile, openRange, readChunks } from '../../../main/engine/local-file.ts';
+import { readRange } from '../../support/read-range.ts';
 import { randomFile, sha256, tempDir } from '../../support/temp.ts';
 
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import busboy from 'busboy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SentFile } from '../../../main/engine/sent-file.ts';
 import { UploadError } from '../../../main/net/upload-error.ts';
 import { multipartFileForm } from '../../../main/providers/multipart-form.ts';
 import { tempDir } from '../../support/temp.ts';
@@ -25,8 +26,10 @@ function diskFile(name: string, content: Buffer, mimeType = 'application/octet-s
   return fileAt(path, name, content.length, mimeType);
 }
 
+/** The file as the engine hands it to a provider (its reads hashed, its end checked), claiming `size` bytes. */
 function fileAt(path: string, name: string, size: number, mimeType = 'application/octet-stream') {
-  return { path, name, size, mimeType, mtimeMs: Date.now() };
+  const { mtimeMs, ctimeMs } = statSync(path);
+  return new SentFile({ path, name, mimeType, identity: { size, mtimeMs, ctimeMs } });
 }
 
 async function collect(stream: Readable): Promise<Buffer> {
@@ -100,7 +103,8 @@ describe('multipartFileForm', () => {
   });
 
   it('fails the body with file-changed when the file is shorter than its size', async () => {
-    const file = { ...diskFile('short', Buffer.from('abc')), size: 10 };
+    const path = diskFile('short', Buffer.from('abc')).path;
+    const file = fileAt(path, 'short', 10);
     const form = multipartFileForm({ fields: [], fileField: 'file', file });
     const failure = await collect(form.body).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(UploadError);

@@ -47,15 +47,31 @@ describe('account form model', () => {
       ...values,
       endpoint: 'https://s3.example.com',
       maxParts: '1000',
-      bucket: 'b',
+      bucket: 'my-bucket',
       accessKeyId: 'k',
     };
     expect(checkForm(s3Catalog.fields, filled, new Set(['secretAccessKey']), {}, null)).toEqual([]);
   });
 
+  it('refuses what the service refuses, with the same reason (shared/field-checks.ts)', () => {
+    const values = {
+      ...initialFieldValues(s3Catalog.fields, null),
+      endpoint: 'https://s3.example.com',
+      bucket: 'my-bucket',
+      accessKeyId: 'AK ID',
+      keyPrefix: '../x/',
+      publicBaseUrl: 'https://cdn.example.com/#top',
+    };
+    expect(checkForm(s3Catalog.fields, values, new Set(['secretAccessKey']), {}, null)).toEqual([
+      { key: 'keyPrefix', kind: 'invalid', message: "must not contain '..' segments" },
+      { key: 'accessKeyId', kind: 'invalid', message: 'must not contain spaces' },
+      { key: 'publicBaseUrl', kind: 'invalid', message: 'must not have a #fragment' },
+    ]);
+  });
+
   it('a saved required secret satisfies the form unless it is unreadable', () => {
     const s3Account = { ...account, providerId: 's3', secretsSet: { secretAccessKey: true } };
-    const values = { endpoint: 'https://s3.example.com', bucket: 'b', accessKeyId: 'k' };
+    const values = { endpoint: 'https://s3.example.com', bucket: 'my-bucket', accessKeyId: 'k' };
     expect(checkForm(s3Catalog.fields, values, new Set(), {}, s3Account)).toEqual([]);
     expect(checkForm(s3Catalog.fields, values, new Set(), {}, { ...s3Account, needsReentry: true })).toEqual([
       { key: 'secretAccessKey', kind: 'required' },

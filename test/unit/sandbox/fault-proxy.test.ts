@@ -89,7 +89,12 @@ describe('startFaultProxy', () => {
       bodyBytes: 100_000,
       complete: true,
     });
-    expect(proxy.stats()).toEqual({ requests: 1, requestBodyBytes: 100_000, faultsApplied: 0 });
+    expect(proxy.stats()).toEqual({
+      requests: 1,
+      requestsByMethod: { PUT: 1 },
+      requestBodyBytes: 100_000,
+      faultsApplied: 0,
+    });
   });
 
   it('answers a status fault itself (429 with Retry-After), after `afterRequests` matching ones, only where it matches', async () => {

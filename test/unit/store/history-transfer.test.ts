@@ -192,6 +192,53 @@ describe('history import of damaged files', () => {
     expect(report.rejected[0]!.message).toMatch(/createdAt/);
   });
 
+  // Errors describe the file, they never quote it: a user who picks the wrong file (a key, a .env)
+  // must not see, or pass on in a bug report, what it holds.
+  const secret = 'sk_live_51HxQvTq8ZkVrB2nYpLm0cR9a';
+  it.each([
+    ['json', 'the whole file', `${secret}\n`],
+    ['json', 'a pretty-printed array', `[\n  "${secret}"\n`],
+    [
+      'json',
+      'a row that is not JSON',
+      `[\n${JSON.stringify(historyEntry({ id: 'ok' }))},\n{"id": ${secret}}\n]\n`,
+    ],
+    [
+      'json',
+      'a key of a row',
+      `[\n${JSON.stringify({ ...historyEntry({ id: 'k' }), size: 'x', [secret]: 1 })}\n]\n`,
+    ],
+    ['json', 'a value of a row', `[\n${JSON.stringify({ ...historyEntry({ id: 'v' }), size: secret })}\n]\n`],
+    ['csv', 'the whole file', `${secret}\r\n`],
+    ['csv', 'an unclosed quote', `"${secret}`],
+  ] as const)(
+    '%s: %s that is not a history export is described, not quoted',
+    async (format, _what, content) => {
+      const { history, dir } = openHistory();
+      const file = join(dir, `wrong.${format}`);
+      writeFileSync(file, content);
+      const outcome = await importHistory(history, file, format).then(
+        (report) => JSON.stringify(report),
+        (error: unknown) => (error as Error).message,
+      );
+      expect(outcome.length).toBeGreaterThan(0);
+      expect(outcome).not.toContain(secret.slice(0, 8));
+    },
+  );
+
+  it('CSV: a details cell that is not JSON is described, not quoted', async () => {
+    const source = openHistory();
+    source.history.insertMissing([historyEntry({ id: 'd1' })]);
+    const file = join(source.dir, 'h.csv');
+    await exportHistory(source.history, file, { format: 'csv' });
+    // A JSON-typed details column, as an export writes for values of mixed types, holding no JSON.
+    const [header, row] = readFileSync(file, 'utf8').split('\r\n');
+    writeFileSync(file, `${header!},details.extra:json\r\n${row!},"{""k"": ${secret}}"\r\n`);
+    const report = await importHistory(openHistory().history, file, 'csv');
+    expect(report.rejected).toHaveLength(1);
+    expect(JSON.stringify(report)).not.toContain(secret.slice(0, 8));
+  });
+
   it('refuses a CSV that is not a history export', async () => {
     const { history, dir } = openHistory();
     const file = join(dir, 'other.csv');

@@ -152,6 +152,36 @@ describe('web shell WebSocket', () => {
     ws.close();
   });
 
+  it('uploads what the browser staged, and refuses a path a token holder names', async () => {
+    const secret = join(tempDir(), 'id_ed25519');
+    writeFileSync(secret, 'PRIVATE KEY');
+    const ws = await connect({});
+    const named = await call(ws, {
+      type: 'command',
+      id: 1,
+      name: 'uploads.add',
+      request: { paths: [secret], accountId: 'sandbox' },
+    });
+    expect(named).toMatchObject({ id: 1, ok: false, error: { code: 'path-not-granted' } });
+
+    const staged = await raw(
+      'PUT',
+      '/api/staging?name=drop.txt',
+      { authorization: `Bearer ${shell.token}` },
+      'x',
+    );
+    const { path } = JSON.parse(staged.body) as { path: string };
+    const added = await call(ws, {
+      type: 'command',
+      id: 2,
+      name: 'uploads.add',
+      request: { paths: [path], accountId: 'sandbox' },
+    });
+    expect(added).toMatchObject({ id: 2, ok: true });
+    ws.close();
+    await service.idle();
+  });
+
   it('closes the socket on a message that is not the protocol', async () => {
     const ws = await connect({});
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));

@@ -53,6 +53,7 @@ const common = {
     'image-invalid': 'The image cannot be read.',
     'image-budget-unmet': 'The image cannot be made small enough for the provider.',
     'file-not-found': 'The file is gone.',
+    'path-not-granted': 'Ferry was not given this file: drop it on the window or choose it here.',
     'folder-unsupported': 'Folders cannot be uploaded as they are.',
     'file-unreadable': 'The file cannot be read.',
     'file-changed': 'The file changed while it was uploading.',

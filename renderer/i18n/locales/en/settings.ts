@@ -44,12 +44,16 @@ const settings = {
   localApi: {
     title: 'Local upload API',
     hint: 'A PicGo-compatible endpoint on 127.0.0.1 for Typora, Obsidian and other tools.',
+    capability:
+      'Anything that has the secret can make Ferry upload any file you can read (except Ferry’s own data folder) to the default account. Give it only to tools you trust, and replace it if it leaks.',
     enabled: 'Enable the local upload API',
     port: 'Port',
     secret: 'Secret',
-    secretHint: 'Tools must send this secret. Ferry generates it; it cannot be edited.',
+    secretHint:
+      'Tools must send this secret. Ferry generates it; it cannot be edited. After replacing it, give the new one to your tools: the old one stops working at once.',
     noSecret: 'Generated when the API is enabled',
     copySecret: 'Copy secret',
+    rotateSecret: 'Replace secret',
   },
 };
 export default settings;

@@ -263,7 +263,7 @@ const accounts = {
       },
       storageAccountId: {
         label: '存储账号',
-        help: '图片先通过该账号上传：OPPO 通过 URL 拉取图片，因此其链接必须公开可访问。',
+        help: '图片先通过该账号（填名称或 ID）上传：OPPO 通过 URL 拉取图片，因此其链接必须公开可访问（S3、腾讯云 IM、tus、环信可以；IM 文件接口不行）。',
       },
       pictures: {
         label: '图片',

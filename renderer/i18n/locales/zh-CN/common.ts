@@ -51,6 +51,7 @@ const common = {
     'image-invalid': '无法读取该图片。',
     'image-budget-unmet': '无法把图片压缩到服务商要求的大小。',
     'file-not-found': '文件已不存在。',
+    'path-not-granted': 'Ferry 未获准读取此文件：请将它拖入窗口或在此处选择。',
     'folder-unsupported': '文件夹不能直接上传。',
     'file-unreadable': '无法读取该文件。',
     'file-changed': '文件在上传过程中被修改。',

@@ -44,12 +44,16 @@ const settings = {
   localApi: {
     title: '本地上传接口',
     hint: '在 127.0.0.1 上提供与 PicGo 兼容的接口，供 Typora、Obsidian 等工具使用。',
+    capability:
+      '任何持有此密钥的程序都能让 Ferry 把你能读取的任何文件（Ferry 自己的数据文件夹除外）上传到默认账号。只把它交给你信任的工具；一旦泄露，请更换。',
     enabled: '启用本地上传接口',
     port: '端口',
     secret: '密钥',
-    secretHint: '工具必须携带此密钥。密钥由 Ferry 生成，不能修改。',
+    secretHint:
+      '工具必须携带此密钥。密钥由 Ferry 生成，不能修改。更换后请把新密钥填入你的工具：旧密钥立即失效。',
     noSecret: '启用接口后生成',
     copySecret: '复制密钥',
+    rotateSecret: '更换密钥',
   },
 };
 export default settings;

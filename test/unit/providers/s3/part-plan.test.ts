@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mebibyte, partRange, planParts } from '../../../../main/providers/s3/part-plan.ts';
+import { mebibyte, partRange, partSizeFloor, planParts } from '../../../../main/providers/s3/part-plan.ts';
 
 describe('planParts', () => {
   it('uses 8 MiB parts while they fit under maxParts', () => {
@@ -23,6 +23,12 @@ describe('planParts', () => {
     expect(planParts(size, 10_000).partSize).toBe(Math.ceil(size / 10_000));
   });
 
+  it('uses a given floor, still growing parts to stay within maxParts', () => {
+    expect(planParts(12 * mebibyte, 10_000, 5 * mebibyte)).toEqual({ partSize: 5 * mebibyte, partCount: 3 });
+    expect(planParts(12 * mebibyte, 2, 5 * mebibyte)).toEqual({ partSize: 6 * mebibyte, partCount: 2 });
+    expect(planParts(12 * mebibyte, 10_000, 16 * mebibyte).partCount).toBe(1);
+  });
+
   it('refuses impossible inputs', () => {
     expect(() => planParts(-1, 10)).toThrow(RangeError);
     expect(() => planParts(10, 0)).toThrow(RangeError);
@@ -40,5 +46,17 @@ describe('partRange', () => {
     expect(ranges.at(-1)).toEqual({ start: 16 * mebibyte, end: size });
     for (let index = 1; index < ranges.length; index++)
       expect(ranges[index]!.start).toBe(ranges[index - 1]!.end);
+  });
+});
+
+describe('partSizeFloor (the partSizeMiB setting for S3)', () => {
+  it('is Ferry’s 8 MiB when the user left it to Ferry', () => {
+    expect(partSizeFloor(undefined)).toBe(8 * mebibyte);
+  });
+
+  it('is the user’s size, raised to S3’s 5 MiB minimum', () => {
+    expect(partSizeFloor(32 * mebibyte)).toBe(32 * mebibyte);
+    expect(partSizeFloor(5 * mebibyte)).toBe(5 * mebibyte);
+    expect(partSizeFloor(1 * mebibyte)).toBe(5 * mebibyte);
   });
 });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SentFile } from '../../../../main/engine/sent-file.ts';
 import { multipartFileForm } from '../../../../main/providers/multipart-form.ts';
 import {
   startImFileEmulator,
@@ -37,8 +38,13 @@ function fileOf(content: Buffer | number) {
   } else {
     writeFileSync(path, content);
   }
-  const size = typeof content === 'number' ? content : content.length;
-  return { path, name: 'a.bin', size, mimeType: 'application/octet-stream', mtimeMs: Date.now() };
+  const { size, mtimeMs, ctimeMs } = statSync(path);
+  return new SentFile({
+    path,
+    name: 'a.bin',
+    mimeType: 'application/octet-stream',
+    identity: { size, mtimeMs, ctimeMs },
+  });
 }
 
 const auth = () => ({ app_id: emulator.credentials.appId, 'access-token': emulator.credentials.accessToken });

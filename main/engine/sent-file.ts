@@ -1,0 +1,367 @@
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { pipeline, Transform, type Readable } from 'node:stream';
+import { UploadError } from '../net/upload-error.ts';
+import type { LocalFile, RangeOptions } from '../providers/provider.ts';
+import { openRange, readChunks } from './local-file.ts';
+import { mimeTypeOf } from './mime-type.ts';
+
+const MiB = 1024 * 1024;
+/**
+ * Bytes sent ahead of the hashed prefix (S3's parallel parts) kept in memory until the prefix reaches
+ * them: two 8 MiB parts behind the first, with room to spare. Beyond it they are read back from disk.
+ */
+const aheadLimit = 32 * MiB;
+const readBackChunk = MiB;
+
+/** What says a file's bytes are still the ones read before. */
+export interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  /**
+   * The inode change time: the kernel sets it on every write and every utimes(), so an edit that puts
+   * size and mtime back still moves it, and no user call can set it back. Null for tasks journaled
+   * before it was kept: they are checked on size and mtime only.
+   */
+  ctimeMs: number | null;
+}
+
+export interface SentFileOptions {
+  path: string;
+  name?: string;
+  mimeType?: string;
+  identity: FileIdentity;
+  /** Digests read before the first byte went out: what is sent must hash to the same. */
+  upfront?: { md5: string | null; sha256: string } | null;
+  /**
+   * The server may hold bytes an earlier run sent (a journaled session): those can only be read back
+   * from disk, never compared with what went out, so a change of the file cannot be forgiven.
+   */
+  resumed?: boolean;
+}
+
+function modified(): UploadError {
+  return UploadError.of(
+    'file-changed',
+    'The file was modified after it was added; retry to upload the new version from the start.',
+  );
+}
+
+function changedDuringUpload(detail: string): UploadError {
+  return UploadError.of(
+    'file-changed',
+    `The file changed during its upload: ${detail}; retry to upload it from the start.`,
+  );
+}
+
+function shorter(): UploadError {
+  return changedDuringUpload('it got shorter while it was being read');
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
+/** A range stream or chunk reader that is open: where it will take bytes from next. */
+interface Reader {
+  next: number;
+  end: number;
+}
+
+/**
+ * A file being uploaded, as the engine hands it to a provider. The history's SHA-256 is taken from the
+ * very buffers that go on the wire, in file order: one read per byte in the common case. Bytes that
+ * leave out of order (S3 sends parts side by side) wait in memory for the in-order position to reach
+ * them, up to `aheadLimit`; bytes the server got from an earlier run, or that overflowed that limit,
+ * are read back from disk.
+ *
+ * Whether the file is still the one whose bytes were sent is checked before every attempt and before
+ * the final step (`checkIdentity`, `finish`): a changed size or mtime fails at once; a moved change
+ * time (an edit with the times put back, or only new permissions) is settled by comparing the bytes
+ * sent with the file as it is now, and by comparing with the digest taken up front when there is one.
+ */
+export class SentFile implements LocalFile {
+  readonly path: string;
+  readonly name: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly mimeType: string;
+  #upfront: { md5: string | null; sha256: string } | null;
+  #baseline: FileIdentity;
+  readonly #hash = createHash('sha256');
+  /** Bytes [0, hashed) are in #hash. */
+  #hashed = 0;
+  #digest: string | null = null;
+  #settled = false;
+  /** Chunks sent beyond `hashed`, by position. */
+  readonly #ahead = new Map<number, Buffer>();
+  #aheadBytes = 0;
+  /** Some bytes went out before they were hashed and must be read back: they cannot vouch for themselves. */
+  #readBack: boolean;
+  readonly #readers = new Set<Reader>();
+  #readBackTarget = 0;
+  #readingBack: Promise<void> | null = null;
+  #readBackError: unknown = undefined;
+  #bytesReadBack = 0;
+
+  constructor(options: SentFileOptions) {
+    this.path = options.path;
+    this.name = options.name ?? basename(options.path);
+    this.size = options.identity.size;
+    this.mtimeMs = options.identity.mtimeMs;
+    this.mimeType = options.mimeType ?? mimeTypeOf(options.path);
+    this.#upfront = options.upfront ?? null;
+    this.#baseline = options.identity;
+    this.#readBack = options.resumed ?? false;
+  }
+
+  /** A SentFile for a file as it is on disk now (nested uploads, tests of a provider on its own). */
+  static async open(
+    path: string,
+    options: Omit<SentFileOptions, 'path' | 'identity'> = {},
+  ): Promise<SentFile> {
+    const info = await stat(path);
+    return new SentFile({
+      ...options,
+      path,
+      identity: { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs },
+    });
+  }
+
+  get upfrontDigests(): { md5: string | null; sha256: string } | null {
+    return this.#upfront;
+  }
+
+  /** Bytes read from disk a second time for the hash, because they were not sent in order by this run. */
+  get bytesReadBack(): number {
+    return this.#bytesReadBack;
+  }
+
+  /** The digests a needsMd5First protocol needed before its first byte: what is sent must match them. */
+  expectDigests(digests: { md5: string | null; sha256: string }): void {
+    this.#upfront = digests;
+  }
+
+  openRange(start: number, endExclusive: number, options: RangeOptions = {}): Readable {
+    const reader: Reader = { next: start, end: endExclusive };
+    this.#readers.add(reader);
+    let held: Buffer | undefined;
+    const tee = new Transform({
+      // One read of the source per chunk: a smaller mark would stop it reading ahead.
+      readableHighWaterMark: 256 * 1024,
+      writableHighWaterMark: 256 * 1024,
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.#take(reader.next, chunk, false);
+        reader.next += chunk.length;
+        if (!options.completesUpload) return done(null, chunk);
+        // Hold the latest chunk back: the last one goes out only after the check in flush.
+        const previous = held;
+        held = chunk;
+        done(null, previous);
+      },
+      flush: (done) => {
+        this.#readers.delete(reader);
+        if (reader.next < endExclusive) return done(shorter());
+        if (!options.completesUpload) return done();
+        this.finish().then(() => done(null, held), done);
+      },
+    });
+    tee.once('close', () => this.#readers.delete(reader));
+    pipeline(openRange(this.path, start, endExclusive), tee, () => {});
+    return tee;
+  }
+
+  async *readChunks(
+    start: number,
+    endExclusive: number,
+    chunkSize: number,
+    options: RangeOptions = {},
+  ): AsyncGenerator<Buffer> {
+    const reader: Reader = { next: start, end: endExclusive };
+    this.#readers.add(reader);
+    try {
+      for await (const chunk of readChunks(this.path, start, endExclusive, chunkSize)) {
+        this.#take(reader.next, chunk, true);
+        reader.next += chunk.length;
+        if (options.completesUpload && reader.next === endExclusive) await this.finish();
+        yield chunk;
+      }
+      if (options.completesUpload && start === endExclusive) await this.finish();
+    } finally {
+      this.#readers.delete(reader);
+    }
+  }
+
+  async digestRange(start: number, endExclusive: number, algorithm: 'md5'): Promise<Buffer> {
+    const hash = createHash(algorithm);
+    for await (const chunk of readChunks(this.path, start, endExclusive, readBackChunk)) hash.update(chunk);
+    return hash.digest();
+  }
+
+  async verifySent(): Promise<void> {
+    await this.finish();
+  }
+
+  /**
+   * Before each attempt: is the file still the one whose bytes went out? A changed size or mtime is
+   * an edit. A moved change time alone may be an edit that put the times back or only new
+   * permissions: the bytes hashed so far are compared with the file as it is now, and only a match
+   * lets the upload go on.
+   */
+  async checkIdentity(): Promise<void> {
+    const now = await this.#identityNow();
+    const base = this.#baseline;
+    if (now.size !== base.size || now.mtimeMs !== base.mtimeMs) throw modified();
+    if (base.ctimeMs === null || now.ctimeMs === base.ctimeMs) return;
+    if (this.#readBack) {
+      // Bytes the server got that were never hashed as they went: only the digest taken before
+      // sending, compared in finish(), can still say whether they were this file's.
+      if (this.#upfront !== null) return;
+      throw changedDuringUpload(
+        'bytes sent before it changed were not hashed as they went out, so they cannot be compared with it',
+      );
+    }
+    await this.#compareWithDisk();
+    const after = await this.#identityNow();
+    if (!sameIdentity(after, now)) throw changedDuringUpload('it kept changing while it was compared');
+    this.#baseline = now;
+  }
+
+  /**
+   * Before the final step (and after it, if it happened without one): every byte hashed, the file
+   * checked, the digest compared with the one taken up front. Returns the SHA-256 of what was sent.
+   */
+  async finish(): Promise<string> {
+    await this.#readBackTo(this.size);
+    this.#digest ??= this.#hash.digest('hex');
+    await this.checkIdentity();
+    if (this.#upfront !== null && this.#digest !== this.#upfront.sha256)
+      throw changedDuringUpload('what was sent does not match the digest taken before sending');
+    this.#settled = true;
+    return this.#digest;
+  }
+
+  /** The SHA-256 of what was sent, once the upload is done: checked by a final step, or now. */
+  async sentSha256(): Promise<string> {
+    return this.#settled && this.#digest !== null ? this.#digest : this.finish();
+  }
+
+  /**
+   * The run that used this file stopped (paused): bytes kept for the in-order position are let go
+   * (they will be read back instead), and reading back stops after its current read.
+   */
+  release(): void {
+    if (this.#ahead.size > 0) this.#readBack = true;
+    this.#ahead.clear();
+    this.#aheadBytes = 0;
+    this.#readBackTarget = this.#hashed;
+  }
+
+  async #identityNow(): Promise<FileIdentity> {
+    const info = await stat(this.path);
+    return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs };
+  }
+
+  /** A chunk going out at `position`. `reused`: its buffer is overwritten by the next read. */
+  #take(position: number, chunk: Buffer, reused: boolean): void {
+    const end = position + chunk.length;
+    if (end <= this.#hashed) return; // sent again (a retry): hashed the first time
+    if (position <= this.#hashed) {
+      this.#hashFrom(position, chunk);
+      return;
+    }
+    if (this.#ahead.has(position)) return;
+    if (this.#aheadBytes + chunk.length <= aheadLimit) {
+      this.#ahead.set(position, reused ? Buffer.from(chunk) : chunk);
+      this.#aheadBytes += chunk.length;
+    } else {
+      this.#readBack = true;
+    }
+    // Nobody is sending the bytes before this chunk (a resumed upload starts mid-file): read them back.
+    const hashed = this.#hashed;
+    if (![...this.#readers].some((reader) => reader.next <= hashed && hashed < reader.end))
+      this.#readBackInBackground(position);
+  }
+
+  /** Hash what `chunk` (at `position`, which is at or before the hashed prefix's end) adds to the prefix. */
+  #hashFrom(position: number, chunk: Buffer): void {
+    const end = position + chunk.length;
+    if (end <= this.#hashed) return;
+    this.#hash.update(chunk.subarray(this.#hashed - position));
+    this.#hashed = end;
+    for (let found = true; found && this.#ahead.size > 0;) {
+      found = false;
+      for (const [start, kept] of this.#ahead) {
+        if (start > this.#hashed) continue;
+        this.#ahead.delete(start);
+        this.#aheadBytes -= kept.length;
+        if (start + kept.length > this.#hashed) {
+          this.#hash.update(kept.subarray(this.#hashed - start));
+          this.#hashed = start + kept.length;
+        }
+        found = true;
+      }
+    }
+  }
+
+  #readBackInBackground(upTo: number): void {
+    this.#readBackTarget = Math.max(this.#readBackTarget, upTo);
+    this.#readingBack ??= this.#readBackLoop()
+      .catch((error: unknown) => {
+        this.#readBackError = error;
+      })
+      .finally(() => {
+        this.#readingBack = null;
+      });
+  }
+
+  async #readBackTo(target: number): Promise<void> {
+    while (this.#hashed < target) {
+      this.#readBackInBackground(target);
+      await this.#readingBack;
+      if (this.#readBackError !== undefined) {
+        const error = this.#readBackError;
+        this.#readBackError = undefined;
+        throw error;
+      }
+    }
+  }
+
+  /** Read from disk what is missing before the kept chunks and up to the target, into the hash. */
+  async #readBackLoop(): Promise<void> {
+    const handle = await open(this.path, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(readBackChunk);
+      while (this.#hashed < this.#readBackTarget) {
+        const position = this.#hashed;
+        let want = Math.min(buffer.length, this.#readBackTarget - position);
+        for (const start of this.#ahead.keys()) want = Math.min(want, start - position);
+        const { bytesRead } = await handle.read(buffer, 0, want, position);
+        if (bytesRead === 0) throw shorter();
+        this.#bytesReadBack += bytesRead;
+        // The file may have been sent on meanwhile: only what still extends the prefix counts.
+        if (position <= this.#hashed) this.#hashFrom(position, buffer.subarray(0, bytesRead));
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The bytes hashed so far, and those kept ahead, against the file as it is now. */
+  async #compareWithDisk(): Promise<void> {
+    const hashed = this.#hashed;
+    const sent = this.#digest ?? this.#hash.copy().digest('hex');
+    const ahead = [...this.#ahead];
+    const onDisk = createHash('sha256');
+    for await (const chunk of readChunks(this.path, 0, hashed, readBackChunk)) onDisk.update(chunk);
+    if (onDisk.digest('hex') !== sent) throw changedDuringUpload('the bytes sent are no longer the file’s');
+    for (const [start, kept] of ahead) {
+      const parts: Buffer[] = [];
+      for await (const chunk of readChunks(this.path, start, start + kept.length, readBackChunk))
+        parts.push(Buffer.from(chunk));
+      if (!Buffer.concat(parts).equals(kept))
+        throw changedDuringUpload('the bytes sent are no longer the file’s');
+    }
+  }
+}
