@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { remoteNamePatternProblem } from './remote-name.ts';
 
 /** What an image becomes before it is uploaded. `keep` re-encodes in the source's own format only when something must change. */
 export const outputFormats = ['keep', 'webp', 'avif', 'jpeg', 'png'] as const;
@@ -51,8 +52,14 @@ export const processingSettingsSchema = z.object({
   watermarkMinSide: z.number().int().min(0).max(100_000),
   /** When the result is bigger than the file, send the file (unless the file holds metadata that must go). */
   keepSmallerOriginal: z.boolean(),
-  /** Remote name pattern; journaled with each task's plan, not yet applied by the engine. Empty: the provider's default. */
-  rename: z.string().max(500),
+  /** Remote name pattern (shared/remote-name.ts), made once per task. Empty: the provider's default. */
+  rename: z
+    .string()
+    .max(500)
+    .superRefine((pattern, ctx) => {
+      const problem = pattern === '' ? null : remoteNamePatternProblem(pattern);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** The same bytes to the same account come back as the earlier links, with no upload. */
   dedupe: z.boolean(),
 });

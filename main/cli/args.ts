@@ -170,6 +170,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
           'max-size': { type: 'string' },
           'strip-metadata': { type: 'string' },
           'watermark-text': { type: 'string' },
+          rename: { type: 'string' },
           'no-process': { type: 'boolean' },
           force: { type: 'boolean' },
         },
@@ -236,6 +237,7 @@ function processingFlags(values: Record<string, string | boolean | undefined>): 
     ['max-size', 'maxSize'],
     ['strip-metadata', 'stripMetadata'],
     ['watermark-text', 'watermarkText'],
+    ['rename', 'rename'],
   ];
   const fields: Record<string, string> = {};
   for (const [flag, field] of byField) {

@@ -126,6 +126,8 @@ Options:
 Processing, over the account's settings for this run:
   --convert webp|avif|jpeg|png|keep   --quality 1-100   --max-size WxH (never enlarged)
   --strip-metadata location|all|none  (default: location)   --watermark-text TEXT
+  --rename PATTERN     Remote names, e.g. '{yyyy}/{mm}/{hash:12}.{ext}' ('/' makes folders on S3 only):
+                       {name} {ext} {yyyy} {mm} {dd} {hh} {mi} {ss} (UTC) {timestamp} {hash:N} {uuid} {rand:N}
   --no-process         Send the files as they are
   --force              Upload again bytes this account already has (default: reuse their links)
 ${dataDirLine}

@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Got } from 'got';
+import { remoteNamingOf } from '../../shared/catalog.ts';
 import type { ErrorView } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskState, TaskView } from '../../shared/models.ts';
+import { RemoteNameError, remoteNamePatternNeedsHash, renderRemoteName } from '../../shared/remote-name.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext } from '../providers/provider.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { NewTask, StagedBytes, TaskJournal, TaskPlan, TaskRecord } from '../store/task-journal.ts';
@@ -60,6 +62,13 @@ interface OutgoingBytes {
   ctimeMs: number | null;
   staged: StagedBytes | null;
 }
+
+/**
+ * The largest file read whole before sending to look for an earlier upload of the same bytes. Photos
+ * and screenshots are well under it; past it, the extra read would slow the upload more than a
+ * duplicate costs (a processed copy's digest is known anyway, whatever its size).
+ */
+const dedupeReadLimit = 32 * 1024 * 1024;
 
 /** Links that stop working (presigned URLs) are not handed out again as if they were new. */
 function linksExpire(entry: HistoryEntryView): boolean {
@@ -127,6 +136,12 @@ async function assertUnchanged(record: TaskRecord): Promise<void> {
       'The file was modified after it was added; retry to upload the new version from the start.',
     );
   }
+}
+
+function randomHex(length: number): string {
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }
 
 function isErrorView(value: object): value is ErrorView {
@@ -509,13 +524,16 @@ export class UploadEngine {
       );
     }
 
-    const { md5, sha256 } = record;
+    const remoteName = await this.#remoteName(record, account, signal);
+    // Read again: making the name may have hashed the bytes.
+    const { md5, sha256 } = journal.get(record.id)!;
     const needsMd5 = account.provider.capabilities.needsMd5First === true;
     let file = this.#sentFiles.get(record.id);
     if (!file) {
       file = new SentFile({
         path: record.path,
         name: record.name,
+        remoteName,
         // The name, not the path: a processed copy's staged path does not carry its format.
         mimeType: mimeTypeOf(record.name),
         identity: { size, mtimeMs: record.mtimeMs!, ctimeMs: record.ctimeMs },
@@ -635,9 +653,14 @@ export class UploadEngine {
     if (record.plan?.dedupe !== true) return false;
     let sha256 = record.sha256;
     if (sha256 === null) {
+      if (record.size! > dedupeReadLimit) return false;
       await assertUnchanged(record);
-      sha256 = (await this.#hash(record, signal, account.provider.capabilities.needsMd5First === true))
-        .sha256;
+      // Only a key to look up: not journaled, so it does not become a digest the sent bytes must match
+      // (the history's digest stays the one of the bytes as they went out).
+      const digests = await hashFile(record.path, signal, { md5: false });
+      if (digests.bytes !== record.size)
+        throw UploadError.of('file-changed', 'The file changed while it was being read.');
+      sha256 = digests.sha256;
     }
     const earlier = this.#options.history.sameBytes(account.id, sha256).find((entry) => !linksExpire(entry));
     if (!earlier) return false;
@@ -649,6 +672,44 @@ export class UploadEngine {
       note: `already uploaded on ${new Date(earlier.createdAt).toISOString().slice(0, 10)}`,
     });
     return true;
+  }
+
+  /**
+   * The name the file gets on the server when the plan has a rename pattern: made once and journaled,
+   * so a resume sends under the same name ({uuid}, {rand:N} and the time are drawn once; the time is
+   * when the file was added). Undefined: the provider names it as it always has (S3: its default pattern).
+   */
+  async #remoteName(
+    record: TaskRecord,
+    account: ResolvedAccount,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    if (record.remoteName !== null) return record.remoteName;
+    const pattern = record.plan?.rename ?? '';
+    if (pattern === '') return undefined;
+    let name: string;
+    try {
+      let sha256 = record.sha256;
+      if (sha256 === null && remoteNamePatternNeedsHash(pattern)) {
+        await assertUnchanged(record);
+        const needsMd5 = account.provider.capabilities.needsMd5First === true;
+        sha256 = (await this.#hash(record, signal, needsMd5)).sha256;
+      }
+      const values = {
+        name: record.name,
+        time: new Date(record.createdAt),
+        sha256,
+        uuid: randomUUID(),
+        random: randomHex,
+      };
+      name = renderRemoteName(pattern, values, remoteNamingOf(account.providerId));
+    } catch (error) {
+      if (error instanceof RemoteNameError)
+        throw UploadError.of('account-invalid', `Rename pattern "${pattern}": ${error.message}`);
+      throw error;
+    }
+    this.#options.journal.saveRemoteName(record.id, name);
+    return name;
   }
 
   /** The digests in one pass, journaled; a size that differs from the task's means the file changed. */

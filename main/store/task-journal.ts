@@ -23,8 +23,6 @@ export interface StagedBytes {
   originalSize: number;
   removed: string[];
   notice: string | null;
-  /** The remote name rendered from the plan's pattern, once: {uuid}, {rand} and the time must not change on resume. */
-  remoteName?: string;
 }
 
 /** A task as the journal holds it: the truth about one file's upload, on disk. */
@@ -50,6 +48,8 @@ export interface TaskRecord {
   /** Null for tasks that predate processing, or added by a caller that plans nothing. */
   plan: TaskPlan | null;
   staged: StagedBytes | null;
+  /** The name on the server, made from the pattern once: {uuid}, {rand} and {hash} must not change on resume. */
+  remoteName: string | null;
 }
 
 interface TaskRow {
@@ -71,6 +71,7 @@ interface TaskRow {
   updated_at: number;
   plan_json: string | null;
   staged_json: string | null;
+  remote_name: string | null;
 }
 
 function fromRow(row: TaskRow): TaskRecord {
@@ -93,6 +94,7 @@ function fromRow(row: TaskRow): TaskRecord {
     updatedAt: row.updated_at,
     plan: row.plan_json === null ? null : (JSON.parse(row.plan_json) as TaskPlan),
     staged: row.staged_json === null ? null : (JSON.parse(row.staged_json) as StagedBytes),
+    remoteName: row.remote_name,
   };
 }
 
@@ -124,6 +126,7 @@ export class TaskJournal {
   readonly #findLive;
   readonly #inStates;
   readonly #saveStaged;
+  readonly #saveRemoteName;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -168,7 +171,7 @@ export class TaskJournal {
     );
     this.#restart = db.prepare<[number, number, number, number, string]>(
       `UPDATE tasks SET state = 'queued', error_json = NULL, size = ?, mtime_ms = ?, ctime_ms = ?, md5 = NULL,
-              sha256 = NULL, session_json = NULL, committed_bytes = 0, updated_at = ?
+              sha256 = NULL, session_json = NULL, committed_bytes = 0, remote_name = NULL, updated_at = ?
        WHERE id = ? AND state IN ('failed', 'cancelled')`,
     );
     this.#findLive = db.prepare<[string, string, number, number], TaskRow>(
@@ -179,6 +182,9 @@ export class TaskJournal {
     // A new staging (or none) forgets the hashes of the bytes the task sent before.
     this.#saveStaged = db.prepare<[string | null, number, string]>(
       'UPDATE tasks SET staged_json = ?, md5 = NULL, sha256 = NULL, updated_at = ? WHERE id = ?',
+    );
+    this.#saveRemoteName = db.prepare<[string, number, string]>(
+      'UPDATE tasks SET remote_name = ?, updated_at = ? WHERE id = ?',
     );
     this.#inStates = db.prepare<[string], TaskRow>(
       'SELECT * FROM tasks WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid',
@@ -232,6 +238,11 @@ export class TaskJournal {
   /** Journal the processed bytes a task sends (or null once they are gone); their hashes start over. */
   saveStaged(id: string, staged: StagedBytes | null): void {
     this.#saveStaged.run(staged === null ? null : JSON.stringify(staged), Date.now(), id);
+  }
+
+  /** Journal the name the task's file gets on the server, before the provider first sees it. */
+  saveRemoteName(id: string, remoteName: string): void {
+    this.#saveRemoteName.run(remoteName, Date.now(), id);
   }
 
   /** Journal the provider session and the bytes the server has acknowledged under it. */

@@ -46,6 +46,15 @@ describe('parseCommand', () => {
     expect(usageError(['upload', 'a', '-a', 'x', '--max-size', 'big']).message).toMatch(/WxH/);
   });
 
+  it("takes --rename as the run's pattern, and refuses one that does not parse with what is wrong", () => {
+    expect(parseCommand(['upload', 'a.jpg', '-a', 'x', '--rename', '{hash:8}.{ext}'], env)).toMatchObject({
+      processing: { rename: '{hash:8}.{ext}' },
+    });
+    expect(usageError(['upload', 'a', '-a', 'x', '--rename', '{date}']).message).toMatch(
+      /"\{date\}" is not a placeholder/,
+    );
+  });
+
   it('splits repeated --field key=value pairs at the first "=" only', () => {
     expect(
       parseCommand(
