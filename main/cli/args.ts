@@ -7,6 +7,7 @@ export type HelpTopic =
   | 'main'
   | 'accounts'
   | 'accounts add'
+  | 'accounts set'
   | 'accounts list'
   | 'accounts test'
   | 'accounts remove'
@@ -23,6 +24,14 @@ export type CliCommand =
       providerId: string;
       name: string;
       /** In the order given; split into settings and secrets later, against the provider's catalog entry. */
+      fields: Array<[key: string, value: string]>;
+      json: boolean;
+    }
+  | {
+      kind: 'accounts set';
+      dataDir: string;
+      account: string;
+      /** In the order given; an empty value removes the account's own setting. */
       fields: Array<[key: string, value: string]>;
       json: boolean;
     }
@@ -81,6 +90,15 @@ function parse<O extends ParseArgsOptionsConfig>(args: readonly string[], option
   return parsed;
 }
 
+/** Repeated `--field key=value`, split at the first "=" only (a value may hold "="). */
+function fieldPairs(pairs: readonly string[] | undefined, topic: HelpTopic): Array<[string, string]> {
+  return (pairs ?? []).map((pair): [string, string] => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--field takes key=value, got "${pair}".`, topic);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  });
+}
+
 function positiveInt(raw: string, flag: string, max: number, topic: HelpTopic): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < 1 || value > max) {
@@ -121,16 +139,34 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
         if (values.name === undefined || values.name.trim() === '') {
           throw new UsageError('--name <name> is required.', 'accounts add');
         }
-        const fields = (values.field ?? []).map((pair): [string, string] => {
-          const eq = pair.indexOf('=');
-          if (eq <= 0) throw new UsageError(`--field takes key=value, got "${pair}".`, 'accounts add');
-          return [pair.slice(0, eq), pair.slice(eq + 1)];
-        });
         return {
           kind: 'accounts add',
           dataDir: dataDirOf(values['data-dir']),
           providerId: positionals[0]!,
           name: values.name,
+          fields: fieldPairs(values.field, 'accounts add'),
+          json: values.json ?? false,
+        };
+      }
+      if (sub === 'set') {
+        const { values, positionals } = parse(
+          args,
+          { field: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+          'accounts set',
+        );
+        if (values.help) return { kind: 'help', topic: 'accounts set' };
+        if (positionals.length !== 1) {
+          throw new UsageError(
+            'Give exactly one account name or id, e.g. `ferry accounts set prod --field process.format=webp`.',
+            'accounts set',
+          );
+        }
+        const fields = fieldPairs(values.field, 'accounts set');
+        if (fields.length === 0) throw new UsageError('Give at least one --field key=value.', 'accounts set');
+        return {
+          kind: 'accounts set',
+          dataDir: dataDirOf(values['data-dir']),
+          account: positionals[0]!,
           fields,
           json: values.json ?? false,
         };

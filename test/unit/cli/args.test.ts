@@ -71,6 +71,26 @@ describe('parseCommand', () => {
     });
   });
 
+  it('parses accounts set: one account, at least one --field, an empty value kept (it removes the setting)', () => {
+    expect(
+      parseCommand(
+        ['accounts', 'set', 'prod', '--field', 'process.format=webp', '--field', 'process.rename='],
+        env,
+      ),
+    ).toMatchObject({
+      kind: 'accounts set',
+      account: 'prod',
+      fields: [
+        ['process.format', 'webp'],
+        ['process.rename', ''],
+      ],
+    });
+    expect(usageError(['accounts', 'set', 'prod']).message).toMatch(/at least one --field/);
+    expect(usageError(['accounts', 'set', '--field', 'a=1']).message).toMatch(/exactly one account/);
+    expect(usageError(['accounts', 'set', 'prod', '--field', 'novalue']).message).toMatch(/key=value/);
+    expect(parseCommand(['accounts', 'set', '--help'], env)).toEqual({ kind: 'help', topic: 'accounts set' });
+  });
+
   it('answers --help for each command and --version', () => {
     expect(parseCommand([], env)).toEqual({ kind: 'help', topic: 'main' });
     expect(parseCommand(['-h'], env)).toEqual({ kind: 'help', topic: 'main' });
