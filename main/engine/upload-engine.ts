@@ -138,6 +138,11 @@ async function assertUnchanged(record: TaskRecord): Promise<void> {
   }
 }
 
+/** A task's processed copy; processImage writes it through `<path>.part`, renamed once complete. */
+function stagedPathOf(dir: string, taskId: string): string {
+  return join(dir, `${taskId}.out`);
+}
+
 function randomHex(length: number): string {
   return randomBytes(Math.ceil(length / 2))
     .toString('hex')
@@ -464,7 +469,14 @@ export class UploadEngine {
   /** A staged copy lives as long as its task does not end: done, failed or cancelled, it goes. */
   async #discardStaged(id: string): Promise<void> {
     const record = this.#options.journal.get(id);
-    if (!record?.staged || liveStates.includes(record.state) || record.state === 'paused') return;
+    if (!record || liveStates.includes(record.state) || record.state === 'paused') return;
+    const dir = this.#options.processedDir;
+    if (record.plan?.processing && dir !== undefined) {
+      // A process killed mid-encoding left a partial output that no journal entry names.
+      const path = stagedPathOf(dir, id);
+      await Promise.all([rm(path, { force: true }), rm(`${path}.part`, { force: true })]);
+    }
+    if (!record.staged) return;
     if (record.staged.path !== null) await rm(record.staged.path, { force: true });
     this.#options.journal.saveStaged(id, null);
   }
@@ -618,7 +630,7 @@ export class UploadEngine {
     this.#batcher.mark(record.id);
     await assertUnchanged(record);
     await mkdir(dir, { recursive: true });
-    const outcome = await processImage(record.path, join(dir, `${record.id}.out`), record.plan.processing, {
+    const outcome = await processImage(record.path, stagedPathOf(dir, record.id), record.plan.processing, {
       signal,
     });
     await assertUnchanged(record); // what was read is the file that was added
