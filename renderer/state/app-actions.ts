@@ -6,6 +6,7 @@ import type { SettingsPatch } from '../../shared/settings.ts';
 import type { FileIntake } from '../api/file-intake.ts';
 import type { ConnectionStatus } from '../api/web-api.ts';
 import { filesInFolder, type DroppedItem } from '../models/dropped-item.ts';
+import { dropProcessing } from './upload-originals.ts';
 import { describeError, toErrorView } from '../models/error-message.ts';
 import type { LocalItem } from '../models/local-item.ts';
 import type { AppStore } from './app-store.ts';
@@ -209,6 +210,7 @@ export function createAppActions({
         const { taskIds } = await api.invoke('uploads.add', {
           paths: resolved.map((entry) => entry.path),
           accountId,
+          ...dropProcessing(),
         });
         // The task rows come with the next tasks.changed event; each staging row stays until its task
         // row is there to take its place (no re-listing of every task per chunk of a big drop).
@@ -237,7 +239,7 @@ export function createAppActions({
     for (let start = 0; start < paths.length; start += filesPerAdd) {
       const chunk = paths.slice(start, start + filesPerAdd);
       try {
-        await api.invoke('uploads.add', { paths: [...chunk], accountId });
+        await api.invoke('uploads.add', { paths: [...chunk], accountId, ...dropProcessing() });
       } catch (error) {
         const view = toErrorView(error);
         for (const { name } of named.slice(start, start + filesPerAdd))

@@ -14,6 +14,13 @@ import {
   type FormProblem,
   type SecretIntent,
 } from './account-form-model.ts';
+import { ProcessingFields } from './processing-fields.tsx';
+import {
+  initialProcessingValues,
+  processingFieldPatch,
+  processingProblems,
+  type ProcessingFormKey,
+} from './processing-form-model.ts';
 
 const selectableProviders = providerCatalog;
 
@@ -59,6 +66,8 @@ export function AccountForm(props: {
   const [error, setError] = useState<ErrorView | null>(null);
   const [busy, setBusy] = useState(false);
   const [secretsCleared, setSecretsCleared] = useState(false);
+  const [processing, setProcessing] = useState(() => initialProcessingValues(account));
+  const [processingShown, setProcessingShown] = useState<Partial<Record<ProcessingFormKey, string>>>({});
 
   const chooseProvider = (id: string) => {
     setProviderId(id);
@@ -76,9 +85,11 @@ export function AccountForm(props: {
     ];
     if (busy || provider === undefined) return;
     const found = checkForm(fields, values, entered, intents, account);
+    const processingFound = processingProblems(processing);
     setProblems(found);
+    setProcessingShown(processingFound);
     setNameMissing(name.trim() === '');
-    if (found.length > 0 || name.trim() === '') return;
+    if (found.length > 0 || Object.keys(processingFound).length > 0 || name.trim() === '') return;
     // Read the secrets once, then empty the inputs before anything else runs: from here on the values
     // exist only in this request.
     const secrets: Record<string, string> = {};
@@ -92,13 +103,22 @@ export function AccountForm(props: {
     setBusy(true);
     setError(null);
     try {
-      const saved =
-        account === null
-          ? await api.invoke('accounts.add', addRequest(providerId, name, fields, values, secrets))
-          : await api.invoke(
-              'accounts.update',
-              updateRequest(account, name, fields, values, secrets, intents),
-            );
+      const processingPatch = processingFieldPatch(processing, account);
+      let saved: AccountView;
+      if (account === null) {
+        const request = addRequest(providerId, name, fields, values, secrets);
+        saved = await api.invoke('accounts.add', {
+          ...request,
+          fields: { ...request.fields, ...processingPatch },
+        });
+      } else {
+        const request = updateRequest(account, name, fields, values, secrets, intents);
+        const patch = { ...request.fields, ...processingPatch };
+        saved = await api.invoke('accounts.update', {
+          ...request,
+          ...(Object.keys(patch).length > 0 ? { fields: patch } : {}),
+        });
+      }
       setIntents({});
       props.onSaved(saved);
     } catch (failure) {
@@ -240,6 +260,13 @@ export function AccountForm(props: {
           </div>
         );
       })}
+
+      <ProcessingFields
+        providerId={providerId}
+        values={processing}
+        problems={processingShown}
+        onChange={(key, value) => setProcessing((current) => ({ ...current, [key]: value }))}
+      />
 
       {error !== null ? (
         <div role="alert">

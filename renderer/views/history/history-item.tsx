@@ -3,11 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { escapeHidden } from '../../../shared/hidden-characters.ts';
 import type { HistoryEntryView } from '../../../shared/models.ts';
 import { FileNameText } from '../../components/file-name-text.tsx';
-import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl, primaryLink } from '../../models/history-list.ts';
 import { CopyControl } from './copy-control.tsx';
 import { FileTypeIcon } from './file-type-icon.tsx';
 import { mediaTypeOf } from './history-model.ts';
+import { EntrySize, ReusedNote } from './processing-note.tsx';
 
 export interface HistoryItemProps {
   entry: HistoryEntryView;
@@ -107,12 +107,13 @@ export const HistoryItem = memo(function HistoryItem(props: HistoryItemProps) {
   );
   const meta = (
     <span className="history-meta">
-      {formatBytes(entry.size)} ·{' '}
+      <EntrySize entry={entry} /> ·{' '}
       {compact ? props.formatDay(entry.createdAt) : props.formatDate(entry.createdAt)}
       {compact ? null : (
         <>
           {' · '}
           <span translate="no">{props.accountName(entry.accountId)}</span>
+          <ReusedNote entry={entry} formatDay={props.formatDay} />
         </>
       )}
     </span>

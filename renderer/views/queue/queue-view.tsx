@@ -7,6 +7,7 @@ import { formatBytes } from '../../models/format-bytes.ts';
 import { batchTotals } from '../../models/task-list.ts';
 import { useAppActions, useAppState } from '../../state/app-context.tsx';
 import { LocalRow, TaskRow } from './task-row.tsx';
+import { UploadOriginalsToggle } from './upload-originals-toggle.tsx';
 
 /** The keyboard path to what a drop or paste does, and where the drop goes. */
 function AddPanel() {
@@ -22,6 +23,7 @@ function AddPanel() {
         <p className="drop-hint">{t('add.hint')}</p>
       </div>
       <AccountPicker label={t('add.account')} />
+      <UploadOriginalsToggle />
       <div className="drop-buttons">
         <button type="button" className="button primary" onClick={() => files.current?.click()}>
           {t('add.chooseFiles')}
