@@ -6,7 +6,7 @@ import type { SettingsPatch } from '../../shared/settings.ts';
 import type { FileIntake } from '../api/file-intake.ts';
 import type { ConnectionStatus } from '../api/web-api.ts';
 import { filesInFolder, type DroppedItem } from '../models/dropped-item.ts';
-import { dropProcessing } from './upload-originals.ts';
+import { dropProcessing } from './drop-options.ts';
 import { describeError, toErrorView } from '../models/error-message.ts';
 import type { LocalItem } from '../models/local-item.ts';
 import type { AppStore } from './app-store.ts';

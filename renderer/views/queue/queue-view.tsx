@@ -7,7 +7,7 @@ import { formatBytes } from '../../models/format-bytes.ts';
 import { batchTotals } from '../../models/task-list.ts';
 import { useAppActions, useAppState } from '../../state/app-context.tsx';
 import { LocalRow, TaskRow } from './task-row.tsx';
-import { UploadOriginalsToggle } from './upload-originals-toggle.tsx';
+import { DropOptionsToggles } from './drop-options-toggles.tsx';
 
 /** The keyboard path to what a drop or paste does, and where the drop goes. */
 function AddPanel() {
@@ -23,7 +23,7 @@ function AddPanel() {
         <p className="drop-hint">{t('add.hint')}</p>
       </div>
       <AccountPicker label={t('add.account')} />
-      <UploadOriginalsToggle />
+      <DropOptionsToggles />
       <div className="drop-buttons">
         <button type="button" className="button primary" onClick={() => files.current?.click()}>
           {t('add.chooseFiles')}

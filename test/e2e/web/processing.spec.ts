@@ -98,7 +98,7 @@ test('the account form previews remote names live, and saves the processing fiel
   await chooseSetting(page, 'language', 'en');
 });
 
-test('history shows sizes before and after, the same photo again is reused, "upload originals" sends it as it is', async ({
+test('history shows sizes before and after; the same photo again is reused; "upload originals" sends it as it is, "upload again" uploads it anew', async ({
   page,
 }, testInfo) => {
   await page.setViewportSize({ width: 1100, height: 820 });
@@ -123,7 +123,7 @@ test('history shows sizes before and after, the same photo again is reused, "upl
   // "Upload originals" on: the photo goes as it is (other bytes, so no reuse; no sizes shown).
   await openView(page, 'queue');
   await page.getByTestId('upload-originals').check();
-  await screenshot(page, testInfo, 'queue-upload-originals-en');
+  await screenshot(page, testInfo, 'queue-drop-options-en');
   await dropFiles(page, [photo]);
   await openView(page, 'history');
   await expect(page.getByTestId('history-entry').filter({ hasText: 'IMG_0042.jpg' })).toHaveCount(3, {
@@ -133,6 +133,18 @@ test('history shows sizes before and after, the same photo again is reused, "upl
   await expect(newest.getByTestId('history-processed')).toHaveCount(0);
   await expect(newest.getByTestId('history-reused')).toHaveCount(0);
   await expect(newest).toContainText(`${(photo.bytes.length / 1000).toFixed(1)} KB`);
+
+  // "Upload again" on, originals off: the same photo is processed and uploaded, not reused.
+  await openView(page, 'queue');
+  await page.getByTestId('upload-originals').uncheck();
+  await page.getByTestId('upload-again').check();
+  await dropFiles(page, [photo]);
+  await openView(page, 'history');
+  const entries = page.getByTestId('history-entry').filter({ hasText: 'IMG_0042.jpg' });
+  await expect(entries).toHaveCount(4, { timeout: 30_000 });
+  await expect(entries.first().getByTestId('history-processed')).toBeVisible();
+  await expect(entries.first().getByTestId('history-reused')).toHaveCount(0);
+  await expect(page.getByTestId('history-reused')).toHaveCount(1);
   await screenshot(page, testInfo, 'history-processing-en');
 
   await chooseSetting(page, 'language', 'zh-CN');
@@ -140,6 +152,6 @@ test('history shows sizes before and after, the same photo again is reused, "upl
   await expect(page.getByTestId('history-reused')).toContainText('已于');
   await screenshot(page, testInfo, 'history-processing-zh-CN');
   await openView(page, 'queue');
-  await screenshot(page, testInfo, 'queue-upload-originals-zh-CN');
+  await screenshot(page, testInfo, 'queue-drop-options-zh-CN');
   await chooseSetting(page, 'language', 'en');
 });

@@ -40,6 +40,9 @@ const processing = {
   alreadyUploaded: 'Reused from {{date}}',
   alreadyUploadedTitle: 'The same bytes were uploaded on {{date}}; their links were reused, nothing was sent',
   uploadOriginals: 'Upload originals',
+  uploadAgain: 'Upload again',
+  uploadAgainHelp:
+    'Files added while this is on are uploaded even if this account has the same bytes already (a reused link may have been deleted on the server).',
   uploadOriginalsHelp:
     'Files added while this is on are sent as they are: no conversion, resizing or stripping.',
 };

@@ -38,6 +38,9 @@ const processing = {
   alreadyUploaded: '已于 {{date}} 上传过',
   alreadyUploadedTitle: '相同内容已于 {{date}} 上传；复用了其链接，未再发送',
   uploadOriginals: '上传原图',
+  uploadAgain: '重新上传',
+  uploadAgainHelp:
+    '开启时添加的文件即使此账户已有相同内容也会重新上传（之前复用的链接可能已在服务器上被删除）。',
   uploadOriginalsHelp: '开启时添加的文件将按原样发送：不转换、不缩放、不去除信息。',
 };
 export default processing;
