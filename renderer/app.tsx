@@ -1,4 +1,6 @@
 import { AppHeader } from './components/app-header.tsx';
+import { BatchToasts } from './components/batch-toasts.tsx';
+import { DropQuestions } from './components/drop-questions.tsx';
 import { DropZone } from './components/drop-zone.tsx';
 import { StatusBanners } from './components/status-banners.tsx';
 import { useAppState } from './state/app-context.tsx';
@@ -27,8 +29,10 @@ export function App() {
       <AppHeader />
       <main className="app-main">
         <StatusBanners />
+        <DropQuestions />
         <CurrentView />
       </main>
+      <BatchToasts />
     </DropZone>
   );
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { processImage } from '../../main/processing/image-processor.ts';
 import { defaultProcessingSettings } from '../../shared/processing.ts';
+import { peakRssBytes } from '../support/peak-rss.ts';
 import { photoLikeJpegPath } from './photo-like-jpegs.ts';
 
 export interface ProcessingChildResult {
@@ -53,7 +54,8 @@ for (let index = 0; index < Number(count); index++) {
 const ms = performance.now() - start;
 const result: ProcessingChildResult = {
   ms,
-  peakRssMiB: (process.resourceUsage().maxRSS * 1024) / (1024 * 1024),
+  // Its own high-water mark: resourceUsage's maxRSS would be the parent's (see peak-rss.ts).
+  peakRssMiB: peakRssBytes() / (1024 * 1024),
   outputBytes: outputs.reduce((total, output) => total + output.bytes, 0),
   outputs,
 };

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createService, sandboxAccountId } from '../../main/service.ts';
 import type { CommandRequest, CommandResponse } from '../../shared/contract.ts';
 import type { AccountView } from '../../shared/models.ts';
+import { peakRssBytes } from './peak-rss.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -61,7 +62,7 @@ process.stdout.write(
     entries,
     unfinished: tasks,
     startRssBytes,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: peakRssBytes(),
     uploadMs,
   })}\n`,
 );

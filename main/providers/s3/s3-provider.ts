@@ -756,6 +756,13 @@ export const s3Provider: Provider<S3Config, S3Session> = {
   async testConnection(ctx) {
     const answer = await send(ctx, { method: 'HEAD' });
     if (answer.statusCode === 200) return;
+    // A HEAD answer has no body, so no <Error> saying what is wrong (a wrong secret and a missing
+    // permission both read "403"). The same question as a GET, ListObjectsV2 of no keys (the same
+    // s3:ListBucket permission HeadBucket needs), brings the server's own code and message.
+    const listed = await send(ctx, { method: 'GET', query: { 'list-type': '2', 'max-keys': '0' } });
+    if (listed.statusCode === 200) return;
+    const said = failure(listed);
+    if (said.view.providerCode !== undefined) throw said;
     const fallback =
       answer.statusCode === 404 ? 'NoSuchBucket' : answer.statusCode === 403 ? 'AccessDenied' : undefined;
     throw failure(answer, fallback);

@@ -32,6 +32,8 @@ test('screenshots of the history and accounts views', async ({ page }, testInfo)
   // The flow ended by clearing the secret: set one again.
   await page.locator('[data-secret-input="authHeaderValue"]').fill('Bearer screenshot-secret');
   await page.locator('form.account-form').getByTestId('account-save').click();
+  // Its tus server does not answer: the save's connection test fails, and the account is kept as saved.
+  await page.getByTestId('account-keep').click();
 
   // test-results/ is emptied by every Playwright run (other specs run concurrently here), so a folder can be named.
   const dir = process.env.FERRY_SCREENSHOT_DIR;

@@ -94,7 +94,7 @@ describe('translation catalogs', async () => {
     );
     // The scan must find the keys it is meant to find, or this test could pass by finding none.
     expect(uses.length).toBeGreaterThan(50);
-    expect(uses).toContainEqual({ file: 'views/queue/queue-view.tsx', key: 'queue:add.chooseFiles' });
+    expect(uses).toContainEqual({ file: 'views/queue/add-panel.tsx', key: 'queue:add.chooseFiles' });
     for (const language of languages) {
       const missing = uses.filter(({ key }) => {
         const [ns, ...rest] = key.split(':');
@@ -109,6 +109,7 @@ describe('translation catalogs', async () => {
       ...errorCodes.map((code) => `common:errors.${code}`),
       ...taskStates.map((state) => `queue:state.${state}`),
       ...copyFormats.map((format) => `settings:formats.${format.id}`),
+      ...copyFormats.map((format) => `common:formats.${format.id}`),
       ...['pause', 'resume', 'cancel', 'retry'].flatMap((action) => [
         `queue:actions.${action}`,
         `queue:actions.${action}File`,

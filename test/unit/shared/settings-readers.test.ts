@@ -30,8 +30,8 @@ const settingsStore = resolve(root, 'main/store/settings-store.ts');
 
 /** Keys only the renderer acts on, and why main/ has no use for them. */
 const rendererOnly: Readonly<Record<string, string>> = {
-  language:
-    'applied to the window by renderer/main.tsx (i18next); the tray menu and notifications are English-only',
+  uploadEmptyFiles:
+    'answers the question the window asks before a drop with empty files is uploaded (renderer/state/drop-questions.ts); the CLI and local API upload what they are named',
   theme: 'applied to the document by renderer/models/theme.ts; the main process draws nothing themed',
 };
 

@@ -11,6 +11,9 @@ const settings = {
     partSizeHint: '0 lets each provider choose. Used by S3 and tus.',
     defaultAccount: 'Default account',
     askEachTime: 'Ask each time',
+    defaultAccountHint:
+      'Where drops, pastes and the local API upload. “Ask each time” asks at every drop when there is more than one account.',
+    uploadEmptyFiles: 'Upload empty (0-byte) files without asking',
     linkFormat: 'Default link format',
   },
   formats: {
@@ -40,6 +43,8 @@ const settings = {
     notifications: 'Notify when a batch finishes or fails',
     notifyWhenFocused: 'Notify even while Ferry is in front',
     minimizeToTray: 'Keep running in the tray when the window is closed',
+    desktopOnly:
+      'These apply to the desktop app. In this browser there is no tray or system notification: a message in the page says when a batch finishes or fails.',
   },
   localApi: {
     title: 'Local upload API',

@@ -10,6 +10,7 @@ const common = {
     settings: '设置',
   },
   account: {
+    ask: '每次询问',
     label: '账号',
     none: '没有账号',
   },
@@ -26,10 +27,29 @@ const common = {
     details: '详情：',
   },
   copy: {
-    link: '复制链接',
     copy: '复制',
     copied: '已复制',
     failed: '复制失败',
+    failedShort: '失败',
+    as: '复制为{{format}}',
+    menu: '复制为…',
+    menuShort: '格式',
+    default: '默认',
+  },
+  formats: {
+    url: '链接',
+    markdown: 'Markdown',
+    html: 'HTML',
+    'tencent-im-message': '腾讯云 IM 消息元素（TIMImageElem / TIMFileElem）',
+    'easemob-message-body': '环信消息体',
+  },
+  toast: {
+    label: '消息',
+    uploaded_other: '已上传 {{count}} 个文件',
+    failed_other: '{{count}} 个文件中有 {{failed}} 个失败',
+    copy_other: '复制 {{count}} 个链接',
+    show: '在队列中查看',
+    dismiss: '关闭',
   },
   missingToken: {
     before: '此页面需要使用',

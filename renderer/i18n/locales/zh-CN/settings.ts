@@ -11,6 +11,9 @@ const settings = {
     partSizeHint: '0 表示由各服务商决定。用于 S3 和 tus。',
     defaultAccount: '默认账号',
     askEachTime: '每次询问',
+    defaultAccountHint:
+      '拖入、粘贴和本地接口上传到这里。选择“每次询问”时，如果有多个账号，每次拖入都会先询问。',
+    uploadEmptyFiles: '空文件（0 字节）直接上传，不再询问',
     linkFormat: '默认链接格式',
   },
   formats: {
@@ -40,6 +43,8 @@ const settings = {
     notifications: '一批上传完成或失败时通知',
     notifyWhenFocused: 'Ferry 在前台时也通知',
     minimizeToTray: '关闭窗口后在托盘中继续运行',
+    desktopOnly:
+      '以下设置用于桌面应用。在浏览器中没有托盘和系统通知：一批文件完成或失败时，页面内会显示提示。',
   },
   localApi: {
     title: '本地上传接口',
