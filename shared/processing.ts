@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { remoteNamePatternProblem } from './remote-name.ts';
+import { remoteNamePatternProblem, remoteNamePatternShape } from './remote-name.ts';
 
 /** What an image becomes before it is uploaded. `keep` re-encodes in the source's own format only when something must change. */
 export const outputFormats = ['keep', 'webp', 'avif', 'jpeg', 'png'] as const;
@@ -56,10 +56,12 @@ export const processingSettingsSchema = z.object({
   rename: z
     .string()
     .max(500)
+    // The reason first; the shape after it only so that a JSON Schema of the settings carries it.
     .superRefine((pattern, ctx) => {
       const problem = pattern === '' ? null : remoteNamePatternProblem(pattern);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    })
+    .regex(remoteNamePatternShape),
   /** The same bytes to the same account come back as the earlier links, with no upload. */
   dedupe: z.boolean(),
 });

@@ -78,7 +78,7 @@ function placeholder(body: string): Token {
   const drawn = /^(hash|rand)(?::(\d+))?$/.exec(body);
   if (drawn) {
     const length = Number(drawn[2]);
-    if (drawn[2] === undefined || length < 1 || length > maxDrawnLength)
+    if (drawn[2] === undefined || drawn[2].startsWith('0') || length < 1 || length > maxDrawnLength)
       throw new RemoteNameError(
         `{${drawn[1]}:N} needs a length N from 1 to ${maxDrawnLength}, as in {${drawn[1]}:8}.`,
       );
@@ -88,6 +88,14 @@ function placeholder(body: string): Token {
     `"{${body}}" is not a placeholder; the placeholders are ${remoteNamePlaceholders.join(' ')}.`,
   );
 }
+
+/**
+ * The shape of a pattern that parses, as a regular expression (empty, or text without "{" around at
+ * least one placeholder): what a JSON Schema of the settings can say, and generators can fill.
+ * `parseRemoteNamePattern` gives the reason when a pattern does not have it.
+ */
+export const remoteNamePatternShape =
+  /^(?:|[^{]*(?:\{(?:name|ext|yyyy|mm|dd|hh|mi|ss|timestamp|uuid|(?:hash|rand):(?:[1-9]|[1-5][0-9]|6[0-4]))\}[^{]*)+)$/;
 
 /** The pattern's tokens; throws RemoteNameError naming what does not parse. */
 export function parseRemoteNamePattern(pattern: string): Token[] {

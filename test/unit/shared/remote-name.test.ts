@@ -6,6 +6,7 @@ import { fitName } from '../../../shared/name-fit.ts';
 import {
   plainRemoteNaming,
   remoteNamePatternProblem,
+  remoteNamePatternShape,
   renderRemoteName,
   type RemoteNameValues,
 } from '../../../shared/remote-name.ts';
@@ -195,6 +196,24 @@ describe('renderRemoteName', () => {
           renderRemoteName(pattern, values(name), s3RemoteNaming),
         );
       }),
+    );
+  });
+});
+
+describe('remoteNamePatternShape', () => {
+  it('accepts exactly the patterns that parse (and the empty one), so a JSON Schema says the same', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('{name}', '{ext}', '{ss}', '{uuid}', '{hash:8}', '{rand:64}', '{hash:65}', '{rand:08}'),
+      fc.constantFrom('{', '}', '{nam}', '{hash}', '{hash:0}', '/', '.', '\n'),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+        const pattern = pieces.join('');
+        const parses = pattern === '' || remoteNamePatternProblem(pattern) === null;
+        expect(remoteNamePatternShape.test(pattern), JSON.stringify(pattern)).toBe(parses);
+      }),
+      { numRuns: 3000 },
     );
   });
 });
