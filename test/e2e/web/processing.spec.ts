@@ -165,3 +165,45 @@ test('history shows sizes before and after; the same photo again is reused; "upl
   await screenshot(page, testInfo, 'queue-drop-options-zh-CN');
   await chooseSetting(page, 'language', 'en');
 });
+
+test('Settings: the defaults every account follows, with the rename preview on a plain provider and on S3', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.goto(shell.url);
+  await openView(page, 'settings');
+  const group = page.getByTestId('processing-settings');
+  const year = String(new Date().getUTCFullYear());
+  await group.getByLabel('Convert to').selectOption('webp');
+  const rename = group.getByTestId('settings-rename');
+  await rename.fill('shots/{yyyy}/{name}-{hash:6}.{ext}');
+  const preview = group.getByTestId('settings-rename-preview');
+  await expect(preview).toContainText('IMG_2041-3f2a9c.webp');
+  await expect(preview).toContainText(`shots/${year}/IMG_2041-3f2a9c.webp`);
+  await rename.press('Enter');
+  await screenshot(group, testInfo, 'settings-processing-en');
+
+  // Saved: a new page reads it back from the main side.
+  await page.reload();
+  await openView(page, 'settings');
+  await expect(page.getByTestId('settings-rename')).toHaveValue('shots/{yyyy}/{name}-{hash:6}.{ext}');
+  await expect(page.getByTestId('processing-settings').getByLabel('Convert to')).toHaveValue('webp');
+
+  // A pattern that does not parse says why, and is not saved.
+  await page.getByTestId('settings-rename').fill('{when}');
+  await expect(page.getByTestId('settings-rename-preview')).toContainText('"{when}" is not a placeholder');
+  await page.getByTestId('settings-rename').press('Enter');
+  await page.reload();
+  await openView(page, 'settings');
+  await expect(page.getByTestId('settings-rename')).toHaveValue('shots/{yyyy}/{name}-{hash:6}.{ext}');
+
+  await chooseSetting(page, 'language', 'zh-CN');
+  await expect(page.getByTestId('processing-settings')).toContainText('上传前的图片处理');
+  await screenshot(page.getByTestId('processing-settings'), testInfo, 'settings-processing-zh-CN');
+  await chooseSetting(page, 'language', 'en');
+
+  // Back to the defaults, for whatever runs next on this shell.
+  await page.getByTestId('settings-rename').fill('');
+  await page.getByTestId('settings-rename').press('Enter');
+  await page.getByTestId('processing-settings').getByLabel('Convert to').selectOption('keep');
+});

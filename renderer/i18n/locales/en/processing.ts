@@ -33,6 +33,16 @@ const processing = {
   renameHelp: 'This provider has no folders: only the part after the last “/” is used.',
   renameHelpFolders: '“/” makes folders. Times are UTC.',
   previewLabel: 'A photo would be named',
+  previewS3: 'On S3 (with its folders):',
+  settings: {
+    enabled: 'Process images before upload (off: send files as they are)',
+    maxSizeHint: 'WxH, e.g. 1920x1920; empty: no limit.',
+    noLimit: 'No limit',
+    none: 'None',
+    keepSmallerOriginal: 'Send the original when the result would be larger (and nothing had to go)',
+    renameHint: 'Empty: each provider’s own naming. Times are UTC.',
+    dedupe: 'The same picture twice to one account: reuse the earlier links, no upload',
+  },
   // Shown on an upload, in the queue and the history.
   sizes: '{{before}} → {{after}}',
   sizesTitle: 'Processed before upload: {{before}} became {{after}}',
