@@ -10,6 +10,7 @@ import { createThumbnailer } from './thumbnails/thumbnailer.ts';
 import type { SecretCipher } from './vault/secret-cipher.ts';
 import { Accounts } from './service/accounts.ts';
 import { ClipboardIntake, type ClipboardSource } from './service/clipboard-intake.ts';
+import { planFor } from './service/upload-plan.ts';
 import { openDataFolder, type DataFolder } from './service/data-folder.ts';
 import { EmbeddedSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
 import { EventHub } from './service/event-hub.ts';
@@ -173,6 +174,9 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     library,
     logger,
     emit: events.emit,
+    processedDir: join(data.dir, 'processed'),
+    planFor: (accountId, drop) =>
+      planFor(settings.get().processing, accounts.processingFields(accountId), drop),
   });
 
   // The shortcut's, the tray's and the local API's "upload the clipboard", where there is one to read.

@@ -1,3 +1,4 @@
+import { processingSettingsSchema } from './processing.ts';
 import { z } from 'zod';
 import {
   accountViewSchema,
@@ -116,6 +117,12 @@ export const commandSchemas = {
       .object({
         paths: z.array(pathSchema).min(1).max(10_000),
         accountId: accountIdSchema,
+        /** false: "upload original", the files leave unprocessed. Default: the account's processing settings. */
+        process: z.boolean().optional(),
+        /** true: upload again bytes the account already has, instead of reusing the earlier links. */
+        force: z.boolean().optional(),
+        /** This drop's processing, over the account's (the CLI's flags). */
+        processing: processingSettingsSchema.partial().strict().optional(),
       })
       .strict(),
     response: z.object({ taskIds: z.array(z.string()) }),

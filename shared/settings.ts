@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { acceleratorProblem, defaultClipboardShortcut } from './accelerator.ts';
+import { defaultProcessingSettings, processingSettingsSchema } from './processing.ts';
 
 /**
  * Everything a user can set. Field schemas carry no defaults so that a patch stays a patch (zod fills
@@ -52,12 +53,21 @@ const localApiFields = {
  */
 export const localApiSettingsSchema = z.object({ ...localApiFields, secret: z.string().max(200) });
 
-export const settingsSchema = z.object({ ...fields, localApi: localApiSettingsSchema });
+/** `processing`: the global default of what images become before they leave (each account can override it). */
+export const settingsSchema = z.object({
+  ...fields,
+  localApi: localApiSettingsSchema,
+  processing: processingSettingsSchema,
+});
 export type Settings = z.output<typeof settingsSchema>;
 
 /** A change: any subset of the settings; localApi in part, and never its secret. */
 export const settingsPatchSchema = z
-  .object({ ...fields, localApi: z.object(localApiFields).partial().strict() })
+  .object({
+    ...fields,
+    localApi: z.object(localApiFields).partial().strict(),
+    processing: processingSettingsSchema.partial().strict(),
+  })
   .partial()
   .strict();
 export type SettingsPatch = z.output<typeof settingsPatchSchema>;
@@ -77,4 +87,5 @@ export const defaultSettings: Settings = {
   copyLinksOnUpload: true,
   dropWindow: false,
   localApi: { enabled: false, port: 36677, secret: '' },
+  processing: defaultProcessingSettings,
 };

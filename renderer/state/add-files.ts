@@ -7,6 +7,7 @@ import { filesInFolder, type DroppedItem } from '../models/dropped-item.ts';
 import { toErrorView } from '../models/error-message.ts';
 import type { LocalItem } from '../models/local-item.ts';
 import type { AppStore } from './app-store.ts';
+import { dropProcessing } from './drop-options.ts';
 import { createDropQuestions, type DropQuestions } from './drop-questions.ts';
 import type { TaskFeed } from './task-feed.ts';
 
@@ -143,6 +144,7 @@ export function createAddFiles(deps: {
           const { taskIds } = await api.invoke('uploads.add', {
             paths: resolved.map((entry) => entry.path),
             accountId,
+            ...dropProcessing(),
           });
           // The task rows come with the next tasks.changed event; each staging row stays until its task
           // row is there to take its place (no re-listing of every task per chunk of a big drop).
@@ -230,7 +232,11 @@ export function createAddFiles(deps: {
         const chunk = paths.slice(start, start + filesPerAdd);
         const slots = batch.slots.slice(start, start + filesPerAdd);
         try {
-          const { taskIds } = await api.invoke('uploads.add', { paths: [...chunk], accountId });
+          const { taskIds } = await api.invoke('uploads.add', {
+            paths: [...chunk],
+            accountId,
+            ...dropProcessing(),
+          });
           taskIds.forEach((taskId, index) => feed.claim(taskId, slots[index]!));
         } catch (error) {
           const view = toErrorView(error);

@@ -84,9 +84,12 @@ export function createAppActions({
     // Shown at once (a checkbox must flip when clicked), then replaced by what the main side saved.
     const before = store.getState().settings;
     if (before !== null) {
-      store
-        .getState()
-        .setSettings({ ...before, ...patch, localApi: { ...before.localApi, ...patch.localApi } });
+      store.getState().setSettings({
+        ...before,
+        ...patch,
+        localApi: { ...before.localApi, ...patch.localApi },
+        processing: { ...before.processing, ...patch.processing },
+      });
     }
     try {
       store.getState().setSettings(await api.invoke('settings.update', patch));

@@ -32,6 +32,7 @@ import {
 } from './baselines.ts';
 import { benchCliAtRest } from './cli-at-rest.ts';
 import { benchHistory } from './history.ts';
+import { benchProcessing } from './processing.ts';
 import { benchThumbnails } from './thumbnails.ts';
 
 const { values } = parseArgs({
@@ -333,6 +334,7 @@ try {
       ...(await benchHistory(quick ? { entries: 10_000 } : {})),
     }),
     responsiveness,
+    processing: () => benchProcessing(quick ? { images: 4, rounds: 1 } : {}),
     cliAtRest: () => benchCliAtRest(quick ? { rounds: 3 } : {}),
   };
   const chosen = values.only ?? Object.keys(scenarios);

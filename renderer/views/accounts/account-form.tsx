@@ -16,6 +16,13 @@ import {
   type FormProblem,
   type SecretIntent,
 } from './account-form-model.ts';
+import { ProcessingFields } from './processing-fields.tsx';
+import {
+  initialProcessingValues,
+  processingFieldPatch,
+  processingProblems,
+  type ProcessingFormKey,
+} from './processing-form-model.ts';
 
 export { useCatalogText } from './account-fields.tsx';
 
@@ -113,6 +120,8 @@ export function AccountForm(props: {
   const [error, setError] = useState<ErrorView | null>(null);
   const [phase, setPhase] = useState<Phase>('idle');
   const [secretsCleared, setSecretsCleared] = useState(false);
+  const [processing, setProcessing] = useState(() => initialProcessingValues(account));
+  const [processingShown, setProcessingShown] = useState<Partial<Record<ProcessingFormKey, string>>>({});
   const failure = phase === 'idle' ? (props.testFailure ?? null) : null;
 
   useEffect(() => {
@@ -139,9 +148,11 @@ export function AccountForm(props: {
     ];
     if (phase !== 'idle' || provider === undefined) return;
     const found = checkForm(fields, values, secrets.entered, intents, account);
+    const processingFound = processingProblems(processing);
     setProblems(found);
+    setProcessingShown(processingFound);
     setNameMissing(name.trim() === '');
-    if (found.length > 0 || name.trim() === '') return;
+    if (found.length > 0 || Object.keys(processingFound).length > 0 || name.trim() === '') return;
     // Read the secrets once, then empty the inputs before anything else runs: from here on the values
     // exist only in this request.
     const typed: Record<string, string> = {};
@@ -155,10 +166,21 @@ export function AccountForm(props: {
     setError(null);
     let saved: AccountView;
     try {
-      saved =
-        account === null
-          ? await api.invoke('accounts.add', addRequest(providerId, name, fields, values, typed))
-          : await api.invoke('accounts.update', updateRequest(account, name, fields, values, typed, intents));
+      const processingPatch = processingFieldPatch(processing, account);
+      if (account === null) {
+        const request = addRequest(providerId, name, fields, values, typed);
+        saved = await api.invoke('accounts.add', {
+          ...request,
+          fields: { ...request.fields, ...processingPatch },
+        });
+      } else {
+        const request = updateRequest(account, name, fields, values, typed, intents);
+        const patch = { ...request.fields, ...processingPatch };
+        saved = await api.invoke('accounts.update', {
+          ...request,
+          ...(Object.keys(patch).length > 0 ? { fields: patch } : {}),
+        });
+      }
     } catch (failure) {
       setError(toErrorView(failure));
       setSecretsCleared(Object.keys(typed).length > 0);
@@ -263,6 +285,13 @@ export function AccountForm(props: {
           onEntered={(filled) => secrets.mark(field.key, filled)}
         />
       ))}
+
+      <ProcessingFields
+        providerId={providerId}
+        values={processing}
+        problems={processingShown}
+        onChange={(key, value) => setProcessing((current) => ({ ...current, [key]: value }))}
+      />
 
       {error !== null ? (
         <div role="alert">

@@ -5,10 +5,10 @@ import type { HistoryEntryView } from '../../../shared/models.ts';
 import { CopyMenu } from '../../components/copy-menu.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { FileNameText } from '../../components/file-name-text.tsx';
-import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl, primaryLink } from '../../models/history-list.ts';
 import { FileTypeIcon } from './file-type-icon.tsx';
 import { mediaTypeOf } from './history-model.ts';
+import { EntrySize, ReusedNote } from './processing-note.tsx';
 
 /** What every entry of one list shares; stable while the list scrolls. */
 export interface HistoryItemContext {
@@ -130,12 +130,13 @@ export const HistoryItem = memo(function HistoryItem(props: HistoryItemProps) {
   );
   const meta = (
     <span className="history-meta">
-      {formatBytes(entry.size)} ·{' '}
+      <EntrySize entry={entry} /> ·{' '}
       {compact ? props.formatDay(entry.createdAt) : props.formatDate(entry.createdAt)}
       {compact ? null : (
         <>
           {' · '}
           <span translate="no">{props.accountName(entry.accountId)}</span>
+          <ReusedNote entry={entry} formatDay={props.formatDay} />
         </>
       )}
     </span>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { AccountPicker } from '../../components/account-picker.tsx';
 import { itemsFromFileList, itemsFromFolderPicker } from '../../models/dropped-item.ts';
 import { useAppActions } from '../../state/app-context.tsx';
+import { DropOptionsToggles } from './drop-options-toggles.tsx';
 
 /** The keyboard path to what a drop or paste does, and where the drop goes. */
 export function AddPanel() {
@@ -18,6 +19,7 @@ export function AddPanel() {
         <p className="drop-hint">{t('add.hint')}</p>
       </div>
       <AccountPicker label={t('add.account')} />
+      <DropOptionsToggles />
       <div className="drop-buttons">
         <button type="button" className="button primary" onClick={() => files.current?.click()}>
           {t('add.chooseFiles')}

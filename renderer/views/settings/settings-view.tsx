@@ -4,6 +4,7 @@ import { copyFormats } from '../../../shared/copy-formats/index.ts';
 import type { Settings, SettingsPatch } from '../../../shared/settings.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { useAppActions, useAppState } from '../../state/app-context.tsx';
+import { ProcessingSettings } from './processing-settings.tsx';
 import { Field, NumberInput, Toggle } from './settings-fields.tsx';
 import { ShortcutField } from './shortcut-field.tsx';
 
@@ -271,6 +272,7 @@ export function SettingsView() {
       ) : (
         <div className="settings-groups">
           <UploadSettings settings={settings} update={update} />
+          <ProcessingSettings settings={settings} update={update} />
           <AppearanceSettings settings={settings} update={update} />
           <DesktopSettings settings={settings} update={update} />
           <LocalApiSettings settings={settings} update={update} />
