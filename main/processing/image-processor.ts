@@ -2,8 +2,14 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { OutputFormat, ProcessingSettings, WatermarkPosition } from '../../shared/processing.ts';
 import { UploadError } from '../net/upload-error.ts';
-import { defaultMaxInputPixels } from '../thumbnails/image-source.ts';
-import { loadSharp, type Metadata, type Sharp } from '../thumbnails/sharp-loader.ts';
+import {
+  defaultMaxInputPixels,
+  measureImage,
+  openImage,
+  overPixelLimit,
+  type ImageMeasure,
+} from '../thumbnails/image-source.ts';
+import { loadSharp, type Sharp } from '../thumbnails/sharp-loader.ts';
 import { sniffFile } from '../thumbnails/sniff-image.ts';
 import { createTaskQueue } from '../thumbnails/task-queue.ts';
 import { summariseExif } from './exif-tags.ts';
@@ -79,7 +85,7 @@ function replaceExtension(name: string, extension: string): string {
 function asIs(
   source: { path: string; size: number; name: string },
   notice: string | null,
-  metadata?: Metadata,
+  measure?: ImageMeasure,
 ): ProcessOutcome {
   const { path, size, name } = source;
   return {
@@ -87,9 +93,9 @@ function asIs(
     path,
     size,
     originalSize: size,
-    format: metadata?.format ?? null,
-    width: metadata?.autoOrient.width ?? null,
-    height: metadata?.autoOrient.height ?? null,
+    format: measure?.format ?? null,
+    width: measure?.width ?? null,
+    height: measure?.height ?? null,
     removed: [],
     notice,
     name,
@@ -219,17 +225,16 @@ async function processNow(
   if (sniffed.format === 'svg') return asIs(source, null);
 
   const sharp = await processingSharp();
-  let metadata: Metadata;
+  let measure: ImageMeasure;
   try {
-    metadata = await sharp(sourcePath, { limitInputPixels: false, animated: true }).metadata();
+    measure = await measureImage(sharp, sourcePath);
   } catch (error) {
     return asIs(source, `Sent as it is: the image could not be read (${firstLine(error)}).`);
   }
-  const pages = metadata.pages ?? 1;
+  const { metadata, pages } = measure;
   const frameHeight = metadata.pageHeight ?? metadata.height;
-  if (metadata.width * frameHeight > maxInputPixels) {
-    throw bomb(name, metadata.width, frameHeight, maxInputPixels);
-  }
+  if (overPixelLimit(measure, maxInputPixels))
+    throw bomb(name, measure.width, measure.height, maxInputPixels);
   const animated = pages > 1;
   const target: Encoded | undefined =
     settings.format === 'keep' ? keepable[metadata.format] : (settings.format as Encoded);
@@ -237,18 +242,18 @@ async function processNow(
     return asIs(
       source,
       `Sent as it is: Ferry does not write ${metadata.format.toUpperCase()} images.`,
-      metadata,
+      measure,
     );
   }
   if (animated && !animatable.has(target)) {
     return asIs(
       source,
       `Sent as it is: the image is animated and ${target.toUpperCase()} cannot animate.`,
-      metadata,
+      measure,
     );
   }
 
-  const { width, height } = metadata.autoOrient;
+  const { width, height } = measure;
   const fitted = animated
     ? fittedSize(metadata.width, frameHeight, settings.maxWidth, settings.maxHeight)
     : fittedSize(width, height, settings.maxWidth, settings.maxHeight);
@@ -277,14 +282,13 @@ async function processNow(
   const sourceFormat = keepable[metadata.format];
   const changesFormat = target !== sourceFormat;
   if (!resizes && !watermarks && removed.length === 0 && !changesFormat && !rotates) {
-    return asIs(source, null, metadata);
+    return asIs(source, null, measure);
   }
 
   const temporary = `${destPath}.part`;
   let info;
   try {
-    let pipeline = sharp(sourcePath, { limitInputPixels: maxInputPixels, animated, failOn: 'error' });
-    if (!animated) pipeline = pipeline.autoOrient();
+    let pipeline = openImage(sharp, sourcePath, { maxInputPixels, animated });
     if (resizes) {
       pipeline = pipeline.resize({
         width: fitted.width,
@@ -308,13 +312,13 @@ async function processNow(
     await rm(temporary, { force: true });
     if (isPixelLimit(error)) throw bomb(name, width, height, maxInputPixels);
     if (options.signal?.aborted) throw error;
-    return asIs(source, `Sent as it is: the image could not be processed (${firstLine(error)}).`, metadata);
+    return asIs(source, `Sent as it is: the image could not be processed (${firstLine(error)}).`, measure);
   }
 
   const mustRewrite = watermarks || resizes || removed.length > 0;
   if (settings.keepSmallerOriginal && info.size >= size && !mustRewrite) {
     await rm(temporary, { force: true });
-    return asIs(source, null, metadata);
+    return asIs(source, null, measure);
   }
   await rename(temporary, destPath);
   const written = await stat(destPath);
