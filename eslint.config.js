@@ -43,6 +43,8 @@ const floorsOfMain = [
   { store: ['main/store'], log: ['main/log'] },
   { vault: ['main/vault'] },
   { thumbnails: ['main/thumbnails'] },
+  // Images made ready before they leave (convert, resize, strip metadata, watermark); providers never see it.
+  { processing: ['main/processing'] },
   // A provider and the emulator of its server are written apart, so neither can lean on the other.
   { providers: ['main/providers'], sandbox: ['main/sandbox'] },
   { engine: ['main/engine'] },

@@ -1,4 +1,8 @@
 import { isAbsolute, relative, sep } from 'node:path';
+import { fitName, wellFormed } from '../shared/name-fit.ts';
+
+// Kept importable from here: the service and the providers name files through this module.
+export { fitName, wellFormed };
 
 /** What most file systems (ext4, APFS, NTFS once encoded as UTF-8 on the wire) allow for one name. */
 export const maxFileNameBytes = 255;
@@ -21,52 +25,6 @@ export function safeFileName(name: string): string {
     .trim();
   if (cleaned === '' || cleaned === '.' || cleaned === '..') return 'file';
   return fitName(cleaned, maxFileNameBytes);
-}
-
-/** The text with each lone surrogate (possible in a Windows name) replaced by U+FFFD, as UTF-8 would. */
-export function wellFormed(text: string): string {
-  return text.replace(/\p{Cs}/gu, '\uFFFD');
-}
-
-const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** `.jpg`, `.gz`, `.数据`: a short last suffix after something; longer ones read as part of the name. */
-const extensionPattern = /(?<=.)\.[^.\s]{1,15}$/u;
-
-function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
-}
-
-/** The longest run of whole pieces from the start that fits in `budget` bytes. */
-function cutToBytes(pieces: Iterable<string>, budget: number): string {
-  let kept = '';
-  let used = 0;
-  for (const piece of pieces) {
-    const size = utf8Length(piece);
-    if (used + size > budget) break;
-    kept += piece;
-    used += size;
-  }
-  return kept;
-}
-
-/**
- * `name` in at most `maxBytes` bytes of UTF-8: the end of the stem is cut and the extension kept, at a
- * grapheme boundary, so no character, surrogate pair, accent or emoji sequence is split. A name that
- * fits is returned as it is.
- */
-export function fitName(name: string, maxBytes: number): string {
-  if (utf8Length(name) <= maxBytes) return name;
-  const found = extensionPattern.exec(name)?.[0] ?? '';
-  // An extension that would eat half the room is not worth keeping at the stem's expense.
-  const extension = utf8Length(found) * 2 < maxBytes ? found : '';
-  const stem = name.slice(0, name.length - extension.length);
-  const budget = maxBytes - utf8Length(extension);
-  const graphemes = (text: string) => Array.from(graphemeSegmenter.segment(text), (piece) => piece.segment);
-  const stemKept = cutToBytes(graphemes(stem), budget);
-  if (stemKept !== '') return `${stemKept}${extension}`;
-  // A first grapheme too large to sit beside the extension (a long run of combining marks): the name
-  // alone, by grapheme, then by code point when even one grapheme does not fit.
-  return cutToBytes(graphemes(name), maxBytes) || cutToBytes(name, maxBytes);
 }
 
 /**

@@ -9,16 +9,21 @@ import { scrubErrorView } from './log/secret-scrub.ts';
 import { createThumbnailer } from './thumbnails/thumbnailer.ts';
 import type { SecretCipher } from './vault/secret-cipher.ts';
 import { Accounts } from './service/accounts.ts';
+import { ClipboardIntake, type ClipboardSource } from './service/clipboard-intake.ts';
+import { planFor } from './service/upload-plan.ts';
 import { openDataFolder, type DataFolder } from './service/data-folder.ts';
 import { EmbeddedSandbox, type SandboxEmulator } from './service/embedded-sandbox.ts';
 import { EventHub } from './service/event-hub.ts';
 import { HistoryLibrary } from './service/history-library.ts';
+import { HostNotices, type HostNoticeKind } from './service/host-notices.ts';
 import type { LocalApiFactory } from './service/local-api-host.ts';
 import { PathGrants, pathsOutside } from './service/path-grants.ts';
 import { settingsHandlers } from './service/settings.ts';
 import { StagingArea, Uploads } from './service/uploads.ts';
 
 export { sandboxAccountId } from './service/accounts.ts';
+export type { ClipboardSource } from './service/clipboard-intake.ts';
+export type { HostNoticeKind } from './service/host-notices.ts';
 export type { LocalApiDeps, LocalApiFactory, LocalApiHost } from './service/local-api-host.ts';
 
 /** The composition root's face: what every transport (Electron IPC, web shell, CLI) talks to. */
@@ -41,6 +46,11 @@ export interface FerryService {
   thumbnailPath(key: string): string | null;
   /** The current settings, for main-side consumers (tray, notifications, the local API). */
   settings(): Settings;
+  /**
+   * A notice only the transport knows about (the desktop app's clipboard shortcut that another app
+   * holds): announced, and listed by notices.list until cleared with null or dismissed.
+   */
+  setHostNotice(kind: HostNoticeKind, message: string | null): void;
   /**
    * The notice about a damaged database that this start repaired, null when it opened healthy. The CLI
    * prints it; windows find it (and older unread ones) through `notices.list`.
@@ -85,6 +95,13 @@ export interface ServiceOptions {
    * that vanishes with the command.
    */
   localApi?: LocalApiFactory;
+  /**
+   * The system clipboard, for `uploads.clipboard`: Electron's in the app. The web shell and the CLI
+   * pass none (the browser pastes by itself; a command line has files), and the command says so.
+   */
+  clipboard?: ClipboardSource;
+  /** Which file managers' clipboard formats to read; process.platform by default (tests pass another). */
+  platform?: NodeJS.Platform;
 }
 
 /**
@@ -105,6 +122,7 @@ export async function createService(options: ServiceOptions): Promise<FerryServi
 async function composeService(data: DataFolder, options: ServiceOptions): Promise<FerryService> {
   const { logger, vault, settings } = data;
   const events = new EventHub();
+  const hostNotices = new HostNotices(events.emit);
   const staging = new StagingArea(join(data.dir, 'staging'));
   // Staged copies are Ferry's own files, made from bytes the caller already had.
   const grants = new PathGrants([staging.dir]);
@@ -156,6 +174,20 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     library,
     logger,
     emit: events.emit,
+    processedDir: join(data.dir, 'processed'),
+    planFor: (accountId, drop) =>
+      planFor(settings.get().processing, accounts.processingFields(accountId), drop),
+  });
+
+  // The shortcut's, the tray's and the local API's "upload the clipboard", where there is one to read.
+  const clipboard = new ClipboardIntake({
+    clipboard: options.clipboard ?? null,
+    platform: options.platform ?? process.platform,
+    staging,
+    defaultAccountId: () => settings.get().defaultAccountId,
+    grant: (paths) => grants.grant(paths),
+    add: async (paths, accountId) => (await uploads.handlers['uploads.add']({ paths, accountId })).taskIds,
+    logger,
   });
 
   // The PicGo-compatible upload API for editors, when the transport serves one. It goes through the
@@ -180,10 +212,17 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     ...accounts.handlers,
     'vault.status': async () => vault.describe(),
     ...uploads.handlers,
+    ...clipboard.handlers,
     ...library.handlers,
-    // Start notices until read, plus the local API's "could not listen" while that lasts.
-    'notices.list': async () => [...library.startNotices(), ...(localApi?.notices() ?? [])],
-    'notices.dismiss': async ({ id }) => ({ dismissed: library.dismissNotice(id) }),
+    // Start notices until read, plus the local API's "could not listen" and the transport's own while they last.
+    'notices.list': async () => [
+      ...library.startNotices(),
+      ...(localApi?.notices() ?? []),
+      ...hostNotices.list(),
+    ],
+    'notices.dismiss': async ({ id }) => ({
+      dismissed: library.dismissNotice(id) || hostNotices.dismiss(id),
+    }),
     ...settingsHandlers({ store: settings, logger, uploads, localApi, emit: events.emit }),
   };
 
@@ -195,6 +234,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     idle: () => uploads.idle(),
     thumbnailPath: (key) => library.thumbnailPath(key),
     settings: () => settings.get(),
+    setHostNotice: (kind, message) => hostNotices.set(kind, message),
     recoveredAtStart: library.recoveredAtStart,
     logger,
     async close() {

@@ -1,4 +1,6 @@
 import { AppHeader } from './components/app-header.tsx';
+import { BatchToasts } from './components/batch-toasts.tsx';
+import { DropQuestions } from './components/drop-questions.tsx';
 import { DropZone } from './components/drop-zone.tsx';
 import { StatusBanners } from './components/status-banners.tsx';
 import { useAppState } from './state/app-context.tsx';
@@ -22,13 +24,16 @@ function CurrentView() {
 }
 
 export function App() {
+  const hasToasts = useAppState((state) => state.toasts.length > 0);
   return (
     <DropZone>
       <AppHeader />
-      <main className="app-main">
+      <main className={hasToasts ? 'app-main has-toasts' : 'app-main'}>
         <StatusBanners />
+        <DropQuestions />
         <CurrentView />
       </main>
+      <BatchToasts />
     </DropZone>
   );
 }

@@ -27,8 +27,8 @@ if (!connected.ok) {
     </I18nextProvider>,
   );
 } else {
-  const { api, intake, status } = connected.connection;
-  const store = createAppStore();
+  const { api, intake, status, shell } = connected.connection;
+  const store = createAppStore({ shell });
   const actions = createAppActions({ api, intake, status, store });
   // Language and theme follow the settings live, outside React: they belong to the whole document.
   store.subscribe((state, previous) => {

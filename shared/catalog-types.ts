@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { RemoteNaming } from './remote-name.ts';
 
 /**
  * A check of one setting's text beyond what its `kind` implies: a zod schema whose issue messages say
@@ -34,4 +35,6 @@ export interface ProviderCatalogEntry {
   id: string;
   name: string;
   fields: readonly CredentialField[];
+  /** What the provider allows for remote names, and its default pattern; absent: one plain file name. */
+  remoteNaming?: RemoteNaming;
 }

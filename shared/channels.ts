@@ -11,6 +11,7 @@ export const commandNames = [
   'vault.status',
   'uploads.add',
   'uploads.stage',
+  'uploads.clipboard',
   'uploads.list',
   'uploads.pause',
   'uploads.resume',

@@ -1,3 +1,4 @@
+import { processingSettingsSchema } from './processing.ts';
 import { z } from 'zod';
 import {
   accountViewSchema,
@@ -37,8 +38,12 @@ const historyFilterSchema = z.object({
 
 export const noticeSchema = z.object({
   id: z.string(),
-  /** local-api-unavailable: the PicGo-compatible upload API could not listen (its port is taken). */
-  kind: z.enum(['database-restored', 'database-reset', 'local-api-unavailable']),
+  /**
+   * local-api-unavailable: the PicGo-compatible upload API could not listen (its port is taken).
+   * shortcut-unavailable: the desktop app could not register the clipboard shortcut (another app holds
+   * it); listed while that lasts, gone once a shortcut registers.
+   */
+  kind: z.enum(['database-restored', 'database-reset', 'local-api-unavailable', 'shortcut-unavailable']),
   message: z.string(),
   createdAt: z.number(),
 });
@@ -112,6 +117,12 @@ export const commandSchemas = {
       .object({
         paths: z.array(pathSchema).min(1).max(10_000),
         accountId: accountIdSchema,
+        /** false: "upload original", the files leave unprocessed. Default: the account's processing settings. */
+        process: z.boolean().optional(),
+        /** true: upload again bytes the account already has, instead of reusing the earlier links. */
+        force: z.boolean().optional(),
+        /** This drop's processing, over the account's (the CLI's flags). */
+        processing: processingSettingsSchema.partial().strict().optional(),
       })
       .strict(),
     response: z.object({ taskIds: z.array(z.string()) }),
@@ -132,6 +143,34 @@ export const commandSchemas = {
       })
       .strict(),
     response: z.object({ path: z.string() }),
+  },
+  /**
+   * Upload what is on the clipboard (the global shortcut, the tray, the local API's empty-body POST):
+   * an image is staged as `Screenshot <date> <time>.png`, files copied in the OS file manager are taken
+   * as they are. To `accountId`, else the default account; with neither, nothing is uploaded and the
+   * caller lets the user pick an account for `paths` (uploads.add), which then becomes the default.
+   * Refused (`invalid-request`) where Ferry cannot read the clipboard: the web shell, the CLI.
+   */
+  'uploads.clipboard': {
+    request: z.object({ accountId: accountIdSchema.optional() }).strict(),
+    response: z.discriminatedUnion('outcome', [
+      z.object({
+        outcome: z.literal('uploading'),
+        accountId: z.string(),
+        /** One per path, in clipboard order. */
+        taskIds: z.array(z.string()),
+        paths: z.array(z.string()),
+        /** What the clipboard held: an image (now a staged file), or files. */
+        source: z.enum(['image', 'files']),
+      }),
+      z.object({
+        outcome: z.literal('needs-account'),
+        paths: z.array(pathSchema).min(1),
+        source: z.enum(['image', 'files']),
+      }),
+      /** No image and no file on the clipboard (text, or nothing). */
+      z.object({ outcome: z.literal('empty') }),
+    ]),
   },
   'uploads.list': {
     request: z.object({}).strict(),
@@ -227,13 +266,25 @@ export const eventSchemas = {
    * Electron only, sent by main/electron (not the service): show this view, because the user clicked a
    * notification ("uploaded" → history, "failed" → queue) or the tray.
    */
-  'app.navigate': z.object({ view: z.enum(['queue', 'history', 'accounts', 'settings']) }),
+  'app.navigate': z.object({
+    view: z.enum(['queue', 'history', 'accounts', 'settings']),
+    /** With `history`: the entry to show (the click on an "uploaded, link copied" notification). */
+    entryId: z.string().min(1).max(100).optional(),
+  }),
   /**
    * Electron only: files opened with Ferry (command line, second instance, macOS open-file, drop on
    * the tray icon) while no usable default account is set. Main has checked that each exists and is a
    * file or folder; the window asks which account they go to and calls uploads.add.
    */
-  'app.openFiles': z.object({ paths: z.array(pathSchema).min(1).max(10_000) }),
+  'app.openFiles': z.object({
+    paths: z.array(pathSchema).min(1).max(10_000),
+    /**
+     * True when the files came from the clipboard shortcut, the tray's "Upload clipboard" or the drop
+     * window with no default account: the account the user picks becomes the default
+     * (settings.defaultAccountId), so the next time uploads at once.
+     */
+    rememberAccount: z.boolean().optional(),
+  }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 type Commands = typeof commandSchemas;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { acceleratorProblem, defaultClipboardShortcut } from './accelerator.ts';
+import { defaultProcessingSettings, processingSettingsSchema } from './processing.ts';
 
 /**
  * Everything a user can set. Field schemas carry no defaults so that a patch stays a patch (zod fills
@@ -13,6 +15,8 @@ const fields = {
   defaultAccountId: z.string().min(1).max(200).nullable(),
   /** The copy format the copy button uses: an id of shared/copy-formats/index.ts. */
   linkFormat: z.string().min(1).max(50),
+  /** Upload empty (0-byte) files without asking; otherwise the window asks once per drop. */
+  uploadEmptyFiles: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
   theme: z.enum(['system', 'light', 'dark']),
   /** One notification per finished batch, and one for failures. */
@@ -21,6 +25,20 @@ const fields = {
   notifyWhenFocused: z.boolean(),
   /** Closing the window keeps Ferry in the tray. */
   minimizeToTray: z.boolean(),
+  /**
+   * The desktop app's global shortcut that uploads what is on the clipboard, in Electron's accelerator
+   * syntax (shared/accelerator.ts); '' = none. A shortcut another app holds is reported as a notice.
+   */
+  clipboardShortcut: z
+    .string()
+    .max(100)
+    .refine((value) => value === '' || acceleratorProblem(value) === null, {
+      error: (issue) => acceleratorProblem(String(issue.input)) ?? 'Not a shortcut.',
+    }),
+  /** When a batch finishes, its links go to the clipboard in `linkFormat`, one per line (desktop app). */
+  copyLinksOnUpload: z.boolean(),
+  /** The small always-on-top drop target outside the window that uploads to the default account (desktop app). */
+  dropWindow: z.boolean(),
 };
 
 const localApiFields = {
@@ -35,12 +53,21 @@ const localApiFields = {
  */
 export const localApiSettingsSchema = z.object({ ...localApiFields, secret: z.string().max(200) });
 
-export const settingsSchema = z.object({ ...fields, localApi: localApiSettingsSchema });
+/** `processing`: the global default of what images become before they leave (each account can override it). */
+export const settingsSchema = z.object({
+  ...fields,
+  localApi: localApiSettingsSchema,
+  processing: processingSettingsSchema,
+});
 export type Settings = z.output<typeof settingsSchema>;
 
 /** A change: any subset of the settings; localApi in part, and never its secret. */
 export const settingsPatchSchema = z
-  .object({ ...fields, localApi: z.object(localApiFields).partial().strict() })
+  .object({
+    ...fields,
+    localApi: z.object(localApiFields).partial().strict(),
+    processing: processingSettingsSchema.partial().strict(),
+  })
   .partial()
   .strict();
 export type SettingsPatch = z.output<typeof settingsPatchSchema>;
@@ -50,10 +77,15 @@ export const defaultSettings: Settings = {
   partSizeMiB: 0,
   defaultAccountId: null,
   linkFormat: 'url',
+  uploadEmptyFiles: false,
   language: 'system',
   theme: 'system',
   notifications: true,
   notifyWhenFocused: false,
   minimizeToTray: true,
+  clipboardShortcut: defaultClipboardShortcut,
+  copyLinksOnUpload: true,
+  dropWindow: false,
   localApi: { enabled: false, port: 36677, secret: '' },
+  processing: defaultProcessingSettings,
 };

@@ -108,6 +108,43 @@ export async function resolveAccount(
   );
 }
 
+type SetCommand = Extract<CliCommand, { kind: 'accounts set' }>;
+
+/**
+ * `ferry accounts set <name> --field key=value ...`: change settings (processing ones included) or
+ * secrets of an account; an empty value removes the account's own setting. The service checks the
+ * result as it checks a new account, so a bad value is refused with its reason and nothing changes.
+ */
+export async function setAccount(command: SetCommand, service: FerryService, io: CliIo): Promise<number> {
+  const account = await resolveAccount(service, command.account, 'accounts set');
+  const entry = catalogEntry(account.providerId);
+  const isSecret = new Map(entry.fields.map((field) => [field.key, field.secret]));
+  const fields: Record<string, string> = {};
+  const secrets: Record<string, string | null> = {};
+  for (const [key, value] of command.fields) {
+    if (isSecret.get(key) !== true) {
+      fields[key] = value;
+      continue;
+    }
+    secrets[key] = value === '' ? null : value;
+    if (value !== '')
+      io.stderr.write(
+        `warning: the secret "${key}" was given on the command line, where your shell history may keep it.\n`,
+      );
+  }
+  const updated = (await service.dispatch('accounts.update', {
+    id: account.id,
+    ...(Object.keys(fields).length > 0 ? { fields } : {}),
+    ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+  })) as CommandResponse<'accounts.update'>;
+  if (command.json) io.stdout.write(`${JSON.stringify(updated)}\n`);
+  else {
+    const keys = command.fields.map(([key]) => key).join(', ');
+    io.stdout.write(`Updated account "${updated.name}": ${keys}.\n`);
+  }
+  return exitCodes.ok;
+}
+
 type AccountCommand = Extract<CliCommand, { kind: 'accounts test' | 'accounts remove' }>;
 
 /** `ferry accounts test <name>`: exit 0 when the provider accepted the saved credentials, 1 otherwise. */

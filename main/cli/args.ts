@@ -1,3 +1,4 @@
+import { processingPatchFromFields, type ProcessingSettings } from '../../shared/processing.ts';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app-paths.ts';
@@ -6,6 +7,7 @@ export type HelpTopic =
   | 'main'
   | 'accounts'
   | 'accounts add'
+  | 'accounts set'
   | 'accounts list'
   | 'accounts test'
   | 'accounts remove'
@@ -25,9 +27,29 @@ export type CliCommand =
       fields: Array<[key: string, value: string]>;
       json: boolean;
     }
+  | {
+      kind: 'accounts set';
+      dataDir: string;
+      account: string;
+      /** In the order given; an empty value removes the account's own setting. */
+      fields: Array<[key: string, value: string]>;
+      json: boolean;
+    }
   | { kind: 'accounts list'; dataDir: string; json: boolean }
   | { kind: 'accounts test' | 'accounts remove'; dataDir: string; account: string; json: boolean }
-  | { kind: 'upload'; dataDir: string; paths: string[]; account: string; json: boolean; concurrency?: number }
+  | {
+      kind: 'upload';
+      dataDir: string;
+      paths: string[];
+      account: string;
+      json: boolean;
+      concurrency?: number;
+      /** false: --no-process. */
+      process?: boolean;
+      force?: boolean;
+      /** The processing flags, over the account's settings for this run. */
+      processing?: Partial<ProcessingSettings>;
+    }
   | { kind: 'resume'; dataDir: string; json: boolean }
   | { kind: 'history'; dataDir: string; search?: string; limit: number; json: boolean };
 
@@ -66,6 +88,15 @@ function parse<O extends ParseArgsOptionsConfig>(args: readonly string[], option
   if (dataDir !== undefined && dataDir.trim() === '')
     throw new UsageError('--data-dir needs a folder; it was given empty.', topic);
   return parsed;
+}
+
+/** Repeated `--field key=value`, split at the first "=" only (a value may hold "="). */
+function fieldPairs(pairs: readonly string[] | undefined, topic: HelpTopic): Array<[string, string]> {
+  return (pairs ?? []).map((pair): [string, string] => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--field takes key=value, got "${pair}".`, topic);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  });
 }
 
 function positiveInt(raw: string, flag: string, max: number, topic: HelpTopic): number {
@@ -108,16 +139,34 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
         if (values.name === undefined || values.name.trim() === '') {
           throw new UsageError('--name <name> is required.', 'accounts add');
         }
-        const fields = (values.field ?? []).map((pair): [string, string] => {
-          const eq = pair.indexOf('=');
-          if (eq <= 0) throw new UsageError(`--field takes key=value, got "${pair}".`, 'accounts add');
-          return [pair.slice(0, eq), pair.slice(eq + 1)];
-        });
         return {
           kind: 'accounts add',
           dataDir: dataDirOf(values['data-dir']),
           providerId: positionals[0]!,
           name: values.name,
+          fields: fieldPairs(values.field, 'accounts add'),
+          json: values.json ?? false,
+        };
+      }
+      if (sub === 'set') {
+        const { values, positionals } = parse(
+          args,
+          { field: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+          'accounts set',
+        );
+        if (values.help) return { kind: 'help', topic: 'accounts set' };
+        if (positionals.length !== 1) {
+          throw new UsageError(
+            'Give exactly one account name or id, e.g. `ferry accounts set prod --field process.format=webp`.',
+            'accounts set',
+          );
+        }
+        const fields = fieldPairs(values.field, 'accounts set');
+        if (fields.length === 0) throw new UsageError('Give at least one --field key=value.', 'accounts set');
+        return {
+          kind: 'accounts set',
+          dataDir: dataDirOf(values['data-dir']),
+          account: positionals[0]!,
           fields,
           json: values.json ?? false,
         };
@@ -152,6 +201,14 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
           account: { type: 'string', short: 'a' },
           json: { type: 'boolean' },
           concurrency: { type: 'string' },
+          convert: { type: 'string' },
+          quality: { type: 'string' },
+          'max-size': { type: 'string' },
+          'strip-metadata': { type: 'string' },
+          'watermark-text': { type: 'string' },
+          rename: { type: 'string' },
+          'no-process': { type: 'boolean' },
+          force: { type: 'boolean' },
         },
         'upload',
       );
@@ -167,6 +224,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
         ...(values.concurrency === undefined
           ? {}
           : { concurrency: positiveInt(values.concurrency, '--concurrency', 64, 'upload') }),
+        ...(values['no-process'] ? { process: false } : {}),
+        ...(values.force ? { force: true } : {}),
+        ...processingFlags(values),
       };
     }
     case 'resume': {
@@ -200,5 +260,30 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
     }
     default:
       throw new UsageError(`Unknown command "${first}".`, 'main');
+  }
+}
+
+/** The upload command's processing flags as a settings patch; a bad value is a usage error naming the flag. */
+function processingFlags(values: Record<string, string | boolean | undefined>): {
+  processing?: Partial<ProcessingSettings>;
+} {
+  const byField: Array<[flag: string, field: string]> = [
+    ['convert', 'format'],
+    ['quality', 'quality'],
+    ['max-size', 'maxSize'],
+    ['strip-metadata', 'stripMetadata'],
+    ['watermark-text', 'watermarkText'],
+    ['rename', 'rename'],
+  ];
+  const fields: Record<string, string> = {};
+  for (const [flag, field] of byField) {
+    const value = values[flag];
+    if (typeof value === 'string') fields[field] = value;
+  }
+  if (Object.keys(fields).length === 0) return {};
+  try {
+    return { processing: processingPatchFromFields(fields) };
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'upload');
   }
 }

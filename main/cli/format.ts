@@ -38,7 +38,8 @@ export function toFileResult(task: TaskView, entry: HistoryEntryView | undefined
   return {
     path: task.path,
     status,
-    name: task.name,
+    // The name as sent: a processed file's (`photo.webp`), while `path` stays the file given.
+    name: entry?.name ?? task.name,
     size: entry?.size ?? task.size,
     links: entry?.links ?? [],
     remoteId: entry?.remoteId ?? null,

@@ -1,4 +1,5 @@
 import { providerCatalog } from '../../shared/catalog.ts';
+import { accountProcessingPrefix } from '../../shared/processing.ts';
 import type { HelpTopic } from './args.ts';
 import { secretEnvName } from './secrets.ts';
 
@@ -17,6 +18,16 @@ function providerFields(): string {
     .join('\n');
 }
 
+/** The processing fields every account takes, over the app's defaults (shared/processing.ts). */
+const processingFields = `Processing fields (any provider; each over the app's default for this account only):
+    ${accountProcessingPrefix}enabled=true|false    ${accountProcessingPrefix}format=keep|webp|avif|jpeg|png    ${accountProcessingPrefix}quality=1-100
+    ${accountProcessingPrefix}lossless=true|false   ${accountProcessingPrefix}maxSize=WxH (never enlarged)
+    ${accountProcessingPrefix}stripMetadata=location|all|none   ${accountProcessingPrefix}keepSmallerOriginal=true|false
+    ${accountProcessingPrefix}watermarkText=TEXT    ${accountProcessingPrefix}watermarkImage=PATH    ${accountProcessingPrefix}watermarkPosition=bottom-right|...
+    ${accountProcessingPrefix}rename=PATTERN        remote names: {name} {ext} {yyyy} {mm} {dd} {hh} {mi} {ss} (UTC)
+                              {timestamp} {hash:N} {uuid} {rand:N}; '/' makes folders on S3 only
+    ${accountProcessingPrefix}dedupe=true|false     the same bytes again come back as the earlier links`;
+
 const sandboxNote = `The built-in "Sandbox" account uploads to an emulator that runs inside this ferry process:
 its links only work while a Ferry process (this command, the app or the web shell) is running.`;
 
@@ -27,6 +38,7 @@ export function helpText(topic: HelpTopic): string {
 
 Usage:
   ferry accounts add <provider> --name <name> --field key=value ...
+  ferry accounts set <name|id> --field key=value ...
   ferry accounts list [--json]
   ferry accounts test <name|id> [--json]
   ferry accounts remove <name|id> [--json]
@@ -47,6 +59,7 @@ ${sandboxNote}
     case 'accounts':
       return `Usage:
   ferry accounts add <provider> --name <name> --field key=value ...
+  ferry accounts set <name|id> --field key=value ...
   ferry accounts list [--json]
   ferry accounts test <name|id> [--json]
   ferry accounts remove <name|id> [--json]
@@ -67,10 +80,29 @@ On a terminal, a required secret that is missing is asked for without echo. A se
 Providers and fields:
 ${providerFields()}
 
+${processingFields}
+
 Options:
   --name <name>        Name to pick the account by (\`ferry upload --account <name>\`)
   --field key=value    One setting or secret; repeat for each
   --json               Print the new account as JSON
+${dataDirLine}
+`;
+    case 'accounts set':
+      return `Usage: ferry accounts set <name|id> --field key=value ... [--json]
+
+Change an account's settings or secrets. An empty value (\`--field process.format=\`) removes the
+account's own setting: a processing one falls back to the app's default. The result is checked as a
+new account is; a bad value is refused with the reason and nothing changes.
+
+Example:
+  ferry accounts set prod --field process.format=webp --field process.maxSize=1920x1920
+
+${processingFields}
+
+Options:
+  --field key=value    One setting or secret; repeat for each
+  --json               Print the account as JSON
 ${dataDirLine}
 `;
     case 'accounts list':
@@ -123,6 +155,13 @@ Options:
                        {"path","status":"done"|"failed"|"cancelled","name","size","links",
                         "remoteId","sha256","error":{"code","message","providerMessage"?}|null}
   --concurrency N      Files uploaded at once (default 3)
+Processing, over the account's settings for this run:
+  --convert webp|avif|jpeg|png|keep   --quality 1-100   --max-size WxH (never enlarged)
+  --strip-metadata location|all|none  (default: location)   --watermark-text TEXT
+  --rename PATTERN     Remote names, e.g. '{yyyy}/{mm}/{hash:12}.{ext}' ('/' makes folders on S3 only):
+                       {name} {ext} {yyyy} {mm} {dd} {hh} {mi} {ss} (UTC) {timestamp} {hash:N} {uuid} {rand:N}
+  --no-process         Send the files as they are
+  --force              Upload again bytes this account already has (default: reuse their links)
 ${dataDirLine}
 
 Exit code 0 if every file was uploaded, 1 if any failed, 2 for a usage error (e.g. unknown account).

@@ -7,6 +7,7 @@ import {
   gatherAccountInput,
   listAccounts,
   removeAccount,
+  setAccount,
   testAccount,
 } from './accounts-command.ts';
 import { parseCommand, UsageError, type CliCommand } from './args.ts';
@@ -74,6 +75,8 @@ async function execute(command: CliCommand, io: CliIo): Promise<number> {
       const input = await gatherAccountInput(command, io);
       return withService(io, command.dataDir, (service) => addAccount(command, input, service, io));
     }
+    case 'accounts set':
+      return withService(io, command.dataDir, (service) => setAccount(command, service, io));
     case 'accounts list':
       return withService(io, command.dataDir, (service) => listAccounts(service, io, command.json));
     case 'accounts test':

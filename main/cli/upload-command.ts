@@ -1,3 +1,4 @@
+import type { ProcessingSettings } from '../../shared/processing.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { TaskState } from '../../shared/models.ts';
 import type { FerryService } from '../service.ts';
@@ -66,7 +67,14 @@ async function follow(
 export async function upload(
   service: FerryService,
   io: CliIo,
-  options: { paths: string[]; account: string; json: boolean },
+  options: {
+    paths: string[];
+    account: string;
+    json: boolean;
+    process?: boolean;
+    force?: boolean;
+    processing?: Partial<ProcessingSettings>;
+  },
 ): Promise<number> {
   const account = await resolveAccount(service, options.account);
   // The user typed these paths: the command line is a door that names files, like a drop.
@@ -75,6 +83,9 @@ export async function upload(
     const { taskIds } = (await service.dispatch('uploads.add', {
       paths: options.paths,
       accountId: account.id,
+      ...(options.process === false ? { process: false } : {}),
+      ...(options.force ? { force: true } : {}),
+      ...(options.processing ? { processing: options.processing } : {}),
     })) as CommandResponse<'uploads.add'>;
     return taskIds;
   });

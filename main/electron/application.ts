@@ -15,6 +15,8 @@ import { createSenderCheck } from './trusted-sender.ts';
 import { createHistoryLinkCheck } from './ferry-links.ts';
 import { createExternalLinkOpener, guardWebContents } from './web-contents-guard.ts';
 import { createWindowRegistry } from './window-registry.ts';
+import { DropWindow, type WorkArea } from './drop-window.ts';
+import { mainStrings, systemMainLanguage } from './strings/main-strings.ts';
 
 /** The Electron modules the application uses, passed in so the lifecycle is testable without Electron. */
 export interface ElectronModules {
@@ -27,8 +29,10 @@ export interface ElectronModules {
   shell: Pick<Shell, 'openExternal' | 'showItemInFolder'>;
   /** Encrypts the vault's secrets with the OS keychain; usable only after `ready`. */
   safeStorage: SafeStorageLike;
-  /** Tray, notifications, clipboard, power blocker: without them Ferry runs with its window only. */
+  /** Tray, notifications, clipboard, shortcut, power blocker: without them Ferry runs with its window only. */
   desktop?: DesktopElectron;
+  /** Where the drop window goes (the primary display's work area); without it the OS places it. */
+  screen?: { getPrimaryDisplay(): { workArea: WorkArea } };
 }
 
 export interface ApplicationOptions {
@@ -38,6 +42,8 @@ export interface ApplicationOptions {
   rendererDir: string;
   /** The built, sandboxed preload (out/preload/index.cjs). */
   preloadPath: string;
+  /** The drop window's preload (out/preload/drop.cjs); without it there is no drop window. */
+  dropPreloadPath?: string;
   platform?: NodeJS.Platform;
   log?: Pick<Console, 'warn' | 'error'>;
   /** How long quitting waits for the service to close (journal flush, database) before giving up. */
@@ -72,6 +78,7 @@ export class Application {
   #ready: Promise<void> | null = null;
   #shutdown: 'running' | 'closing' | 'closed' = 'running';
   #desktop: DesktopIntegration | null = null;
+  #dropWindow: DropWindow | null = null;
   /** Set once quitting starts, so closing the window really closes it instead of hiding it in the tray. */
   #quitting = false;
   /** Command lines and macOS open-file paths that arrived before the service was ready. */
@@ -167,6 +174,10 @@ export class Application {
         cipher,
         exportDir: app.getPath('downloads'),
         showItemInFolder: (path) => this.#options.electron.shell.showItemInFolder(path),
+        // "Upload the clipboard" (shortcut, tray, the local API's empty-body form) reads Electron's.
+        ...(this.#options.electron.desktop === undefined
+          ? {}
+          : { clipboard: this.#options.electron.desktop.clipboard }),
       });
       this.#service = service;
       // The user quit while the service was starting: #close will close it; open no window.
@@ -196,18 +207,21 @@ export class Application {
   #startDesktop(service: FerryService): void {
     const { electron, trayIconDir, argv = [], workingDirectory = process.cwd() } = this.#options;
     if (electron.desktop !== undefined) {
+      this.#dropWindow = this.#createDropWindow(service);
       this.#desktop = new DesktopIntegration({
         service,
         electron: electron.desktop,
         iconDir: trayIconDir ?? null,
         platform: this.#platform,
         log: this.#options.log,
+        preferredLanguages: () => this.#preferredLanguages(),
         shell: {
-          showWindow: (view) => this.#showMainWindow(view),
-          openFilesInWindow: (paths) => {
+          showWindow: (view, entryId) => this.#showMainWindow(view, entryId),
+          openFilesInWindow: (paths, options) => {
             this.#showMainWindow();
-            this.#mailbox.openFiles(paths);
+            this.#mailbox.openFiles(paths, options);
           },
+          setDropWindow: (shown) => this.#dropWindow?.setShown(shown),
           isWindowFocused: () => this.#liveWindow()?.isFocused() ?? false,
           setProgressBar: (state) => this.#setProgressBar(state),
           setDockBadge: (text) => this.#options.electron.app.dock?.setBadge(text),
@@ -222,6 +236,55 @@ export class Application {
       workingDirectory,
     });
     for (const launch of this.#launches.splice(0)) void this.#openLaunch(launch);
+  }
+
+  /** The drop window, when the build has its preload; it opens as the settings say (DesktopIntegration). */
+  #createDropWindow(service: FerryService): DropWindow | null {
+    const { dropPreloadPath, electron } = this.#options;
+    if (dropPreloadPath === undefined) return null;
+    return new DropWindow({
+      BrowserWindow: electron.BrowserWindow,
+      ipcMain: electron.ipcMain,
+      preloadPath: dropPreloadPath,
+      workArea: () => electron.screen?.getPrimaryDisplay().workArea ?? null,
+      language: () => {
+        const setting = service.settings().language;
+        return setting === 'system' ? systemMainLanguage(this.#preferredLanguages()) : setting;
+      },
+      onPaths: (paths) => void this.#openDropped(paths),
+      onClosedByUser: () => {
+        if (this.#shutdown !== 'running' || this.#quitting) return;
+        void service.dispatch('settings.update', { dropWindow: false }).catch((error: unknown) => {
+          (this.#options.log ?? console).warn('Could not turn the drop window setting off', error);
+        });
+      },
+      openExternal: this.#openExternal,
+      log: this.#options.log,
+    });
+  }
+
+  /**
+   * Files dropped on the drop window: checked to exist, then to the default account, else to the
+   * window's account picker, which remembers the choice. The one place its paths enter.
+   */
+  async #openDropped(paths: readonly string[]): Promise<void> {
+    try {
+      const existing = await existingPaths(paths, '/');
+      if (existing.length === 0 || this.#desktop === null) return;
+      await this.#desktop.openPaths(existing, { rememberAccount: true });
+    } catch (error) {
+      (this.#options.log ?? console).error('Could not upload the files dropped on the drop window', error);
+    }
+  }
+
+  /** The OS's preferred languages, for strings in the `system` language. */
+  #preferredLanguages(): readonly string[] {
+    const { app } = this.#options.electron;
+    try {
+      return app.getPreferredSystemLanguages?.() ?? [app.getLocale()];
+    } catch {
+      return [];
+    }
   }
 
   /** Files named by a start of Ferry: opened now, or once the service is ready. */
@@ -287,11 +350,14 @@ export class Application {
     });
     window.on('closed', () => {
       if (this.#mainWindow === window) this.#mainWindow = null;
+      // The drop window alone would keep the app alive where closing the last window quits it.
+      if (this.#platform !== 'darwin' && this.#dropWindow?.isOpen === true && !this.#quitting)
+        this.#options.electron.app.quit();
     });
   }
 
-  /** Bring the main window forward (creating it again if it was closed), on `view` if given. */
-  #showMainWindow(view?: AppView): void {
+  /** Bring the main window forward (creating it again if it was closed), on `view` (and `entryId`) if given. */
+  #showMainWindow(view?: AppView, entryId?: string): void {
     let window = this.#liveWindow();
     if (window === null) {
       if (this.#service === null || this.#shutdown !== 'running') return;
@@ -303,7 +369,7 @@ export class Application {
       window.show();
       window.focus();
     }
-    if (window !== null && view !== undefined) this.#mailbox.navigate(view);
+    if (window !== null && view !== undefined) this.#mailbox.navigate(view, entryId);
   }
 
   /** Bounded: a service that never finishes closing (or starting) must not keep the app from quitting. */
@@ -330,6 +396,8 @@ export class Application {
     await this.ready;
     this.#desktop?.dispose();
     this.#desktop = null;
+    this.#dropWindow?.dispose();
+    this.#dropWindow = null;
     this.#disposeIpc?.();
     this.#disposeIpc = null;
     const service = this.#service;
@@ -341,7 +409,9 @@ export class Application {
     const { app, dialog } = this.#options.electron;
     (this.#options.log ?? console).error('Ferry could not start', error);
     const detail = error instanceof Error ? error.message : String(error);
-    dialog.showErrorBox('Ferry could not start', detail);
+    // The settings (and their language) may be what failed to open: the system's language it is.
+    const strings = mainStrings('system', () => this.#preferredLanguages());
+    dialog.showErrorBox(strings.dialogs.couldNotStart, detail);
     // exit, not quit: there is nothing to close cleanly and will-quit must not wait on a broken service.
     app.exit(1);
   }

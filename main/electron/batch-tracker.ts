@@ -32,6 +32,8 @@ export interface BatchSummary {
   failures: BatchFailure[];
   /** The first finished upload whose history entry was announced (for its link); null if none was. */
   firstEntry: HistoryEntryView | null;
+  /** Every finished upload's announced entry, in the order the tasks were first seen (input order). */
+  entries: HistoryEntryView[];
 }
 
 /** Bounds on what is remembered, so a session that runs for weeks does not grow without end. */
@@ -111,11 +113,19 @@ export class BatchTracker {
   #settle(): BatchSummary | null {
     if (this.#batch.size === 0) return null;
     for (const task of this.#live.values()) if (isRunning(task)) return null;
-    const summary: BatchSummary = { uploaded: 0, failed: 0, cancelled: 0, failures: [], firstEntry: null };
+    const summary: BatchSummary = {
+      uploaded: 0,
+      failed: 0,
+      cancelled: 0,
+      failures: [],
+      firstEntry: null,
+      entries: [],
+    };
     for (const task of this.#batch.values()) {
       if (task.state === 'done') {
         summary.uploaded++;
         const entry = task.historyId === null ? undefined : this.#entries.get(task.historyId);
+        if (entry !== undefined) summary.entries.push(entry);
         if (summary.firstEntry === null && entry !== undefined) summary.firstEntry = entry;
       } else if (task.state === 'failed') {
         summary.failed++;

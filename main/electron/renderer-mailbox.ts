@@ -15,8 +15,10 @@ export type AppView = EventPayload<'app.navigate'>['view'];
 export class RendererMailbox {
   readonly #deliver: (event: FerryEvent) => void;
   #listening = false;
-  #pendingView: AppView | null = null;
+  #pendingView: { view: AppView; entryId?: string } | null = null;
   #pendingPaths: string[] = [];
+  /** Some of the pending paths came from the clipboard or drop window: the account picked becomes the default. */
+  #rememberAccount = false;
 
   constructor(deliver: (event: FerryEvent) => void) {
     this.#deliver = deliver;
@@ -34,15 +36,16 @@ export class RendererMailbox {
     this.#flush();
   }
 
-  navigate(view: AppView): void {
+  navigate(view: AppView, entryId?: string): void {
     // Only the latest view matters: two clicks before the window loaded end on the second.
-    this.#pendingView = view;
+    this.#pendingView = entryId === undefined ? { view } : { view, entryId };
     if (this.#listening) this.#flush();
   }
 
-  openFiles(paths: readonly string[]): void {
+  openFiles(paths: readonly string[], options: { rememberAccount?: boolean } = {}): void {
     if (paths.length === 0) return;
     this.#pendingPaths.push(...paths.filter((path) => !this.#pendingPaths.includes(path)));
+    this.#rememberAccount ||= options.rememberAccount === true;
     if (this.#listening) this.#flush();
   }
 
@@ -53,14 +56,16 @@ export class RendererMailbox {
 
   #flush(): void {
     // In chunks the event's schema accepts.
+    const remember = this.#rememberAccount ? { rememberAccount: true } : {};
+    this.#rememberAccount = false;
     while (this.#pendingPaths.length > 0) {
       const paths = this.#pendingPaths.splice(0, maxPathsPerEvent);
-      this.#deliver({ name: 'app.openFiles', payload: { paths } });
+      this.#deliver({ name: 'app.openFiles', payload: { paths, ...remember } });
     }
     if (this.#pendingView !== null) {
-      const view = this.#pendingView;
+      const payload = this.#pendingView;
       this.#pendingView = null;
-      this.#deliver({ name: 'app.navigate', payload: { view } });
+      this.#deliver({ name: 'app.navigate', payload });
     }
   }
 }

@@ -3,20 +3,18 @@ import { join } from 'node:path';
 import { copyFormat } from '../../shared/copy-formats/index.ts';
 import type { HistoryEntryView } from '../../shared/models.ts';
 import type { ActivitySnapshot } from './batch-tracker.ts';
+import { en } from './strings/en.ts';
+import type { MainStrings } from './strings/main-strings.ts';
 
 /** How many recent uploads the tray menu lists. */
 export const trayRecentCount = 5;
 const maxLabelLength = 40;
 
 /** "Ferry — 3 uploading, 42%": what hovering the tray icon says. */
-export function trayTooltip(snapshot: ActivitySnapshot): string {
-  const parts: string[] = [];
-  if (snapshot.active > 0) {
-    const percent = snapshot.fraction === null ? '' : `, ${Math.floor(snapshot.fraction * 100)}%`;
-    parts.push(`${snapshot.active} uploading${percent}`);
-  }
-  if (snapshot.paused > 0) parts.push(`${snapshot.paused} paused`);
-  return parts.length === 0 ? 'Ferry' : `Ferry — ${parts.join(', ')}`;
+export function trayTooltip(snapshot: ActivitySnapshot, strings: MainStrings = en): string {
+  if (snapshot.active === 0 && snapshot.paused === 0) return strings.tray.idleTooltip;
+  const percent = snapshot.fraction === null ? null : Math.floor(snapshot.fraction * 100);
+  return strings.tray.busyTooltip(snapshot.active, snapshot.active > 0 ? percent : null, snapshot.paused);
 }
 
 /**
@@ -46,6 +44,8 @@ export function textToCopy(entry: HistoryEntryView, linkFormatId: string): strin
 
 export interface TrayMenuActions {
   copy(entry: HistoryEntryView): void;
+  uploadClipboard(): void;
+  setDropWindow(shown: boolean): void;
   pauseAll(): void;
   resumeAll(): void;
   openWindow(): void;
@@ -55,30 +55,49 @@ export interface TrayMenuActions {
 export interface TrayMenuModel {
   recent: readonly HistoryEntryView[];
   snapshot: ActivitySnapshot;
+  /** The clipboard shortcut, shown next to "Upload clipboard" ('' = none). */
+  clipboardShortcut?: string;
+  dropWindow?: boolean;
+  strings?: MainStrings;
 }
 
 export function trayMenuTemplate(
   model: TrayMenuModel,
   actions: TrayMenuActions,
 ): MenuItemConstructorOptions[] {
+  const { tray } = model.strings ?? en;
   const recent: MenuItemConstructorOptions[] =
     model.recent.length === 0
-      ? [{ label: 'No uploads yet', enabled: false }]
+      ? [{ label: tray.noUploads, enabled: false }]
       : model.recent.slice(0, trayRecentCount).map((entry) => ({
           label: menuLabel(entry.name),
-          toolTip: 'Copy the link',
+          toolTip: tray.copyLink,
           enabled: entry.links.length > 0,
           click: () => actions.copy(entry),
         }));
+  const shortcut = model.clipboardShortcut ?? '';
   return [
-    { label: 'Recent uploads — click to copy', enabled: false },
+    {
+      label: tray.uploadClipboard,
+      // Shown as a hint only: the global shortcut itself is registered by clipboard-shortcut.ts.
+      ...(shortcut === '' ? {} : { accelerator: shortcut, registerAccelerator: false }),
+      click: () => actions.uploadClipboard(),
+    },
+    {
+      label: tray.dropWindow,
+      type: 'checkbox',
+      checked: model.dropWindow === true,
+      click: () => actions.setDropWindow(model.dropWindow !== true),
+    },
+    { type: 'separator' },
+    { label: tray.recentHeader, enabled: false },
     ...recent,
     { type: 'separator' },
-    { label: 'Pause all', enabled: model.snapshot.active > 0, click: () => actions.pauseAll() },
-    { label: 'Resume all', enabled: model.snapshot.paused > 0, click: () => actions.resumeAll() },
+    { label: tray.pauseAll, enabled: model.snapshot.active > 0, click: () => actions.pauseAll() },
+    { label: tray.resumeAll, enabled: model.snapshot.paused > 0, click: () => actions.resumeAll() },
     { type: 'separator' },
-    { label: 'Open Ferry', click: () => actions.openWindow() },
-    { label: 'Quit Ferry', click: () => actions.quit() },
+    { label: tray.open, click: () => actions.openWindow() },
+    { label: tray.quit, click: () => actions.quit() },
   ];
 }
 
@@ -129,7 +148,7 @@ export class TrayView {
   constructor(options: TrayViewOptions) {
     this.#options = options;
     this.#tray = new options.electron.Tray(this.#image('idle'));
-    this.#tray.setToolTip((this.#tooltip = 'Ferry'));
+    this.#tray.setToolTip((this.#tooltip = en.tray.idleTooltip));
     // macOS opens the context menu on click by itself; elsewhere a click brings the window back.
     if (options.platform !== 'darwin') this.#tray.on('click', () => options.actions.openWindow());
     // Only macOS reports files dropped on the icon; elsewhere the event never fires.
@@ -144,7 +163,7 @@ export class TrayView {
       this.#icon = icon;
       this.#tray.setImage(this.#image(icon));
     }
-    const tooltip = trayTooltip(model.snapshot);
+    const tooltip = trayTooltip(model.snapshot, model.strings);
     if (tooltip !== this.#tooltip) {
       this.#tooltip = tooltip;
       this.#tray.setToolTip(tooltip);
@@ -153,6 +172,9 @@ export class TrayView {
       model.recent.map((entry) => [entry.id, entry.name, entry.links.length]),
       model.snapshot.active > 0,
       model.snapshot.paused > 0,
+      model.clipboardShortcut ?? '',
+      model.dropWindow === true,
+      (model.strings ?? en).tray, // its strings (functions drop out): the language
     ]);
     if (menuKey !== this.#menuKey) {
       this.#menuKey = menuKey;

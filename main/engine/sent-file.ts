@@ -30,6 +30,8 @@ export interface FileIdentity {
 export interface SentFileOptions {
   path: string;
   name?: string;
+  /** The name on the server the engine made from the account's pattern (LocalFile.remoteName). */
+  remoteName?: string | undefined;
   mimeType?: string;
   identity: FileIdentity;
   /** Digests read before the first byte went out: what is sent must hash to the same. */
@@ -84,6 +86,7 @@ interface Reader {
 export class SentFile implements LocalFile {
   readonly path: string;
   readonly name: string;
+  readonly remoteName: string | undefined;
   readonly size: number;
   readonly mtimeMs: number;
   readonly mimeType: string;
@@ -114,6 +117,7 @@ export class SentFile implements LocalFile {
   constructor(options: SentFileOptions) {
     this.path = options.path;
     this.name = options.name ?? basename(options.path);
+    this.remoteName = options.remoteName;
     this.size = options.identity.size;
     this.mtimeMs = options.identity.mtimeMs;
     this.mimeType = options.mimeType ?? mimeTypeOf(options.path);

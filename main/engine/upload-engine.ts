@@ -1,13 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Got } from 'got';
+import { remoteNamingOf } from '../../shared/catalog.ts';
 import type { ErrorView } from '../../shared/errors.ts';
 import type { HistoryEntryView, TaskState, TaskView } from '../../shared/models.ts';
+import { RemoteNameError, remoteNamePatternNeedsHash, renderRemoteName } from '../../shared/remote-name.ts';
 import type { LocalFile, Provider, RemoteResult, StepContext } from '../providers/provider.ts';
 import type { HistoryStore } from '../store/history-store.ts';
-import type { NewTask, TaskJournal, TaskRecord } from '../store/task-journal.ts';
+import type { NewTask, StagedBytes, TaskJournal, TaskPlan, TaskRecord } from '../store/task-journal.ts';
+import { processImage } from '../processing/image-processor.ts';
 import { hashFile } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
@@ -46,6 +49,30 @@ export interface UploadEngineOptions {
   onTasksChanged(tasks: TaskView[]): void;
   onHistoryAdded(entry: HistoryEntryView): void;
   onTaskDone?(task: TaskRecord): void;
+  /** Where processed copies are staged (in the data folder); processing is off without it. */
+  processedDir?: string;
+}
+
+/** The bytes a task sends: the user's file, or its processed copy. */
+interface OutgoingBytes {
+  path: string;
+  name: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number | null;
+  staged: StagedBytes | null;
+}
+
+/**
+ * The largest file read whole before sending to look for an earlier upload of the same bytes. Photos
+ * and screenshots are well under it; past it, the extra read would slow the upload more than a
+ * duplicate costs (a processed copy's digest is known anyway, whatever its size).
+ */
+const dedupeReadLimit = 32 * 1024 * 1024;
+
+/** Links that stop working (presigned URLs) are not handed out again as if they were new. */
+function linksExpire(entry: HistoryEntryView): boolean {
+  return entry.links.some((link) => /[?&](x-amz-expires|x-amz-signature|expires|signature)=/i.test(link.url));
 }
 
 type StopReason = 'pause' | 'cancel' | 'close';
@@ -96,6 +123,32 @@ async function inspectPath(path: string): Promise<(FileIdentity & { ctimeMs: num
   }
 }
 
+/** Before the file is read whole (processing, hashing for the same bytes): is it still the one added? */
+async function assertUnchanged(record: TaskRecord): Promise<void> {
+  const now = await stat(record.path);
+  if (
+    now.size !== record.size ||
+    now.mtimeMs !== record.mtimeMs ||
+    (record.ctimeMs !== null && now.ctimeMs !== record.ctimeMs)
+  ) {
+    throw UploadError.of(
+      'file-changed',
+      'The file was modified after it was added; retry to upload the new version from the start.',
+    );
+  }
+}
+
+/** A task's processed copy; processImage writes it through `<path>.part`, renamed once complete. */
+function stagedPathOf(dir: string, taskId: string): string {
+  return join(dir, `${taskId}.out`);
+}
+
+function randomHex(length: number): string {
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
+}
+
 function isErrorView(value: object): value is ErrorView {
   return 'code' in value;
 }
@@ -138,8 +191,9 @@ export class UploadEngine {
    * Journal one task per path and queue the ones that can upload. A path that cannot (missing, a
    * folder, not a regular file) becomes a failed task with its own reason; the others go on. A file
    * already being uploaded to the same account is not added twice: its live task's id is returned.
+   * `plan`: what each task does before its bytes leave (processing, dedupe, rename), journaled with it.
    */
-  async add(paths: readonly string[], accountId: string): Promise<string[]> {
+  async add(paths: readonly string[], accountId: string, plan: TaskPlan | null = null): Promise<string[]> {
     await this.#options.resolveAccount(accountId); // refuse the whole call for an unknown account
     const { journal } = this.#options;
     const inspected = await Promise.all(
@@ -169,7 +223,7 @@ export class UploadEngine {
         continue;
       }
       claimed.add(key);
-      fresh.push({ ...base, ...identity, state: 'queued', error: null });
+      fresh.push({ ...base, ...identity, state: 'queued', error: null, plan });
       ids.push(base.id);
     }
     journal.add(fresh);
@@ -239,7 +293,7 @@ export class UploadEngine {
       if (record && this.#options.journal.cancel(id)) {
         this.#dequeue(id);
         this.#sentFiles.delete(id);
-        stopping.push(this.#abortRemote(record));
+        stopping.push(this.#abortRemote(record), this.#discardStaged(id));
         this.#batcher.mark(id);
         changed.push(id);
       }
@@ -407,8 +461,24 @@ export class UploadEngine {
       const sent = this.#sentFiles.get(id);
       sent?.release();
       if (journal.get(id)?.state !== 'paused') this.#sentFiles.delete(id);
+      await this.#discardStaged(id);
       this.#batcher.mark(id);
     }
+  }
+
+  /** A staged copy lives as long as its task does not end: done, failed or cancelled, it goes. */
+  async #discardStaged(id: string): Promise<void> {
+    const record = this.#options.journal.get(id);
+    if (!record || liveStates.includes(record.state) || record.state === 'paused') return;
+    const dir = this.#options.processedDir;
+    if (record.plan?.processing && dir !== undefined) {
+      // A process killed mid-encoding left a partial output that no journal entry names.
+      const path = stagedPathOf(dir, id);
+      await Promise.all([rm(path, { force: true }), rm(`${path}.part`, { force: true })]);
+    }
+    if (!record.staged) return;
+    if (record.staged.path !== null) await rm(record.staged.path, { force: true });
+    this.#options.journal.saveStaged(id, null);
   }
 
   /** Best effort: a server that keeps an abandoned session costs storage, not correctness. */
@@ -443,10 +513,20 @@ export class UploadEngine {
     };
   }
 
-  async #upload(record: TaskRecord, live: LiveTask): Promise<void> {
+  async #upload(initial: TaskRecord, live: LiveTask): Promise<void> {
     const { journal } = this.#options;
     const signal = live.controller.signal;
-    const account = await this.#options.resolveAccount(record.accountId);
+    const account = await this.#options.resolveAccount(initial.accountId);
+    const bytes = await this.#outgoingBytes(initial, signal);
+    const record: TaskRecord = {
+      ...journal.get(initial.id)!,
+      path: bytes.path,
+      name: bytes.name,
+      size: bytes.size,
+      mtimeMs: bytes.mtimeMs,
+      ctimeMs: bytes.ctimeMs,
+    };
+    if (await this.#reuseEarlierUpload(record, account, bytes, signal)) return;
     const size = record.size!;
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && size > maxSize) {
@@ -456,14 +536,18 @@ export class UploadEngine {
       );
     }
 
-    const { md5, sha256 } = record;
+    const remoteName = await this.#remoteName(record, account, signal);
+    // Read again: making the name may have hashed the bytes.
+    const { md5, sha256 } = journal.get(record.id)!;
     const needsMd5 = account.provider.capabilities.needsMd5First === true;
     let file = this.#sentFiles.get(record.id);
     if (!file) {
       file = new SentFile({
         path: record.path,
         name: record.name,
-        mimeType: mimeTypeOf(record.path),
+        remoteName,
+        // The name, not the path: a processed copy's staged path does not carry its format.
+        mimeType: mimeTypeOf(record.name),
         identity: { size, mtimeMs: record.mtimeMs!, ctimeMs: record.ctimeMs },
         // Digests journaled by an earlier run (Tencent's, or any from before they were taken as sent).
         upfront: sha256 !== null && (md5 !== null || !needsMd5) ? { md5, sha256 } : null,
@@ -513,13 +597,146 @@ export class UploadEngine {
     live.inFlightBytes = 0;
     // Settled by the provider's final step, or now if it finished without one (a resumed upload the
     // server had already completed, or a pipeline that sends derivatives instead of the file).
-    this.#complete(record, account, file, await file.sentSha256(), result);
+    this.#complete(record, account, file, await file.sentSha256(), result, stagedDetails(bytes.staged));
   }
 
-  /** MD5 and SHA-256 in one pass, journaled; a size that differs from the task's means the file changed. */
-  async #hash(record: TaskRecord, signal: AbortSignal): Promise<{ md5: string | null; sha256: string }> {
+  /**
+   * The step before the provider: which bytes this task sends. A plan with processing turns the file
+   * into a staged copy in the data folder, journaled only once it is complete; a resume finds it and
+   * sends the same bytes (a crash during processing leaves no journaled copy, so it is made again).
+   */
+  async #outgoingBytes(record: TaskRecord, signal: AbortSignal): Promise<OutgoingBytes> {
+    const original: OutgoingBytes = {
+      path: record.path,
+      name: record.name,
+      size: record.size!,
+      mtimeMs: record.mtimeMs!,
+      ctimeMs: record.ctimeMs,
+      staged: record.staged,
+    };
+    const dir = this.#options.processedDir;
+    if (!record.plan?.processing || dir === undefined) return original;
+    const { journal } = this.#options;
+    if (record.staged) {
+      if (record.staged.path === null) return original;
+      const info = await stat(record.staged.path).catch(() => null);
+      if (info?.size === record.staged.size) {
+        const { path, name, size } = record.staged;
+        return { path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged: record.staged };
+      }
+      journal.saveStaged(record.id, null); // the copy went missing: made again below
+    }
+    journal.setState(record.id, 'hashing');
+    this.#batcher.mark(record.id);
+    await assertUnchanged(record);
+    await mkdir(dir, { recursive: true });
+    const outcome = await processImage(record.path, stagedPathOf(dir, record.id), record.plan.processing, {
+      signal,
+    });
+    await assertUnchanged(record); // what was read is the file that was added
+    const processed = outcome.kind === 'processed';
+    const staged: StagedBytes = {
+      path: processed ? outcome.path : null,
+      size: outcome.size,
+      sha256: processed
+        ? (await hashFile(outcome.path, signal, { md5: false, expectedSize: outcome.size })).sha256
+        : null,
+      name: processed ? outcome.name : record.name,
+      originalSize: outcome.originalSize,
+      removed: outcome.removed,
+      notice: outcome.notice,
+    };
+    journal.saveStaged(record.id, staged);
+    if (staged.sha256 !== null) journal.saveHashes(record.id, null, staged.sha256);
+    if (!processed) return { ...original, staged };
+    const info = await stat(outcome.path);
+    const { name, size } = staged;
+    return { path: outcome.path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged };
+  }
+
+  /**
+   * The same bytes already uploaded to this account: the task completes with the earlier entry's links
+   * and no request to the provider. Expiring links are not handed out again.
+   */
+  async #reuseEarlierUpload(
+    record: TaskRecord,
+    account: ResolvedAccount,
+    bytes: OutgoingBytes,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    if (record.plan?.dedupe !== true) return false;
+    let sha256 = record.sha256;
+    if (sha256 === null) {
+      if (record.size! > dedupeReadLimit) return false;
+      await assertUnchanged(record);
+      // Only a key to look up: not journaled, so it does not become a digest the sent bytes must match
+      // (the history's digest stays the one of the bytes as they went out).
+      const digests = await hashFile(record.path, signal, {
+        md5: false,
+        ...(record.size !== null ? { expectedSize: record.size } : {}),
+      });
+      if (digests.bytes !== record.size)
+        throw UploadError.of('file-changed', 'The file changed while it was being read.');
+      sha256 = digests.sha256;
+    }
+    const earlier = this.#options.history.sameBytes(account.id, sha256).find((entry) => !linksExpire(entry));
+    if (!earlier) return false;
+    const file = { name: bytes.name, size: bytes.size, mimeType: mimeTypeOf(bytes.name) };
+    this.#complete(record, account, file, sha256, earlier, {
+      ...stagedDetails(bytes.staged),
+      alreadyUploadedAt: earlier.createdAt,
+      alreadyUploadedAs: earlier.id,
+      note: `already uploaded on ${new Date(earlier.createdAt).toISOString().slice(0, 10)}`,
+    });
+    return true;
+  }
+
+  /**
+   * The name the file gets on the server when the plan has a rename pattern: made once and journaled,
+   * so a resume sends under the same name ({uuid}, {rand:N} and the time are drawn once; the time is
+   * when the file was added). Undefined: the provider names it as it always has (S3: its default pattern).
+   */
+  async #remoteName(
+    record: TaskRecord,
+    account: ResolvedAccount,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    if (record.remoteName !== null) return record.remoteName;
+    const pattern = record.plan?.rename ?? '';
+    if (pattern === '') return undefined;
+    let name: string;
+    try {
+      let sha256 = record.sha256;
+      if (sha256 === null && remoteNamePatternNeedsHash(pattern)) {
+        await assertUnchanged(record);
+        const needsMd5 = account.provider.capabilities.needsMd5First === true;
+        sha256 = (await this.#hash(record, signal, needsMd5)).sha256;
+      }
+      const values = {
+        name: record.name,
+        time: new Date(record.createdAt),
+        sha256,
+        uuid: randomUUID(),
+        random: randomHex,
+      };
+      name = renderRemoteName(pattern, values, remoteNamingOf(account.providerId));
+    } catch (error) {
+      if (error instanceof RemoteNameError)
+        throw UploadError.of('account-invalid', `Rename pattern "${pattern}": ${error.message}`);
+      throw error;
+    }
+    this.#options.journal.saveRemoteName(record.id, name);
+    return name;
+  }
+
+  /** The digests in one pass, journaled; a size that differs from the task's means the file changed. */
+  async #hash(
+    record: TaskRecord,
+    signal: AbortSignal,
+    md5 = true,
+  ): Promise<{ md5: string | null; sha256: string }> {
     const digests = await hashFile(record.path, signal, {
-      md5: true,
+      md5,
       ...(record.size !== null ? { expectedSize: record.size } : {}),
     });
     if (digests.bytes !== record.size)
@@ -671,9 +888,10 @@ export class UploadEngine {
   #complete(
     record: TaskRecord,
     account: ResolvedAccount,
-    file: LocalFile,
+    file: Pick<LocalFile, 'name' | 'size' | 'mimeType'>,
     sha256: string,
     result: RemoteResult,
+    extraDetails: HistoryEntryView['details'] = {},
   ): void {
     const entry: HistoryEntryView = {
       id: randomUUID(),
@@ -685,11 +903,24 @@ export class UploadEngine {
       sha256,
       remoteId: result.remoteId,
       links: result.links,
-      details: result.details ?? {},
+      details: { ...result.details, ...extraDetails },
       createdAt: Date.now(),
     };
     this.#options.history.completeTask(this.#options.journal, record.id, entry);
     this.#options.onHistoryAdded(entry);
-    this.#options.onTaskDone?.({ ...record, state: 'done', historyId: entry.id });
+    // The journal's record: the user's path (a processed copy is not what the thumbnail or staging knows).
+    const done = this.#options.journal.get(record.id) ?? record;
+    this.#options.onTaskDone?.({ ...done, state: 'done', historyId: entry.id });
   }
+}
+
+/** What processing did, for the history: sizes before and after, what metadata went, why not. */
+function stagedDetails(staged: StagedBytes | null): HistoryEntryView['details'] {
+  if (staged === null) return {};
+  return {
+    // Sent as it was: no second size to show, only why (when something was asked of it).
+    ...(staged.path !== null ? { originalSize: staged.originalSize } : {}),
+    ...(staged.removed.length > 0 ? { metadataRemoved: staged.removed.join(',') } : {}),
+    ...(staged.notice !== null ? { processingNotice: staged.notice } : {}),
+  };
 }

@@ -2,9 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CommandError } from '../contract-dispatch.ts';
 import type { FerryLogger } from '../log/logger.ts';
 import { Refusal, sendAnswer, uploadAnswer } from './picgo-answer.ts';
-import { parseUploadRequest } from './picgo-request.ts';
+import { parseUploadRequest, type ListItem } from './picgo-request.ts';
 import { readJsonBody } from './request-body.ts';
-import { uploadAndWait, type FileOutcome, type ServiceClient } from './upload-batch.ts';
+import {
+  uploadAndWait,
+  uploadClipboardAndWait,
+  type FileOutcome,
+  type ServiceClient,
+} from './upload-batch.ts';
 
 /** The PicGo server's paths, which Typora, Obsidian plugins and PicGo-Core clients call. */
 export const uploadPath = '/upload';
@@ -41,7 +46,8 @@ export async function routeRequest(
 
 /**
  * PicGo's upload: the listed paths go through the service's contract (`uploads.add`) like a drop onto
- * the window, and the answer waits until every file has its link or error.
+ * the window, and the answer waits until every file has its link or error. An empty body (PicGo's
+ * "upload the clipboard") uploads what `uploads.clipboard` finds there.
  */
 async function upload(
   request: IncomingMessage,
@@ -50,12 +56,6 @@ async function upload(
 ): Promise<void> {
   const { logger, stopping } = context;
   const parsed = parseUploadRequest(await readJsonBody(request, context.maxBodyBytes));
-  if (parsed.kind === 'clipboard') {
-    throw new Refusal(
-      400,
-      'Clipboard upload is not supported: send {"list": ["/absolute/path.png"]} with the files to upload.',
-    );
-  }
   if (parsed.kind === 'invalid') throw new Refusal(400, parsed.message);
   const accountId = context.defaultAccountId();
   if (accountId === null) {
@@ -68,42 +68,60 @@ async function upload(
   // The client hanging up (or the server stopping) ends the wait, never the uploads.
   const gone = new AbortController();
   response.on('close', () => gone.abort());
-  const signal = AbortSignal.any([gone.signal, stopping]);
-
-  const { items } = parsed;
-  const uploadable = items.flatMap((item) => ('path' in item ? [item.path] : []));
+  const batch = {
+    accountId,
+    signal: AbortSignal.any([gone.signal, stopping]),
+    timeoutMs: context.uploadTimeoutMs,
+  };
   const started = Date.now();
+  let items: ListItem[];
   let outcomes: FileOutcome[] = [];
-  if (uploadable.length > 0) {
-    try {
-      outcomes = await uploadAndWait(context.service, uploadable, {
-        accountId,
-        signal,
-        timeoutMs: context.uploadTimeoutMs,
-      });
-    } catch (error) {
-      if (stopping.aborted)
-        throw new Refusal(503, "Ferry's local API was stopped; the uploads go on in Ferry.");
-      if (gone.signal.aborted) return;
-      // A path this door may not name (Ferry's own data folder): the whole request is suspect.
-      if (error instanceof CommandError && error.view.code === 'path-not-granted')
-        throw new Refusal(403, error.view.message);
-      if (error instanceof CommandError) {
-        throw new Refusal(
-          error.view.code === 'invalid-request' ? 400 : 409,
-          `The default account cannot upload: ${error.view.message}`,
-        );
-      }
-      throw error;
+  try {
+    if (parsed.kind === 'clipboard') {
+      const uploaded = await uploadClipboardAndWait(context.service, batch);
+      if (uploaded === null)
+        throw new Refusal(400, 'Nothing to upload: the clipboard holds no image and no copied file.');
+      items = uploaded.paths.map((path) => ({ given: path, path }));
+      outcomes = uploaded.outcomes;
+    } else {
+      items = parsed.items;
+      const uploadable = items.flatMap((item) => ('path' in item ? [item.path] : []));
+      if (uploadable.length > 0) outcomes = await uploadAndWait(context.service, uploadable, batch);
     }
+  } catch (error) {
+    if (error instanceof Refusal) throw error;
+    if (stopping.aborted)
+      throw new Refusal(503, "Ferry's local API was stopped; the uploads go on in Ferry.");
+    if (gone.signal.aborted) return;
+    if (error instanceof CommandError) throw refusalOf(error, parsed.kind === 'clipboard');
+    throw error;
   }
 
   const { body, errors } = uploadAnswer(items, outcomes);
   logger.info('local api upload', {
+    clipboard: parsed.kind === 'clipboard',
     files: items.length,
     uploaded: items.length - errors.length,
     failed: errors.map((error) => error.code),
     ms: Date.now() - started,
   });
   return sendAnswer(response, 200, body);
+}
+
+/**
+ * The service refused the whole batch. For the clipboard form, invalid-request means this Ferry has
+ * no clipboard to read (the web shell): the client is told what it can send instead.
+ */
+function refusalOf(error: CommandError, clipboard: boolean): Refusal {
+  const { code, message } = error.view;
+  // A path this door may not name (Ferry's own data folder): the whole request is suspect.
+  if (code === 'path-not-granted') return new Refusal(403, message);
+  if (clipboard && code === 'invalid-request') {
+    return new Refusal(
+      400,
+      'Clipboard upload works only in the Ferry desktop app, which can read the clipboard: send {"list": ["/absolute/path.png"]} with the files to upload.',
+    );
+  }
+  if (clipboard && code === 'file-too-large') return new Refusal(413, message);
+  return new Refusal(code === 'invalid-request' ? 400 : 409, `The default account cannot upload: ${message}`);
 }

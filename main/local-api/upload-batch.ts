@@ -23,18 +23,54 @@ export interface UploadBatchOptions {
 
 /**
  * Upload absolute paths as one `uploads.add` and wait until each task is done, failed or cancelled.
- * The answer for each path comes from the contract's own events: `history.added` carries the entry (and
- * its links), `tasks.changed` says which task became which entry. Outcomes are in the order of `paths`.
- * The whole call is refused (a CommandError) only when uploads.add is, e.g. for an unknown account.
+ * Outcomes are in the order of `paths`. The whole call is refused (a CommandError) only when
+ * uploads.add is, e.g. for an unknown account.
  */
 export async function uploadAndWait(
   service: ServiceClient,
   paths: readonly string[],
   options: UploadBatchOptions,
 ): Promise<FileOutcome[]> {
+  const started = await waitForUploads(service, options, async () => {
+    const { taskIds } = (await service.dispatch('uploads.add', {
+      paths,
+      accountId: options.accountId,
+    })) as CommandResponse<'uploads.add'>;
+    return { taskIds, paths };
+  });
+  return started?.outcomes ?? [];
+}
+
+/**
+ * PicGo's "upload the clipboard": `uploads.clipboard` to the account, then the same wait. Null when the
+ * clipboard holds nothing to upload; a CommandError where the service cannot read a clipboard.
+ */
+export async function uploadClipboardAndWait(
+  service: ServiceClient,
+  options: UploadBatchOptions,
+): Promise<{ paths: string[]; outcomes: FileOutcome[] } | null> {
+  return waitForUploads(service, options, async () => {
+    const answer = (await service.dispatch('uploads.clipboard', {
+      accountId: options.accountId,
+    })) as CommandResponse<'uploads.clipboard'>;
+    // With an account given, the service never asks for one; "empty" is the other answer.
+    return answer.outcome === 'uploading' ? { taskIds: answer.taskIds, paths: answer.paths } : null;
+  });
+}
+
+/**
+ * Start uploads with `start` and wait until each of its tasks is done, failed or cancelled. The answer
+ * for each comes from the contract's own events: `history.added` carries the entry (and its links),
+ * `tasks.changed` says which task became which entry. Outcomes are in the order of the task ids.
+ */
+async function waitForUploads(
+  service: ServiceClient,
+  options: UploadBatchOptions,
+  start: () => Promise<{ taskIds: string[]; paths: readonly string[] } | null>,
+): Promise<{ paths: string[]; outcomes: FileOutcome[] } | null> {
   const tasks = new Map<string, TaskView>();
   const entries = new Map<string, HistoryEntryView>();
-  const names = new Set(paths.map((path) => basename(path)));
+  let names: Set<string> | null = null;
   let wanted: Set<string> | null = null;
   let wake: (() => void) | null = null;
 
@@ -47,7 +83,8 @@ export async function uploadAndWait(
       }
     } else if (event.name === 'history.added') {
       const { entry } = event.payload;
-      if (entry.accountId === options.accountId && names.has(entry.name)) entries.set(entry.id, entry);
+      if (entry.accountId === options.accountId && (names?.has(entry.name) ?? true))
+        entries.set(entry.id, entry);
     } else {
       return;
     }
@@ -58,12 +95,13 @@ export async function uploadAndWait(
   options.signal.addEventListener('abort', onAbort);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const { taskIds } = (await service.dispatch('uploads.add', {
-      paths,
-      accountId: options.accountId,
-    })) as CommandResponse<'uploads.add'>;
+    const started = await start();
+    if (started === null) return null;
+    const { taskIds } = started;
     wanted = new Set(taskIds);
+    names = new Set(started.paths.map((path) => basename(path)));
     for (const id of tasks.keys()) if (!wanted.has(id)) tasks.delete(id);
+    for (const [id, entry] of entries) if (!names.has(entry.name)) entries.delete(id);
 
     let timedOut = false;
     timer = setTimeout(() => {
@@ -73,8 +111,12 @@ export async function uploadAndWait(
     for (;;) {
       options.signal.throwIfAborted();
       const outcomes = taskIds.map((id) => outcomeOf(tasks.get(id), entries));
-      if (outcomes.every((outcome) => outcome !== null)) return outcomes;
-      if (timedOut) return outcomes.map((outcome) => outcome ?? timeoutOutcome(options.timeoutMs));
+      if (outcomes.every((outcome) => outcome !== null)) return { paths: [...started.paths], outcomes };
+      if (timedOut)
+        return {
+          paths: [...started.paths],
+          outcomes: outcomes.map((outcome) => outcome ?? timeoutOutcome(options.timeoutMs)),
+        };
       await new Promise<void>((resolve) => {
         wake = resolve;
       });

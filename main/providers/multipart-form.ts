@@ -9,7 +9,7 @@ import type { LocalFile } from './provider.ts';
  */
 const pieceSize = 64 * 1024;
 
-type FormFile = Pick<LocalFile, 'name' | 'size' | 'mimeType' | 'mtimeMs' | 'openRange'>;
+type FormFile = Pick<LocalFile, 'name' | 'remoteName' | 'size' | 'mimeType' | 'mtimeMs' | 'openRange'>;
 
 /**
  * A File whose bytes stay on disk: `size` is the size the engine checked before this attempt, and
@@ -29,7 +29,7 @@ class DiskFile extends File {
   readonly #file: FormFile;
 
   constructor(file: FormFile) {
-    super([], file.name, { type: file.mimeType, lastModified: file.mtimeMs });
+    super([], file.remoteName ?? file.name, { type: file.mimeType, lastModified: file.mtimeMs });
     this.size = file.size;
     this.#file = file;
   }

@@ -21,6 +21,11 @@ export interface RangeOptions {
 export interface LocalFile {
   path: string;
   name: string;
+  /**
+   * The name the file gets on the server, made by the engine from the account's rename pattern
+   * (folders included where the provider has them); absent: the provider names it as it always did.
+   */
+  remoteName?: string | undefined;
   size: number;
   mtimeMs: number;
   mimeType: string;

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Got } from 'got';
+import {
+  accountProcessingPrefix,
+  isProcessingFieldKey,
+  processingPatchFromFields,
+} from '../../shared/processing.ts';
 import { isProviderId, providerCatalog, type ProviderCatalogEntry } from '../../shared/catalog.ts';
 import type { CommandResponse, ParsedCommandRequest } from '../../shared/contract.ts';
 import type { ErrorView } from '../../shared/errors.ts';
@@ -112,9 +117,18 @@ export class Accounts {
       providerId: account.providerId,
       // Whatever the provider throws or returns passes the redactor before the engine journals it.
       provider: secretScrubbingProvider(known.provider, logger.redactor),
-      config: known.provider.parseConfig(effectiveFields(account, emulator), this.#preferences()),
+      config: known.provider.parseConfig(
+        providerFields(effectiveFields(account, emulator)),
+        this.#preferences(),
+      ),
       secrets,
     };
+  }
+
+  /** The account's own processing fields (text), which override the global default; {} for an unknown account. */
+  processingFields(accountId: string): Record<string, string> {
+    const fields = this.#options.store.get(accountId)?.fields ?? {};
+    return Object.fromEntries(Object.entries(fields).filter(([key]) => isProcessingFieldKey(key)));
   }
 
   /**
@@ -172,14 +186,16 @@ export class Accounts {
     }
     const isSecret = new Map<string, boolean>(entry.fields.map((field) => [field.key, field.secret]));
     for (const key of Object.keys(request.fields)) {
-      if (isSecret.get(key) !== false) return invalid(`"${key}" is not a setting of ${entry.name}.`);
+      if (isSecret.get(key) !== false && !isProcessingFieldKey(key))
+        return invalid(`"${key}" is not a setting of ${entry.name}.`);
     }
+    checkProcessingFields(request.fields);
     for (const key of Object.keys(request.secrets)) {
       if (isSecret.get(key) !== true) return invalid(`"${key}" is not a secret of ${entry.name}.`);
     }
     const id = randomUUID();
     const fields = await resolveAccountReferences(entry, request.fields, id, store.list());
-    checkConfig(provider, fields);
+    checkConfig(provider, providerFields(fields));
     const account = db.transaction(() => {
       const added = store.add({ id, providerId: request.providerId, name: request.name, fields });
       vault.set(added.id, request.secrets);
@@ -220,7 +236,8 @@ export class Accounts {
 
     const patched = { ...account.fields };
     for (const [key, value] of Object.entries(request.fields ?? {})) {
-      if (isSecret.get(key) !== false) invalid(`"${key}" is not a setting of ${entry.name}.`);
+      if (isSecret.get(key) !== false && !isProcessingFieldKey(key))
+        invalid(`"${key}" is not a setting of ${entry.name}.`);
       if (value === '') delete patched[key];
       else patched[key] = value;
     }
@@ -239,7 +256,8 @@ export class Accounts {
       const present = field.secret ? secretsAfter.has(field.key) : Boolean(fields[field.key]);
       if (field.required && !present) invalid(`${field.label} is required.`);
     }
-    checkConfig(provider, fields);
+    checkProcessingFields(fields);
+    checkConfig(provider, providerFields(fields));
     db.transaction(() => {
       store.update(account.id, { name, fields });
       vault.clear(account.id, toClear);
@@ -363,4 +381,17 @@ function checkConfig(provider: AnyProvider, fields: Record<string, string>): voi
 
 function invalid(message: string): never {
   throw new CommandError({ code: 'account-invalid', message });
+}
+
+/** An account's fields without its processing ones: what the provider's adapter parses. */
+function providerFields(fields: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !isProcessingFieldKey(key)));
+}
+
+function checkProcessingFields(fields: Readonly<Record<string, string>>): void {
+  try {
+    processingPatchFromFields(fields, accountProcessingPrefix);
+  } catch (error) {
+    invalid((error as Error).message);
+  }
 }

@@ -4,10 +4,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Got } from 'got';
 import { maxStagedBytes, type FerryEvent } from '../../shared/contract.ts';
+import type { ProcessingSettings } from '../../shared/processing.ts';
 import type { TaskView } from '../../shared/models.ts';
 import { CommandError, type CommandHandlers } from '../contract-dispatch.ts';
 import type { RetryPolicy } from '../engine/retry-policy.ts';
 import { UploadEngine, type ResolvedAccount } from '../engine/upload-engine.ts';
+import type { TaskPlan } from '../store/task-journal.ts';
 import { UploadError } from '../net/upload-error.ts';
 import type { FerryLogger } from '../log/logger.ts';
 import type { HistoryStore } from '../store/history-store.ts';
@@ -15,6 +17,13 @@ import type { TaskJournal } from '../store/task-journal.ts';
 import { isInside, safeFileName } from '../file-names.ts';
 import type { HistoryLibrary } from './history-library.ts';
 import type { PathPolicy } from './path-grants.ts';
+
+/** Per drop: `process: false` sends files as they are, `force` uploads again bytes sent before, `processing` overrides. */
+export interface DropOptions {
+  process?: boolean | undefined;
+  force?: boolean | undefined;
+  processing?: Partial<ProcessingSettings> | undefined;
+}
 
 /**
  * The folder where bytes that are not a file of the user's become one to upload: pasted data, and
@@ -65,6 +74,10 @@ export interface UploadsOptions {
   library: Pick<HistoryLibrary, 'uploaded'>;
   logger: FerryLogger;
   emit(event: FerryEvent): void;
+  /** What a drop to an account does before it is sent; see accounts + settings. */
+  planFor?(accountId: string, request: DropOptions): TaskPlan | null;
+  /** Where processed copies are staged until their task ends. */
+  processedDir?: string;
 }
 
 type UploadHandlers = Pick<
@@ -102,6 +115,7 @@ export class Uploads {
       concurrency: options.concurrency,
       ...(retryPolicy ? { retryPolicy } : {}),
       ...(stallTimeoutMs ? { stallTimeoutMs } : {}),
+      ...(options.processedDir ? { processedDir: options.processedDir } : {}),
       onTasksChanged: (tasks) => this.#tasksChanged(tasks),
       onHistoryAdded: (entry) => {
         options.logger.info('upload finished', {
@@ -142,10 +156,11 @@ export class Uploads {
 
   /** `uploads.add` for a door with its own rule for the paths it may name (the local API's). */
   addFrom(policy: PathPolicy): UploadHandlers['uploads.add'] {
-    return async ({ paths, accountId }) => {
+    return async ({ paths, accountId, process, force, processing }) => {
       await policy.admit(paths);
       try {
-        return { taskIds: await this.#engine.add(paths, accountId) };
+        const plan = this.#options.planFor?.(accountId, { process, force, processing }) ?? null;
+        return { taskIds: await this.#engine.add(paths, accountId, plan) };
       } catch (error) {
         if (error instanceof UploadError) throw new CommandError(error.view);
         throw error;

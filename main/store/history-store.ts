@@ -155,6 +155,7 @@ export class HistoryStore {
   readonly #insert;
   readonly #insertIfNew;
   readonly #get;
+  readonly #sameBytes;
   readonly #delete;
   readonly #setThumbnailKey;
   readonly #localPath;
@@ -166,6 +167,9 @@ export class HistoryStore {
     this.#insert = db.prepare<[Record<string, unknown>]>(insertSql);
     this.#insertIfNew = db.prepare<[Record<string, unknown>]>(`${insertSql} ON CONFLICT (id) DO NOTHING`);
     this.#get = db.prepare<[string], HistoryRow>('SELECT * FROM history WHERE id = ?');
+    this.#sameBytes = db.prepare<[string, string], HistoryRow>(
+      'SELECT * FROM history WHERE account_id = ? AND sha256 = ? ORDER BY seq DESC',
+    );
     this.#delete = db.prepare<[string]>('DELETE FROM history WHERE id = ?');
     this.#localPath = db.prepare<[string], { path: string }>(
       'SELECT tasks.path AS path FROM history JOIN tasks ON tasks.id = history.task_id WHERE history.id = ?',
@@ -193,6 +197,11 @@ export class HistoryStore {
       for (const entry of entries) added += this.#insertIfNew.run(insertParams(entry, null)).changes;
       return added;
     })();
+  }
+
+  /** Entries of these exact bytes on this account, newest first (an entry deleted from history is gone). */
+  sameBytes(accountId: string, sha256: string): HistoryEntryView[] {
+    return this.#sameBytes.all(accountId, sha256).map(fromRow);
   }
 
   get(id: string): HistoryEntryView | undefined {

@@ -139,4 +139,12 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE tasks ADD COLUMN ctime_ms REAL;
   `,
+  // 6: images made ready before they leave. The plan is fixed when the task is added (a resume runs the
+  // same settings); the staged result is named once complete, so a resume sends the same bytes under the
+  // same remote name.
+  `
+  ALTER TABLE tasks ADD COLUMN plan_json TEXT;
+  ALTER TABLE tasks ADD COLUMN staged_json TEXT;
+  ALTER TABLE tasks ADD COLUMN remote_name TEXT;
+  `,
 ];

@@ -49,8 +49,9 @@ export class SettingsStore {
     const defined = (values: object) => Object.entries(values).filter(([, value]) => value !== undefined);
     const next: Settings = {
       ...current,
-      ...Object.fromEntries(defined(patch).filter(([key]) => key !== 'localApi')),
+      ...Object.fromEntries(defined(patch).filter(([key]) => key !== 'localApi' && key !== 'processing')),
       localApi: { ...current.localApi, ...Object.fromEntries(defined(patch.localApi ?? {})) },
+      processing: { ...current.processing, ...Object.fromEntries(defined(patch.processing ?? {})) },
     };
     if (next.localApi.enabled && next.localApi.secret === '') next.localApi.secret = newLocalApiSecret();
     return this.#save(next);
@@ -86,10 +87,16 @@ export class SettingsStore {
     for (const key of Object.keys(shape) as SettingKey[]) {
       const raw = stored.get(key);
       if (raw === undefined) continue;
-      const schema = key === 'localApi' ? shape.localApi.omit({ secret: true }).partial() : shape[key];
+      const schema =
+        key === 'localApi'
+          ? shape.localApi.omit({ secret: true }).partial()
+          : key === 'processing'
+            ? shape.processing.partial() // settings added later keep their defaults
+            : shape[key];
       const parsed = (schema as z.ZodType).safeParse(safeJson(raw));
       if (!parsed.success) continue;
       if (key === 'localApi') Object.assign(settings.localApi, parsed.data);
+      else if (key === 'processing') Object.assign(settings.processing, parsed.data);
       else (settings as Record<string, unknown>)[key] = parsed.data;
     }
     const secret = stored.get(localApiSecretKey);

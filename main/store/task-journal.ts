@@ -1,6 +1,29 @@
 import type { ErrorView } from '../../shared/errors.ts';
 import type { TaskState } from '../../shared/models.ts';
+import type { ProcessingSettings } from '../../shared/processing.ts';
 import type { SqliteDatabase } from './database.ts';
+
+/** What a task does before its bytes leave, fixed when it is added so that a resume does the same. */
+export interface TaskPlan {
+  /** Null: the file is sent as it is ("upload original"). */
+  processing: ProcessingSettings | null;
+  /** Reuse an earlier entry of the same bytes on the same account. */
+  dedupe: boolean;
+  /** The remote-name pattern; empty: the provider's default. */
+  rename: string;
+}
+
+/** The bytes a task sends when they are not the user's file as it is: a processed copy in the data folder. */
+export interface StagedBytes {
+  /** Null when processing decided to send the file as it is (then only `notice` and `removed` matter). */
+  path: string | null;
+  size: number;
+  sha256: string | null;
+  name: string;
+  originalSize: number;
+  removed: string[];
+  notice: string | null;
+}
 
 /** A task as the journal holds it: the truth about one file's upload, on disk. */
 export interface TaskRecord {
@@ -22,6 +45,11 @@ export interface TaskRecord {
   historyId: string | null;
   createdAt: number;
   updatedAt: number;
+  /** Null for tasks that predate processing, or added by a caller that plans nothing. */
+  plan: TaskPlan | null;
+  staged: StagedBytes | null;
+  /** The name on the server, made from the pattern once: {uuid}, {rand} and {hash} must not change on resume. */
+  remoteName: string | null;
 }
 
 interface TaskRow {
@@ -41,6 +69,9 @@ interface TaskRow {
   history_id: string | null;
   created_at: number;
   updated_at: number;
+  plan_json: string | null;
+  staged_json: string | null;
+  remote_name: string | null;
 }
 
 function fromRow(row: TaskRow): TaskRecord {
@@ -61,6 +92,9 @@ function fromRow(row: TaskRow): TaskRecord {
     historyId: row.history_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    plan: row.plan_json === null ? null : (JSON.parse(row.plan_json) as TaskPlan),
+    staged: row.staged_json === null ? null : (JSON.parse(row.staged_json) as StagedBytes),
+    remoteName: row.remote_name,
   };
 }
 
@@ -68,7 +102,7 @@ export type NewTask = Pick<
   TaskRecord,
   'id' | 'accountId' | 'path' | 'name' | 'size' | 'mtimeMs' | 'state' | 'error'
 > &
-  Partial<Pick<TaskRecord, 'ctimeMs'>>;
+  Partial<Pick<TaskRecord, 'ctimeMs'>> & { plan?: TaskPlan | null };
 
 /**
  * The upload journal. Every method is one synchronous SQLite transaction, so when it returns the
@@ -91,13 +125,16 @@ export class TaskJournal {
   readonly #restart;
   readonly #findLive;
   readonly #inStates;
+  readonly #saveStaged;
+  readonly #saveRemoteName;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#insert = db.prepare<[Record<string, unknown>]>(
-      `INSERT INTO tasks (id, account_id, path, name, size, mtime_ms, ctime_ms, state, error_json, created_at,
-                          updated_at)
-       VALUES (@id, @accountId, @path, @name, @size, @mtimeMs, @ctimeMs, @state, @errorJson, @now, @now)`,
+      `INSERT INTO tasks (id, account_id, path, name, size, mtime_ms, ctime_ms, state, error_json, plan_json,
+                          created_at, updated_at)
+       VALUES (@id, @accountId, @path, @name, @size, @mtimeMs, @ctimeMs, @state, @errorJson, @planJson, @now,
+               @now)`,
     );
     this.#get = db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?');
     this.#unfinished = db.prepare<[], TaskRow>(
@@ -134,13 +171,20 @@ export class TaskJournal {
     );
     this.#restart = db.prepare<[number, number, number, number, string]>(
       `UPDATE tasks SET state = 'queued', error_json = NULL, size = ?, mtime_ms = ?, ctime_ms = ?, md5 = NULL,
-              sha256 = NULL, session_json = NULL, committed_bytes = 0, updated_at = ?
+              sha256 = NULL, session_json = NULL, committed_bytes = 0, remote_name = NULL, updated_at = ?
        WHERE id = ? AND state IN ('failed', 'cancelled')`,
     );
     this.#findLive = db.prepare<[string, string, number, number], TaskRow>(
       `SELECT * FROM tasks WHERE account_id = ? AND path = ? AND size = ? AND mtime_ms = ?
          AND state IN ('queued', 'hashing', 'uploading', 'paused')
        ORDER BY created_at LIMIT 1`,
+    );
+    // A new staging (or none) forgets the hashes of the bytes the task sent before.
+    this.#saveStaged = db.prepare<[string | null, number, string]>(
+      'UPDATE tasks SET staged_json = ?, md5 = NULL, sha256 = NULL, updated_at = ? WHERE id = ?',
+    );
+    this.#saveRemoteName = db.prepare<[string, number, string]>(
+      'UPDATE tasks SET remote_name = ?, updated_at = ? WHERE id = ?',
     );
     this.#inStates = db.prepare<[string], TaskRow>(
       'SELECT * FROM tasks WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid',
@@ -162,6 +206,7 @@ export class TaskJournal {
           ctimeMs: task.ctimeMs ?? null,
           state: task.state,
           errorJson: task.error === null ? null : JSON.stringify(task.error),
+          planJson: task.plan ? JSON.stringify(task.plan) : null,
           now,
         });
       }
@@ -188,6 +233,16 @@ export class TaskJournal {
 
   saveHashes(id: string, md5: string | null, sha256: string): void {
     this.#saveHashes.run(md5, sha256, Date.now(), id);
+  }
+
+  /** Journal the processed bytes a task sends (or null once they are gone); their hashes start over. */
+  saveStaged(id: string, staged: StagedBytes | null): void {
+    this.#saveStaged.run(staged === null ? null : JSON.stringify(staged), Date.now(), id);
+  }
+
+  /** Journal the name the task's file gets on the server, before the provider first sees it. */
+  saveRemoteName(id: string, remoteName: string): void {
+    this.#saveRemoteName.run(remoteName, Date.now(), id);
   }
 
   /** Journal the provider session and the bytes the server has acknowledged under it. */

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { UploadError } from '../net/upload-error.ts';
 import { searchHighestFitting, type BudgetSearchResult } from './budget-search.ts';
-import { defaultMaxInputPixels, inspectImageSource, type SourceImage } from './image-source.ts';
+import { defaultMaxInputPixels, inspectImageSource, openImage, type SourceImage } from './image-source.ts';
 import { loadSharp, type OutputInfo, type Sharp } from './sharp-loader.ts';
 
 export type DerivativeFormat = 'jpeg' | 'png';
@@ -131,10 +131,10 @@ async function decodeCropped(
   maxInputPixels: number,
 ): Promise<{ data: Buffer; info: OutputInfo }> {
   try {
-    // failOn 'error': camera files with harmless warnings pass, truncated or corrupt data does not.
-    let pipeline = sharp(sourcePath, { limitInputPixels: maxInputPixels, failOn: 'error' })
-      .rotate()
-      .resize(spec.width, spec.height, { fit: 'cover', position: spec.position ?? 'centre' });
+    let pipeline = openImage(sharp, sourcePath, { maxInputPixels }).resize(spec.width, spec.height, {
+      fit: 'cover',
+      position: spec.position ?? 'centre',
+    });
     // JPEG has no alpha: transparent areas become white rather than libvips' default black.
     if (spec.format === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' });
     return await pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });

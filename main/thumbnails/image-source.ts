@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { UploadError } from '../net/upload-error.ts';
-import { loadSharp, type Metadata } from './sharp-loader.ts';
+import { loadSharp, type Metadata, type Sharp } from './sharp-loader.ts';
 
 /**
  * Pixels Ferry agrees to decode from one source image. A PNG or TIFF header can promise billions of
@@ -10,6 +10,61 @@ import { loadSharp, type Metadata } from './sharp-loader.ts';
  * it admits 200-megapixel phone photos.
  */
 export const defaultMaxInputPixels = 0x3fff * 0x3fff;
+
+/**
+ * An image as its header describes it, nothing decoded: the one measure the thumbnails, the processing
+ * step and the OPPO derivatives take before they decide to decode. Read with `animated`, so the
+ * frames of a GIF or WebP are counted; the size is one frame's, as displayed (EXIF orientation
+ * applied).
+ */
+export interface ImageMeasure {
+  metadata: Metadata;
+  /** sharp's name of the format found in the content: jpeg, png, webp, gif, tiff, heif, svg … */
+  format: string;
+  width: number;
+  height: number;
+  pages: number;
+}
+
+/** Throws what sharp throws when the header cannot be read; each caller words that for its own use. */
+export async function measureImage(sharp: Sharp, path: string): Promise<ImageMeasure> {
+  // The header is trusted only to be measured: the pixel limit is each caller's check, with numbers.
+  const metadata = await sharp(path, { limitInputPixels: false, animated: true }).metadata();
+  const frameHeight = metadata.pageHeight ?? metadata.height;
+  // Orientations 5–8 turn the picture a quarter: its displayed width is its stored height.
+  const turned = (metadata.orientation ?? 1) >= 5;
+  return {
+    metadata,
+    format: metadata.format,
+    width: turned ? frameHeight : metadata.width,
+    height: turned ? metadata.width : frameHeight,
+    pages: metadata.pages ?? 1,
+  };
+}
+
+/** More pixels in one frame than Ferry agrees to decode: a decompression bomb, or an image to scale down. */
+export function overPixelLimit(
+  measure: Pick<ImageMeasure, 'width' | 'height'>,
+  maxInputPixels: number,
+): boolean {
+  return measure.width * measure.height > maxInputPixels;
+}
+
+/**
+ * How every sharp path opens an image for its pixels: the pixel limit enforced by libvips as well,
+ * `failOn: 'error'` (camera files with harmless warnings pass, truncated or corrupt data does not),
+ * and the EXIF orientation applied first, before any resize, which keeps libvips' shrink-on-load
+ * (a 12 MP JPEG scaled at decode). An animated image keeps its frames and its stored orientation.
+ */
+export function openImage(
+  sharp: Sharp,
+  path: string,
+  options: { maxInputPixels: number; animated?: boolean },
+): ReturnType<Sharp> {
+  const animated = options.animated ?? false;
+  const pipeline = sharp(path, { limitInputPixels: options.maxInputPixels, failOn: 'error', animated });
+  return animated ? pipeline : pipeline.autoOrient();
+}
 
 /** What sharp reports for each image extension (AVIF and HEIC are both HEIF containers to libvips). */
 const formatsByExtension: Readonly<Record<string, readonly string[]>> = {
@@ -55,10 +110,9 @@ export async function inspectImageSource(
 
   const claimed = formatsByExtension[extname(path).toLowerCase()];
   const { sharp } = await loadSharp();
-  let metadata: Metadata;
+  let measure: ImageMeasure;
   try {
-    // The header is trusted only to be measured: the pixel limit is applied below, with a message.
-    metadata = await sharp(path, { limitInputPixels: false }).metadata();
+    measure = await measureImage(sharp, path);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     if (claimed !== undefined) {
@@ -73,16 +127,15 @@ export async function inspectImageSource(
     );
   }
 
-  const format = metadata.format;
+  const { format, width, height } = measure;
   if (claimed !== undefined && !claimed.includes(format)) {
     throw invalid(
       name,
       `it is named ${extname(path)} but contains ${format.toUpperCase()} data; rename it or re-export it.`,
     );
   }
-  const { width, height } = metadata.autoOrient;
   if (!(width > 0 && height > 0)) throw invalid(name, 'its header gives no dimensions.');
-  if (width * height > maxInputPixels) {
+  if (overPixelLimit(measure, maxInputPixels)) {
     const megapixels = (n: number) => `${Math.round(n / 1e6)} megapixels`;
     throw invalid(
       name,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ErrorCode, ErrorView } from '../../shared/errors.ts';
+import { defaultMaxInputPixels, measureImage, openImage, overPixelLimit } from './image-source.ts';
 import { loadSharp, sharpBuildOf, type LoadedSharp, type Sharp, type SharpBuild } from './sharp-loader.ts';
 import { formatClaimedByName, sniffFile, type ImageFormat } from './sniff-image.ts';
 import { createTaskQueue } from './task-queue.ts';
@@ -9,13 +10,6 @@ import { readWebpSize } from './webp-size.ts';
 
 /** Long side of a thumbnail, in pixels: sharp enough for a 128 px cell on a 2× display. */
 export const thumbnailSize = 256;
-
-/**
- * Pixels Ferry agrees to decode for one thumbnail. A PNG or TIFF header can promise billions of pixels
- * in a few kilobytes (a decompression bomb). sharp's own default (0x3FFF², 268 MP), stated so it is a
- * decision: it admits 200 MP phone photos, which shrink-on-load decodes at 1/8 scale anyway.
- */
-export const defaultMaxInputPixels = 0x3fff * 0x3fff;
 
 export interface ThumbnailerOptions {
   /** Where thumbnails live, one WebP per content hash (see pathForHash). Created on first write. */
@@ -166,8 +160,7 @@ export function createThumbnailer(options: ThumbnailerOptions): Thumbnailer {
       // Path in, resize right after orientation, nothing before it: this is what lets libvips use
       // shrink-on-load (JPEG DCT scaling, WebP scaled decode), so a 12 MP JPEG is decoded at 1/8 size.
       // Only the first frame/page is read (sharp's default), which is the GIF thumbnail.
-      const info = await sharp(path, { limitInputPixels: maxInputPixels, failOn: 'error' })
-        .rotate()
+      const info = await openImage(sharp, path, { maxInputPixels })
         .resize(thumbnailSize, thumbnailSize, { fit: 'inside', withoutEnlargement: true })
         .webp()
         .toFile(temp);
@@ -268,9 +261,7 @@ async function checkPixels(
   let width: number;
   let height: number;
   try {
-    // Unlimited here on purpose: the header is only measured, so the message can give the numbers.
-    const metadata = await sharp(path, { limitInputPixels: false }).metadata();
-    ({ width, height } = metadata.autoOrient);
+    ({ width, height } = await measureImage(sharp, path));
   } catch (error) {
     throw decodeFailure(error, name, format);
   }
@@ -280,7 +271,7 @@ async function checkPixels(
       `"${name}" has no usable dimensions in its ${label(format)} header.`,
     );
   }
-  if (width * height > maxInputPixels) {
+  if (overPixelLimit({ width, height }, maxInputPixels)) {
     throw new ThumbnailFailure(
       'image-invalid',
       `"${name}" claims ${width}×${height} pixels (${megapixels(width * height)}), more than the ` +

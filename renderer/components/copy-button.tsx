@@ -1,46 +1,31 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-
-type CopyState = 'idle' | 'copied' | 'failed';
-
-const feedbackMs = 1500;
+import { useCopyFeedback } from './copy-menu.tsx';
+import { Icon, SwapLabel } from './icons.tsx';
 
 /**
- * `describedBy` names what is copied, so a list of "Copy link" buttons stays tellable apart; `label`
- * replaces the default "Copy link".
+ * Copies one text (the local API's secret). `describedBy` names what is copied; `label` replaces the
+ * default "Copy". The label keeps its width when it turns into "Copied".
  */
 export function CopyButton(props: { text: string; describedBy?: string; label?: string }) {
   const { t } = useTranslation('common');
-  const [state, setState] = useState<CopyState>('idle');
-
-  useEffect(() => {
-    if (state === 'idle') return;
-    const timer = setTimeout(() => setState('idle'), feedbackMs);
-    return () => clearTimeout(timer);
-  }, [state]);
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(props.text);
-      setState('copied');
-    } catch {
-      setState('failed');
-    }
-  };
-
+  const { state, copy } = useCopyFeedback();
   return (
-    <button
-      type="button"
-      className={state === 'copied' ? 'button small is-copied' : 'button small'}
-      aria-describedby={props.describedBy}
-      aria-live="polite"
-      onClick={() => void copy()}
-    >
-      {state === 'copied'
-        ? t('copy.copied')
-        : state === 'failed'
-          ? t('copy.failed')
-          : (props.label ?? t('copy.link'))}
-    </button>
+    <>
+      <button
+        type="button"
+        className={state === 'copied' ? 'button small is-copied' : 'button small'}
+        aria-describedby={props.describedBy}
+        onClick={() => void copy(props.text)}
+      >
+        <Icon name={state === 'copied' ? 'check' : 'copy'} size={14} />
+        <SwapLabel
+          texts={{ idle: props.label ?? t('copy.copy'), copied: t('copy.copied'), failed: t('copy.failed') }}
+          current={state}
+        />
+      </button>
+      <span className="visually-hidden" role="status">
+        {state === 'copied' ? t('copy.copied') : state === 'failed' ? t('copy.failed') : ''}
+      </span>
+    </>
   );
 }

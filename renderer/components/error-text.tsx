@@ -9,7 +9,9 @@ import type { ErrorView } from '../../shared/errors.ts';
 export function ErrorText(props: { error: ErrorView; className?: string }) {
   const { t } = useTranslation('common');
   const { error } = props;
-  const provider = error.providerMessage || error.providerCode;
+  // A code without words ("AccessDenied" after a bodiless answer) says too little: Ferry's own
+  // message (what it asked, what came back) goes with it.
+  const provider = error.providerMessage;
   // The whole text as a tooltip too: in a one-line row (the queue) the end may be cut off.
   const whole = [t(`errors.${error.code}`), error.providerMessage ?? error.message, error.providerCode ?? '']
     .filter(Boolean)
@@ -30,9 +32,14 @@ export function ErrorText(props: { error: ErrorView; className?: string }) {
           ) : null}
         </span>
       ) : (
-        <span className="error-details" lang="" translate="no" data-untranslated="">
-          {error.message}
-        </span>
+        <>
+          <span className="error-details" lang="" translate="no" data-untranslated="">
+            {error.message}
+          </span>
+          {error.providerCode ? (
+            <span className="provider-code"> ({t('error.providerCode', { code: error.providerCode })})</span>
+          ) : null}
+        </>
       )}
     </p>
   );

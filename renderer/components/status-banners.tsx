@@ -1,5 +1,12 @@
+import type { Notice } from '../../shared/contract.ts';
 import { useTranslation } from 'react-i18next';
 import { useAppActions, useAppState } from '../state/app-context.tsx';
+
+/** Notices a setting fixes (another shortcut, another port): their banner leads to the settings. */
+const settingsNotices: ReadonlySet<Notice['kind']> = new Set([
+  'shortcut-unavailable',
+  'local-api-unavailable',
+]);
 
 /** Says plainly when what is on screen may be stale, and what happened at start (notices). */
 export function StatusBanners() {
@@ -7,6 +14,8 @@ export function StatusBanners() {
   const connection = useAppState((state) => state.connection);
   const loadError = useAppState((state) => state.loadError);
   const notices = useAppState((state) => state.notices);
+  const view = useAppState((state) => state.view);
+  const setView = useAppState((state) => state.setView);
   const { refresh, dismissNotice } = useAppActions();
 
   return (
@@ -19,6 +28,16 @@ export function StatusBanners() {
               {notice.message}
             </span>
           </p>
+          {settingsNotices.has(notice.kind) && view !== 'settings' ? (
+            <button
+              type="button"
+              className="button small"
+              data-testid="notice-open-settings"
+              onClick={() => setView('settings')}
+            >
+              {t('notice.openSettings')}
+            </button>
+          ) : null}
           <button
             type="button"
             className="button small"

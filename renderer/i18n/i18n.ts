@@ -4,28 +4,38 @@ import type { Settings } from '../../shared/settings.ts';
 import enAccounts from './locales/en/accounts.ts';
 import enCommon from './locales/en/common.ts';
 import enHistory from './locales/en/history.ts';
+import enProcessing from './locales/en/processing.ts';
 import enQueue from './locales/en/queue.ts';
 import enSettings from './locales/en/settings.ts';
 import zhAccounts from './locales/zh-CN/accounts.ts';
 import zhCommon from './locales/zh-CN/common.ts';
 import zhHistory from './locales/zh-CN/history.ts';
+import zhProcessing from './locales/zh-CN/processing.ts';
 import zhQueue from './locales/zh-CN/queue.ts';
 import zhSettings from './locales/zh-CN/settings.ts';
 
 export const supportedLanguages = ['en', 'zh-CN'] as const;
 export type SupportedLanguage = (typeof supportedLanguages)[number];
 
-export const namespaces = ['common', 'queue', 'settings', 'history', 'accounts'] as const;
+export const namespaces = ['common', 'queue', 'settings', 'history', 'accounts', 'processing'] as const;
 
 /** Every catalog by language and namespace; the key-parity unit test walks this too. */
 export const resources = {
-  en: { common: enCommon, queue: enQueue, settings: enSettings, history: enHistory, accounts: enAccounts },
+  en: {
+    common: enCommon,
+    queue: enQueue,
+    settings: enSettings,
+    history: enHistory,
+    accounts: enAccounts,
+    processing: enProcessing,
+  },
   'zh-CN': {
     common: zhCommon,
     queue: zhQueue,
     settings: zhSettings,
     history: zhHistory,
     accounts: zhAccounts,
+    processing: zhProcessing,
   },
 } as const;
 

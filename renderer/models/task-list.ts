@@ -49,7 +49,9 @@ export function extendOrder(
 }
 
 export interface BatchTotals {
+  /** Tasks, and files still being handed over to Ferry (they are files the user dropped too). */
   total: number;
+  handingOver: number;
   done: number;
   failed: number;
   cancelled: number;
@@ -61,10 +63,15 @@ export interface BatchTotals {
   bytesPerSecond: number;
 }
 
-/** Totals over the shown tasks; cancelled files leave the byte counts, since they will never be sent. */
-export function batchTotals(order: readonly string[], tasks: TaskMap): BatchTotals {
+/**
+ * Totals over the shown tasks and the files still being handed over (`handingOver`: the staging rows
+ * of a big drop, which have no task yet); cancelled files leave the byte counts, since they will never
+ * be sent.
+ */
+export function batchTotals(taskIds: readonly string[], tasks: TaskMap, handingOver = 0): BatchTotals {
   const totals: BatchTotals = {
-    total: 0,
+    total: handingOver,
+    handingOver,
     done: 0,
     failed: 0,
     cancelled: 0,
@@ -74,7 +81,7 @@ export function batchTotals(order: readonly string[], tasks: TaskMap): BatchTota
     totalBytes: 0,
     bytesPerSecond: 0,
   };
-  for (const id of order) {
+  for (const id of taskIds) {
     const task = tasks[id];
     if (task === undefined) continue;
     totals.total += 1;

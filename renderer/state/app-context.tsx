@@ -33,6 +33,16 @@ export function useAppState<T>(selector: (state: AppStore) => T): T {
   return useStore(store, selector);
 }
 
+/**
+ * The store itself, for reading the latest state inside a memo whose dependencies say when to read
+ * it again (the tasks, read again only when `taskStatesVersion` moves).
+ */
+export function useAppStore(): StoreApi<AppStore> {
+  const store = useContext(StoreContext);
+  if (store === null) throw new Error('useAppStore outside AppProvider');
+  return store;
+}
+
 export function useAppActions(): AppActions {
   const actions = useContext(ActionsContext);
   if (actions === null) throw new Error('useAppActions outside AppProvider');

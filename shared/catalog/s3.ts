@@ -1,4 +1,5 @@
 import type { ProviderCatalogEntry } from '../catalog-types.ts';
+import type { RemoteNaming } from '../remote-name.ts';
 import { fieldCheck, httpBaseUrl, httpOrigin, noSpaces, pathSegment } from '../field-checks.ts';
 
 /** S3's limit on an object key, in bytes of UTF-8. */
@@ -11,6 +12,18 @@ export const s3MaxKeyBytes = 1024;
 export const s3MaxNameSegmentBytes = 200;
 /** The prefix gets what the `yyyy/mm/` folders and the last segment leave of the 1024 bytes. */
 export const s3MaxKeyPrefixBytes = s3MaxKeyBytes - 'yyyy/mm/'.length - s3MaxNameSegmentBytes;
+
+/**
+ * Keys are folders and a name. The default pattern is the key Ferry always made: the random part keeps
+ * names from colliding without a read of the whole file before its first byte (a content hash would
+ * need one). The key prefix comes before it and shares the 1024 bytes.
+ */
+export const s3RemoteNaming: RemoteNaming = {
+  folders: true,
+  maxBytes: s3MaxKeyBytes,
+  maxSegmentBytes: s3MaxNameSegmentBytes,
+  defaultPattern: '{yyyy}/{mm}/{rand:16}-{name}.{ext}',
+};
 
 /**
  * Folders as S3 keys spell them. `.` and `..` segments never reach the object they name: HTTP clients
@@ -45,6 +58,7 @@ const bucket = fieldCheck((value) =>
 export const s3Catalog = {
   id: 's3',
   name: 'S3-compatible storage',
+  remoteNaming: s3RemoteNaming,
   fields: [
     {
       key: 'endpoint',

@@ -33,6 +33,7 @@ import { startDiscardSink } from './baselines.ts';
 import { benchCliAtRest } from './cli-at-rest.ts';
 import type { PeerJob, S3PeerEndpoint, TusPeerEndpoint } from './peer-child.ts';
 import { benchHistory } from './history.ts';
+import { benchProcessing } from './processing.ts';
 import { benchThumbnails } from './thumbnails.ts';
 
 const { values } = parseArgs({
@@ -657,6 +658,7 @@ try {
       ...(await benchHistory(quick ? { entries: 10_000 } : {})),
     }),
     responsiveness,
+    processing: () => benchProcessing(quick ? { images: 4, rounds: 1 } : {}),
     cliAtRest: () => benchCliAtRest(quick ? { rounds: 3 } : {}),
   };
   const chosen = values.only ?? Object.keys(scenarios);

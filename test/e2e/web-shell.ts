@@ -1,3 +1,4 @@
+import { test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
@@ -18,6 +19,32 @@ export interface RunningWebShell {
  */
 export async function startWebShellProcess(dataDir?: string): Promise<RunningWebShell> {
   return startShellEntry('main/web/start.ts', dataDir, (dir) => ['--port', '0', '--data-dir', dir]);
+}
+
+/**
+ * One web shell for the tests of this spec file: started before the first, stopped after the last.
+ * What it returns reads the running shell, so a test writes `shell.url` as with its own.
+ */
+export function webShellForThisFile(): Pick<RunningWebShell, 'url' | 'origin'> {
+  let running: RunningWebShell | undefined;
+  test.beforeAll(async () => {
+    running = await startWebShellProcess();
+  });
+  test.afterAll(async () => {
+    await running?.stop();
+  });
+  const current = (): RunningWebShell => {
+    if (running === undefined) throw new Error('The web shell starts in beforeAll: read it inside a test.');
+    return running;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get origin() {
+      return current().origin;
+    },
+  };
 }
 
 export interface ThrottledShellOptions {

@@ -4,20 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import type { FileResult } from '../../main/cli/format.ts';
 import type { AccountView, HistoryEntryView } from '../../shared/models.ts';
-import { startCliHarness, type CliHarness } from '../support/cli-harness.ts';
+import { jsonLines, startCliHarness, type CliHarness } from '../support/cli-harness.ts';
 import { randomFile, sha256 } from '../support/temp.ts';
 
 let cli: CliHarness;
 let emulator: PicUpEmulator;
 let dataDir: string;
 let filesDir: string;
-
-function jsonLines<T>(text: string): T[] {
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as T);
-}
 
 async function download(url: string): Promise<Buffer> {
   const response = await fetch(url);

@@ -12,6 +12,7 @@ import type { PicUpEmulator } from '../../main/sandbox/tencent-im/pic-up-emulato
 import type { CommandResponse, FerryEvent } from '../../shared/contract.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { TaskView } from '../../shared/models.ts';
+import { FakeClipboard } from '../support/fake-clipboard.ts';
 import { startServiceHarness, type ServiceHarness } from '../support/service-harness.ts';
 import { randomFile, sha256, tempDir } from '../support/temp.ts';
 
@@ -317,7 +318,7 @@ describe('the local upload API when it is enabled', () => {
     expect(logged).not.toContain(rotated.localApi.secret);
   });
 
-  it('refuses malformed bodies with 400, other types with 415, the clipboard form with a clear 400', async () => {
+  it('refuses malformed bodies with 400, other types with 415, the clipboard form (no clipboard here) with a clear 400', async () => {
     const path = `/upload?key=${secret}`;
     const json = { 'content-type': 'application/json' };
     const cases: Array<[string | undefined, Record<string, string>, number, RegExp]> = [
@@ -326,8 +327,8 @@ describe('the local upload API when it is enabled', () => {
       ['{"list": []}', json, 400, /empty/],
       ['["/tmp/a.png"]', json, 400, /object/],
       [JSON.stringify({ list: ['/tmp/a.png'] }), { 'content-type': 'text/plain' }, 415, /JSON/],
-      [undefined, {}, 400, /[Cc]lipboard upload is not supported/],
-      ['{}', json, 400, /[Cc]lipboard upload is not supported/],
+      [undefined, {}, 400, /Clipboard upload works only in the Ferry desktop app.*"list"/],
+      ['{}', json, 400, /Clipboard upload works only in the Ferry desktop app/],
     ];
     for (const [body, headers, status, message] of cases) {
       const reply = await call('POST', path, { ...(body === undefined ? {} : { body }), headers });
@@ -341,6 +342,49 @@ describe('the local upload API when it is enabled', () => {
     expect(tooLarge.status).toBe(413);
     expect((await call('GET', path)).status).toBe(405);
     expect((await call('POST', `/nothing?key=${secret}`)).status).toBe(404);
+  });
+
+  it("uploads the clipboard for PicGo's empty-body form where the app reads one (fake clipboard: Electron binary unavailable)", async () => {
+    const clipboard = new FakeClipboard();
+    service = await harness.open({ ...withLocalApi, clipboard, platform: 'linux' });
+    const path = `/upload?key=${secret}`;
+
+    const image = await png('copied.png');
+    clipboard.copyImage(readFileSync(image.path));
+    const imageReply = await call('POST', path);
+    expect(imageReply.status).toBe(200);
+    expect(imageReply.body.success).toBe(true);
+    const [imageUrl] = imageReply.body.result as string[];
+    expect(sha256(await download(imageUrl!))).toBe(image.sha256);
+
+    const first = randomFile(filesDir, 'first.bin', 4000);
+    const second = randomFile(filesDir, 'second.bin', 3000);
+    clipboard.copyFiles([first.path, second.path], 'linux');
+    const filesReply = await call('POST', path, {
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(filesReply.body.success).toBe(true);
+    const urls = filesReply.body.result as string[];
+    expect(await Promise.all(urls.map(async (url) => sha256(await download(url))))).toEqual([
+      first.sha256,
+      second.sha256,
+    ]);
+
+    clipboard.copyText('no image here');
+    const empty = await call('POST', path);
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({
+      success: false,
+      message: expect.stringMatching(/clipboard holds no image/),
+    });
+
+    await updateSettings({ defaultAccountId: null });
+    clipboard.copyImage(readFileSync(image.path));
+    const noAccount = await call('POST', path);
+    expect(noAccount.status).toBe(409);
+    // Nothing staged for an answer that uploads nothing (the first screenshot's copy goes after its upload).
+    await expect.poll(() => readdirSync(service.stagingDir), { timeout: 10_000 }).toEqual([]);
   });
 
   it('says clearly when no default account is set', async () => {

@@ -111,7 +111,7 @@ async function downloadSha(url: string): Promise<string> {
 async function waitFor(
   condition: () => boolean | Promise<boolean>,
   what: string,
-  ms = 20_000,
+  ms = 60_000, // a deadline only: generous, since a loaded machine (the full suite beside other work) is slow
 ): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
@@ -690,8 +690,21 @@ describe('refusals', () => {
     const stranger = await addAccount({ accessKeyId: 'NOBODY' });
     expect(await service.dispatch('accounts.test', { id: stranger })).toMatchObject({
       ok: false,
-      error: { code: 'credentials-rejected' },
+      error: { code: 'credentials-rejected', providerCode: 'InvalidAccessKeyId' },
     });
+  });
+
+  it('testConnection with a wrong secret gives the server’s own code and message, not a bare 403', async () => {
+    const wrong = await addAccount({}, { secretAccessKey: 'not-the-secret' });
+    const answer = (await service.dispatch('accounts.test', {
+      id: wrong,
+    })) as CommandResponse<'accounts.test'>;
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'credentials-rejected', providerCode: 'SignatureDoesNotMatch' },
+    });
+    const message = answer.ok ? '' : (answer.error.providerMessage ?? '');
+    expect(message).toMatch(/signature/i);
   });
 });
 

@@ -33,7 +33,21 @@ export interface CliHarness {
   close(): Promise<void>;
 }
 
-export async function startCliHarness(): Promise<CliHarness> {
+/** `--json` output: one JSON value a line. */
+export function jsonLines<T>(text: string): T[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+export interface CliHarnessOptions {
+  /** The `ferry` to run: the sources (main/cli.ts) unless a test names the build (out/cli/ferry.mjs). */
+  entry?: string;
+}
+
+export async function startCliHarness(options: CliHarnessOptions = {}): Promise<CliHarness> {
+  const entry = options.entry ?? cliPath;
   const root = tempDir('ferry-cli-');
   const dataDir = join(root, 'data');
   const filesDir = join(root, 'files');
@@ -56,7 +70,7 @@ export async function startCliHarness(): Promise<CliHarness> {
 
   function start(args: string[], env: Record<string, string> = {}) {
     // process.execPath: the Node 24 that runs vitest (the system Node may be too old for the CLI).
-    const child = spawn(process.execPath, [cliPath, ...args, '--data-dir', dataDir], {
+    const child = spawn(process.execPath, [entry, ...args, '--data-dir', dataDir], {
       env: childEnv(env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
 // What a benchmarked process reports about itself besides its time: garbage collections (V8's 'gc'
 // performance entries), CPU time, how late its event loop ran, and its peak resident set size.
-import { readFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { peakRssBytes } from './peak-rss.ts';
 
 export interface ProbeReading {
   gcCount: number;
@@ -20,21 +20,6 @@ export interface ProbeReading {
   /** RSS when `workStarts` was called (the start's, when it was not). */
   workStartRssBytes: number;
   peakRssBytes: number;
-}
-
-/**
- * This process's peak RSS. On Linux getrusage's figure cannot be used for a child: exec carries the
- * parent's peak at fork into it, so every child of a large bench process would report at least that.
- * /proc/self/status's VmHWM belongs to the address space exec made and starts from zero.
- */
-export function peakRssBytes(): number {
-  try {
-    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kib !== undefined) return Number(kib) * 1024;
-  } catch {
-    // Not Linux: getrusage it is.
-  }
-  return process.resourceUsage().maxRSS * 1024;
 }
 
 const nsPerMs = 1e6;

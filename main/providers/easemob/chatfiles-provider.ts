@@ -262,7 +262,7 @@ export const easemobProvider: Provider<EasemobConfig, EasemobSession> = {
       uuid: entity.uuid,
       url: fileUrl,
       type: easemobFileTypeOf(file.mimeType),
-      fileName: file.name,
+      fileName: file.remoteName ?? file.name,
       fileLength: file.size,
       restrictAccess: ctx.config.restrictAccess,
     };

@@ -1,14 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import {
-  s3Catalog,
-  s3MaxKeyBytes,
-  s3MaxKeyPrefixBytes,
-  s3MaxNameSegmentBytes,
-} from '../../../shared/catalog/s3.ts';
+import { s3Catalog, s3MaxKeyBytes, s3MaxKeyPrefixBytes, s3RemoteNaming } from '../../../shared/catalog/s3.ts';
 import type { LinkView } from '../../../shared/models.ts';
-import { fitName, wellFormed } from '../../file-names.ts';
+import { renderRemoteName } from '../../../shared/remote-name.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { parseAccountConfig } from '../account-config.ts';
@@ -137,19 +132,7 @@ function credentialsOf(ctx: Pick<StepContext<S3Config>, 'config' | 'secrets'>) {
 
 export const maxKeyPrefixBytes = s3MaxKeyPrefixBytes;
 
-/**
- * keyPrefix + yyyy/mm/<16 random hex>-<name>: the random part keeps names from colliding. The key is
- * journaled with the session, so a retry or a resume writes the same object. (Not a content hash: that
- * would make every upload wait for a full read of the file before its first byte.) A long name is cut
- * (extension kept) so the last segment fits in 200 bytes and the key in S3's 1024; the history keeps
- * the whole name.
- */
-export function objectKey(
-  prefix: string,
-  file: Pick<LocalFile, 'name'>,
-  now = new Date(),
-  unique = randomBytes(8).toString('hex'),
-): string {
+function checkPrefix(prefix: string): void {
   const prefixBytes = Buffer.byteLength(prefix);
   if (prefixBytes > maxKeyPrefixBytes) {
     // parseConfig refuses such a prefix; this guards keys built from a config read some other way.
@@ -158,18 +141,38 @@ export function objectKey(
       `Key prefix: ${prefixBytes} bytes leave no room for a file name in S3's ${s3MaxKeyBytes}-byte keys (at most ${maxKeyPrefixBytes}).`,
     );
   }
-  const year = String(now.getUTCFullYear());
-  const month = String(now.getUTCMonth() + 1).padStart(2, '0');
-  // Control characters and backslashes make keys that tools and consoles mangle; a lone surrogate
-  // (possible in a Windows name) cannot be percent-encoded at all.
-  const name =
-    [...wellFormed(file.name)]
-      .map((char) =>
-        char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '\\' || char === '/' ? '_' : char,
-      )
-      .join('') || 'file';
-  const head = `${unique}-`;
-  return `${prefix}${year}/${month}/${head}${fitName(name, s3MaxNameSegmentBytes - Buffer.byteLength(head))}`;
+}
+
+/**
+ * keyPrefix + the default pattern, yyyy/mm/<16 random hex>-<name>: the random part keeps names from
+ * colliding. The key is journaled with the session, so a retry or a resume writes the same object.
+ * (Not a content hash: that would make every upload wait for a full read of the file before its first
+ * byte.) A long name is cut (extension kept) so the last segment fits in 200 bytes and the key in S3's
+ * 1024; the history keeps the whole name.
+ */
+export function objectKey(
+  prefix: string,
+  file: Pick<LocalFile, 'name'>,
+  now = new Date(),
+  unique = randomBytes(8).toString('hex'),
+): string {
+  checkPrefix(prefix);
+  const values = { name: file.name, time: now, sha256: null, uuid: '', random: () => unique };
+  return `${prefix}${renderRemoteName(s3RemoteNaming.defaultPattern, values, s3RemoteNaming)}`;
+}
+
+/** The object's key: the prefix and the name the engine made from the account's pattern, or the default. */
+function keyFor(prefix: string, file: Pick<LocalFile, 'name' | 'remoteName'>): string {
+  if (file.remoteName === undefined) return objectKey(prefix, file);
+  checkPrefix(prefix);
+  const key = `${prefix}${file.remoteName}`;
+  const bytes = Buffer.byteLength(key);
+  if (bytes > s3MaxKeyBytes)
+    throw UploadError.of(
+      'account-invalid',
+      `The key "${key.slice(0, 60)}…" is ${bytes} bytes with the prefix; S3 keys have at most ${s3MaxKeyBytes}: shorten the key prefix or the rename pattern's folders.`,
+    );
+  return key;
 }
 
 interface S3Call {
@@ -697,7 +700,7 @@ export const s3Provider: Provider<S3Config, S3Session> = {
     } catch (error) {
       throw new UploadError({ code: 'file-too-large', message: `S3: ${(error as Error).message}` });
     }
-    const key = objectKey(ctx.config.keyPrefix, file);
+    const key = keyFor(ctx.config.keyPrefix, file);
     if (plan.partCount <= 1) return { mode: 'single', key, checked: true };
     return {
       mode: 'multipart',
@@ -762,6 +765,13 @@ export const s3Provider: Provider<S3Config, S3Session> = {
   async testConnection(ctx) {
     const answer = await send(ctx, { method: 'HEAD' });
     if (answer.statusCode === 200) return;
+    // A HEAD answer has no body, so no <Error> saying what is wrong (a wrong secret and a missing
+    // permission both read "403"). The same question as a GET, ListObjectsV2 of no keys (the same
+    // s3:ListBucket permission HeadBucket needs), brings the server's own code and message.
+    const listed = await send(ctx, { method: 'GET', query: { 'list-type': '2', 'max-keys': '0' } });
+    if (listed.statusCode === 200) return;
+    const said = failure(listed);
+    if (said.view.providerCode !== undefined) throw said;
     const fallback =
       answer.statusCode === 404 ? 'NoSuchBucket' : answer.statusCode === 403 ? 'AccessDenied' : undefined;
     throw failure(answer, fallback);

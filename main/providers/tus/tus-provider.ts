@@ -214,7 +214,7 @@ function finished(
       ? uploadUrl
       : template
           .replaceAll('{id}', encodeURIComponent(id))
-          .replaceAll('{name}', encodeURIComponent(file.name));
+          .replaceAll('{name}', encodeURIComponent(file.remoteName ?? file.name));
   return {
     kind: 'done',
     session: { ...session, uploadUrl, offset: file.size },
@@ -256,7 +256,7 @@ async function create(
     headersFor(ctx, {
       'upload-length': String(file.size),
       'upload-metadata': encodeMetadata({
-        filename: file.name,
+        filename: file.remoteName ?? file.name,
         filetype: file.mimeType,
         ferryUploadId: session.creationId,
       }),

@@ -1,29 +1,112 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import { providerCatalog } from '../../../shared/catalog.ts';
-import type { CommandResponse } from '../../../shared/contract.ts';
 import type { ErrorView } from '../../../shared/errors.ts';
 import type { AccountView, VaultStatus } from '../../../shared/models.ts';
 import { ErrorText } from '../../components/error-text.tsx';
 import { toErrorView } from '../../models/error-message.ts';
-import { useAppState } from '../../state/app-context.tsx';
+import { useAppActions, useAppState } from '../../state/app-context.tsx';
 import { useFerryApi } from '../history/api-access.ts';
-import { AccountForm, useCatalogText } from './account-form.tsx';
+import { AccountCard, RemoveDialog, VaultPanel, type TestResult } from './account-card.tsx';
+import { AccountForm, type SaveOutcome } from './account-form.tsx';
 import './accounts.css';
 
-type Editing = { mode: 'add' } | { mode: 'edit'; accountId: string } | null;
-type TestResult = { state: 'running' } | { state: 'done'; result: CommandResponse<'accounts.test'> };
+type Editing =
+  { mode: 'add' } | { mode: 'edit'; accountId: string; testFailure?: ErrorView; fromQueue?: boolean } | null;
+
+interface Saved {
+  name: string;
+  accountId: string;
+  test: SaveOutcome['test'];
+  /** Opened from a failed upload ("Edit account"): offer to retry what failed on it. */
+  fromQueue: boolean;
+}
+
+/** "Saved", what the connection test said, and after a fix that came from the queue, "Retry". */
+function SavedNotice(props: { saved: Saved }) {
+  const { t } = useTranslation('accounts');
+  const { saved } = props;
+  const tasks = useAppState((state) => state.tasks);
+  const setView = useAppState((state) => state.setView);
+  const { taskCommand } = useAppActions();
+  const failed = Object.values(tasks).filter(
+    (task) => task.accountId === saved.accountId && task.state === 'failed',
+  );
+  return (
+    <div className="accounts-saved" role="status" data-testid="account-saved">
+      <p>
+        <Trans t={t} i18nKey="saved" components={{ name: <strong translate="no">{saved.name}</strong> }} />{' '}
+        {saved.test === 'ok' ? t('test.ok') : saved.test === 'unsupported' ? t('test.unsupported') : null}
+      </p>
+      {saved.fromQueue && saved.test !== 'failed' && failed.length > 0 ? (
+        <button
+          type="button"
+          className="button small primary"
+          data-testid="account-retry-failed"
+          onClick={() => {
+            void taskCommand(
+              'uploads.retry',
+              failed.map((task) => task.id),
+            );
+            setView('queue');
+          }}
+        >
+          {t('retryFailed', { count: failed.length })}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** Where the focus goes when a form closes: the button that opened it. */
+function useReturnFocus(addButton: RefObject<HTMLButtonElement | null>) {
+  const target = useRef<'add' | string | null>(null);
+  useLayoutEffect(() => {
+    const to = target.current;
+    if (to === null) return;
+    target.current = null;
+    const element =
+      to === 'add'
+        ? addButton.current
+        : document.querySelector<HTMLElement>(
+            `[data-account-id="${CSS.escape(to)}"] [data-testid="account-edit"]`,
+          );
+    element?.focus();
+  });
+  return (where: 'add' | string) => {
+    target.current = where;
+  };
+}
 
 export function AccountsView() {
   const { t } = useTranslation('accounts');
   const api = useFerryApi();
   const accounts = useAppState((state) => state.accounts);
   const setAccounts = useAppState((state) => state.setAccounts);
+  const editRequest = useAppState((state) => state.accountEditRequest);
+  const clearEditRequest = useAppState((state) => state.requestAccountEdit);
   const [vault, setVault] = useState<VaultStatus | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const [loadError, setLoadError] = useState<ErrorView | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saved, setSaved] = useState<Saved | null>(null);
   const [removing, setRemoving] = useState<AccountView | null>(null);
+  const [lastTests, setLastTests] = useState<Readonly<Record<string, TestResult>>>({});
+  const addButton = useRef<HTMLButtonElement>(null);
+  const returnFocusTo = useReturnFocus(addButton);
+
+  const [attempt, setAttempt] = useState(0);
+  const [handledRequest, setHandledRequest] = useState<string | null>(null);
+
+  // "Edit account" on a failed upload in the queue opens that account's form here (once per request).
+  if (editRequest !== handledRequest) {
+    setHandledRequest(editRequest);
+    if (editRequest !== null) {
+      setSaved(null);
+      setEditing({ mode: 'edit', accountId: editRequest, fromQueue: true });
+    }
+  }
+  useEffect(() => {
+    if (editRequest !== null) clearEditRequest(null);
+  }, [editRequest, clearEditRequest]);
 
   // There is no accounts event: the view reloads the list itself after each change it makes.
   const reload = useCallback(async () => {
@@ -54,6 +137,34 @@ export function AccountsView() {
     };
   }, [api, setAccounts]);
 
+  const close = () => {
+    returnFocusTo(editing?.mode === 'edit' ? editing.accountId : 'add');
+    setEditing(null);
+  };
+  const onSaved = (account: AccountView, outcome: SaveOutcome) => {
+    const fromQueue = editing?.mode === 'edit' && editing.fromQueue === true;
+    void reload();
+    if (outcome.test === 'failed') {
+      // Saved, but it does not work: stay in the form (now editing the saved account) to fix it.
+      setSaved(null);
+      setLastTests((current) => ({
+        ...current,
+        [account.id]: {
+          state: 'done',
+          result: { ok: false, error: outcome.error, unsupported: false },
+        },
+      }));
+      setEditing({ mode: 'edit', accountId: account.id, testFailure: outcome.error, fromQueue });
+      // A new form each time, so the focus goes to what this test said.
+      setAttempt((count) => count + 1);
+      return;
+    }
+    setLastTests(({ [account.id]: _dropped, ...rest }) => rest);
+    setSaved({ name: account.name, accountId: account.id, test: outcome.test, fromQueue });
+    returnFocusTo(editing?.mode === 'edit' ? account.id : 'add');
+    setEditing(null);
+  };
+
   const editedAccount =
     editing?.mode === 'edit' ? (accounts.find((account) => account.id === editing.accountId) ?? null) : null;
 
@@ -63,11 +174,13 @@ export function AccountsView() {
         <h2 id="accounts-title" className="accounts-title">
           {t('title')}
         </h2>
+        {/* Not disabled while the form is open: a disabled button would drop the keyboard's focus. */}
         <button
+          ref={addButton}
           type="button"
           className="button primary"
           data-testid="account-add"
-          disabled={editing?.mode === 'add'}
+          aria-expanded={editing?.mode === 'add'}
           onClick={() => {
             setSaved(null);
             setEditing({ mode: 'add' });
@@ -83,43 +196,29 @@ export function AccountsView() {
           <ErrorText error={loadError} />
         </div>
       ) : null}
-      {saved !== null ? (
-        <p className="accounts-saved" role="status">
-          <Trans t={t} i18nKey="saved" components={{ name: <strong translate="no">{saved}</strong> }} />
-        </p>
-      ) : null}
+      {saved !== null ? <SavedNotice saved={saved} /> : null}
 
       {editing?.mode === 'add' ? (
-        <AccountForm
-          account={null}
-          onCancel={() => setEditing(null)}
-          onSaved={(account) => {
-            setEditing(null);
-            setSaved(account.name);
-            void reload();
-          }}
-        />
+        <AccountForm key="add" account={null} onCancel={close} onSaved={onSaved} />
       ) : null}
 
       <ul className="accounts-list" aria-label={t('listLabel')}>
         {accounts.map((account) =>
-          editedAccount?.id === account.id ? (
+          editedAccount?.id === account.id && editing?.mode === 'edit' ? (
             <li key={account.id} className="accounts-item">
               <AccountForm
-                key={account.id}
+                key={`${account.id}:${attempt}`}
                 account={account}
-                onCancel={() => setEditing(null)}
-                onSaved={(updated) => {
-                  setEditing(null);
-                  setSaved(updated.name);
-                  void reload();
-                }}
+                testFailure={editing.testFailure ?? null}
+                onCancel={close}
+                onSaved={onSaved}
               />
             </li>
           ) : (
             <AccountCard
-              key={account.id}
+              key={`${account.id}:${lastTests[account.id] === undefined ? '' : 'tested'}`}
               account={account}
+              lastTest={lastTests[account.id]}
               onEdit={() => {
                 setSaved(null);
                 setEditing({ mode: 'edit', accountId: account.id });
@@ -140,214 +239,5 @@ export function AccountsView() {
         }}
       />
     </section>
-  );
-}
-
-/** How the secrets are protected here; a loud warning when they are not (key file, Linux basic_text). */
-function VaultPanel(props: { vault: VaultStatus | null }) {
-  const { t } = useTranslation('accounts');
-  const { vault } = props;
-  if (vault === null) return null;
-  return (
-    <div
-      className={vault.secure ? 'vault-status' : 'vault-status is-insecure'}
-      data-testid="vault-status"
-      data-secure={vault.secure}
-      role={vault.secure ? undefined : 'alert'}
-    >
-      <strong className="vault-title">{vault.secure ? t('vault.secure') : t('vault.insecureTitle')}</strong>
-      <span className="vault-kind">{t(`vault.kinds.${vault.kind}`)}</span>
-      {vault.secure ? null : <p className="vault-text">{t('vault.insecureText')}</p>}
-      {vault.note ? (
-        // The main side's own note is English and technical (file names, modes): folded away, for whoever wants it.
-        <details className="vault-note">
-          <summary>{t('vault.note')}</summary>
-          <span lang="" translate="no" data-untranslated="">
-            {vault.note}
-          </span>
-        </details>
-      ) : null}
-    </div>
-  );
-}
-
-function AccountCard(props: { account: AccountView; onEdit: () => void; onRemove: () => void }) {
-  const { t } = useTranslation('accounts');
-  const text = useCatalogText();
-  const api = useFerryApi();
-  const { account } = props;
-  const provider = providerCatalog.find((entry) => entry.id === account.providerId);
-  const [test, setTest] = useState<TestResult | null>(null);
-  const [testError, setTestError] = useState<ErrorView | null>(null);
-  const secretFields = (provider?.fields ?? []).filter((field) => field.secret);
-
-  const runTest = async () => {
-    setTest({ state: 'running' });
-    setTestError(null);
-    try {
-      setTest({ state: 'done', result: await api.invoke('accounts.test', { id: account.id }) });
-    } catch (failure) {
-      setTest(null);
-      setTestError(toErrorView(failure));
-    }
-  };
-
-  return (
-    <li className="accounts-item account-card" data-testid="account-card" data-account-id={account.id}>
-      <div className="account-card-head">
-        <div className="account-card-names">
-          <span className="account-name" translate="no">
-            {account.name}
-          </span>
-          <span className="account-provider muted">
-            {text.provider(account.providerId, provider?.name ?? account.providerId)}
-          </span>
-        </div>
-        {account.isSandbox ? <span className="account-badge">{t('badges.sandbox')}</span> : null}
-        {account.needsReentry ? (
-          <span className="account-badge is-warning" data-testid="account-needs-reentry">
-            {t('badges.needsReentry')}
-          </span>
-        ) : null}
-      </div>
-      {account.needsReentry ? <p className="account-warning">{t('needsReentryText')}</p> : null}
-      {secretFields.length > 0 && !account.isSandbox ? (
-        <ul className="account-secrets" aria-label={t('secret.listLabel')}>
-          {secretFields.map((field) => (
-            <li key={field.key}>
-              <span>{text.label(account.providerId, field)}</span>{' '}
-              <span
-                className="account-secret-status"
-                data-set={account.secretsSet[field.key] === true}
-                data-testid={`card-secret-${field.key}`}
-              >
-                {account.secretsSet[field.key] ? t('secret.set') : t('secret.notSet')}
-              </span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <div className="account-card-actions">
-        <button
-          type="button"
-          className="button small"
-          data-testid="account-test"
-          disabled={test?.state === 'running'}
-          onClick={() => void runTest()}
-        >
-          {test?.state === 'running' ? t('test.running') : t('test.run')}
-        </button>
-        {account.isSandbox ? null : (
-          <>
-            <button type="button" className="button small" data-testid="account-edit" onClick={props.onEdit}>
-              {t('edit')}
-            </button>
-            <button
-              type="button"
-              className="button small danger"
-              data-testid="account-remove"
-              onClick={props.onRemove}
-            >
-              {t('remove.button')}
-            </button>
-          </>
-        )}
-      </div>
-      <div aria-live="polite" data-testid="account-test-result">
-        {test?.state === 'done' ? (
-          test.result.ok ? (
-            <p className="account-test-ok">{t('test.ok')}</p>
-          ) : test.result.unsupported ? (
-            <p className="muted">{t('test.unsupported')}</p>
-          ) : (
-            <div className="account-test-failed">
-              <span>{t('test.failed')}</span>
-              <ErrorText error={test.result.error} />
-            </div>
-          )
-        ) : null}
-        {testError !== null ? <ErrorText error={testError} /> : null}
-      </div>
-    </li>
-  );
-}
-
-function RemoveDialog(props: { account: AccountView | null; onClose: () => void; onRemoved: () => void }) {
-  const { t } = useTranslation('accounts');
-  const api = useFerryApi();
-  const ref = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorView | null>(null);
-  const { account } = props;
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog === null) return;
-    if (account !== null && !dialog.open) dialog.showModal();
-    if (account === null && dialog.open) dialog.close();
-  }, [account]);
-
-  const close = () => {
-    setError(null);
-    props.onClose();
-  };
-  const confirm = async () => {
-    if (account === null) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.invoke('accounts.remove', { id: account.id });
-      props.onRemoved();
-    } catch (failure) {
-      // Refusals (unfinished uploads, the built-in Sandbox) come back with the reason; show it as given.
-      setError(toErrorView(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <dialog
-      ref={ref}
-      className="accounts-dialog"
-      aria-labelledby="account-remove-title"
-      onClose={close}
-      onCancel={(event) => {
-        event.preventDefault();
-        close();
-      }}
-    >
-      {account === null ? null : (
-        <>
-          <h3 id="account-remove-title" className="accounts-dialog-title">
-            <Trans
-              t={t}
-              i18nKey="remove.title"
-              components={{ name: <strong translate="no">{account.name}</strong> }}
-            />
-          </h3>
-          <p>{t('remove.question')}</p>
-          {error !== null ? (
-            <div role="alert" data-testid="account-remove-error">
-              <ErrorText error={error} />
-            </div>
-          ) : null}
-          <div className="account-form-actions">
-            <button type="button" className="button" onClick={close} disabled={busy}>
-              {t('form.cancel')}
-            </button>
-            <button
-              type="button"
-              className="button danger-solid"
-              data-testid="account-remove-confirm"
-              disabled={busy}
-              onClick={() => void confirm()}
-            >
-              {t('remove.confirm')}
-            </button>
-          </div>
-        </>
-      )}
-    </dialog>
   );
 }

@@ -5,6 +5,7 @@ import { FileNameText } from '../../components/file-name-text.tsx';
 import { describeError, toErrorView } from '../../models/error-message.ts';
 import { formatBytes } from '../../models/format-bytes.ts';
 import { isWebUrl } from '../../models/history-list.ts';
+import { useAppState } from '../../state/app-context.tsx';
 import { useFerryApi } from './api-access.ts';
 
 /** A modal <dialog> that is open exactly while `open` is true; Escape and the close button both call onClose. */
@@ -129,6 +130,7 @@ export function HistoryDetailsDialog(props: {
 function LocalFile(props: { entryId: string }) {
   const { t } = useTranslation('history');
   const api = useFerryApi();
+  const shell = useAppState((state) => state.shell);
   const [answer, setAnswer] = useState<
     { path: string | null; exists: boolean; shown: boolean } | { error: string } | null
   >(null);
@@ -145,6 +147,14 @@ function LocalFile(props: { entryId: string }) {
     else if (answer.path === null) note = t('localFile.unknown');
     else if (!answer.exists) note = t('localFile.missing');
     else if (!answer.shown) note = t('localFile.notShown');
+  }
+  // A browser hands Ferry a copy of each file and cannot open a file manager: say so, offer nothing.
+  if (shell === 'browser') {
+    return (
+      <div className="history-local-file" data-testid="history-local-file">
+        <p className="muted">{t('localFile.browser')}</p>
+      </div>
+    );
   }
   return (
     <div className="history-local-file" data-testid="history-local-file">
@@ -170,25 +180,31 @@ function FactRow(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** Asks before forgetting an entry; the remote file stays where it is, which the question says. */
-export function HistoryDeleteDialog(props: { entry: HistoryEntryView | null; onClose: () => void }) {
+/** Asks before forgetting entries; the remote files stay where they are, which the question says. */
+export function HistoryDeleteDialog(props: {
+  entries: readonly HistoryEntryView[] | null;
+  onClose: () => void;
+  onDeleted?: (ids: readonly string[]) => void;
+}) {
   const { t } = useTranslation('history');
   const api = useFerryApi();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const { entry, onClose } = props;
+  const { entries, onClose } = props;
 
   const close = () => {
     setError(null);
     onClose();
   };
   const confirm = async () => {
-    if (entry === null) return;
+    if (entries === null || entries.length === 0) return;
     setBusy(true);
     setError(null);
     try {
-      // The list drops the row when history.removed arrives, for every window alike.
-      await api.invoke('history.delete', { ids: [entry.id] });
+      const ids = entries.map((entry) => entry.id);
+      // The list drops the rows when history.removed arrives, for every window alike.
+      await api.invoke('history.delete', { ids });
+      props.onDeleted?.(ids);
       onClose();
     } catch (failure) {
       setError(describeError(toErrorView(failure)));
@@ -198,27 +214,31 @@ export function HistoryDeleteDialog(props: { entry: HistoryEntryView | null; onC
   };
 
   return (
-    <Modal open={entry !== null} labelledBy="history-delete-title" onClose={close}>
-      {entry === null ? null : (
+    <Modal open={entries !== null && entries.length > 0} labelledBy="history-delete-title" onClose={close}>
+      {entries === null || entries.length === 0 ? null : (
         <>
           <h3 id="history-delete-title" className="history-dialog-title">
-            {t('delete.title')}
+            {t('delete.title', { count: entries.length })}
           </h3>
           <p className="history-dialog-text">
             {/* The name is the user's data: its own element, so it is never taken for a translated string. */}
-            <Trans
-              t={t}
-              i18nKey="delete.question"
-              components={{
-                name: (
-                  <strong translate="no">
-                    <FileNameText name={entry.name} />
-                  </strong>
-                ),
-              }}
-            />
+            {entries.length === 1 ? (
+              <Trans
+                t={t}
+                i18nKey="delete.question"
+                components={{
+                  name: (
+                    <strong translate="no">
+                      <FileNameText name={entries[0]!.name} />
+                    </strong>
+                  ),
+                }}
+              />
+            ) : (
+              t('delete.questionMany', { count: entries.length })
+            )}
           </p>
-          <p className="history-dialog-text muted">{t('delete.remoteStays')}</p>
+          <p className="history-dialog-text muted">{t('delete.remoteStays', { count: entries.length })}</p>
           {error !== null ? (
             <p className="row-error" role="alert">
               {error}

@@ -139,6 +139,25 @@ export function removeEntries(state: HistoryPagerState, ids: readonly string[]):
   return { ...state, entries, pending };
 }
 
+/** What the history view does next to bring an entry into view (see `revealStep`). */
+export type RevealStep = 'found' | 'show-pending' | 'clear-filters' | 'load-more' | 'wait' | 'gone';
+
+/**
+ * The next step towards showing entry `id`: it is in the list; it is held back as a new upload; the
+ * filters may hide it; it may be on a later page; or, with every page loaded, it is gone (deleted).
+ */
+export function revealStep(
+  state: HistoryPagerState,
+  id: string,
+  options: { filtered: boolean; loading: boolean },
+): RevealStep {
+  if (state.entries.some((entry) => entry.id === id)) return 'found';
+  if (state.pending.some((entry) => entry.id === id)) return 'show-pending';
+  if (!state.loaded || options.loading) return 'wait';
+  if (options.filtered) return 'clear-filters';
+  return state.cursor === null ? 'gone' : 'load-more';
+}
+
 /** `<input type="date">` value (local day) → the filter's ms bound; `to` is exclusive, so the next midnight. */
 export function dayStart(value: string): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

@@ -1,12 +1,14 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ErrorCode, ErrorView } from '../../../shared/errors.ts';
 import { escapeHidden } from '../../../shared/hidden-characters.ts';
-import type { TaskView } from '../../../shared/models.ts';
+import type { HistoryEntryView, TaskView } from '../../../shared/models.ts';
 import { ErrorText } from '../../components/error-text.tsx';
-import { CopyButton } from '../../components/copy-button.tsx';
+import { CopyMenu } from '../../components/copy-menu.tsx';
 import { FileNameText } from '../../components/file-name-text.tsx';
+import { Icon } from '../../components/icons.tsx';
 import { formatBytes } from '../../models/format-bytes.ts';
-import { isWebUrl } from '../../models/history-list.ts';
+import { isWebUrl, primaryLink } from '../../models/history-list.ts';
 import type { LocalItem } from '../../models/local-item.ts';
 import { useAppActions, useAppState } from '../../state/app-context.tsx';
 import { formatEta, formatSpeed, percent } from './progress-text.ts';
@@ -15,10 +17,14 @@ function Thumbnail(props: { task: TaskView }) {
   const { t } = useTranslation('queue');
   const { thumbnailUrl } = useAppActions();
   const key = useAppState((state) =>
-    props.task.historyId === null ? undefined : state.thumbnails[props.task.historyId],
+    props.task.historyId === null ? undefined : state.entries[props.task.historyId]?.thumbnailKey,
   );
   if (props.task.state !== 'done' || key === undefined) {
-    return <span className="thumb is-empty" data-state={props.task.state} aria-hidden="true" />;
+    return (
+      <span className="thumb is-empty" data-state={props.task.state} aria-hidden="true">
+        {props.task.state === 'done' ? <Icon name="check" size={20} /> : null}
+      </span>
+    );
   }
   return (
     <img
@@ -32,38 +38,100 @@ function Thumbnail(props: { task: TaskView }) {
 }
 
 /** A finished upload's link, right where the file was dropped: usually all the user wanted. */
-function DoneLink(props: { task: TaskView; nameId: string }) {
-  const link = useAppState((state) =>
-    props.task.historyId === null ? undefined : state.links[props.task.historyId],
-  );
+function DoneLink(props: { entry: HistoryEntryView }) {
+  const link = primaryLink(props.entry)?.url;
   if (link === undefined) return null;
-  return (
-    <span className="link-line">
-      {isWebUrl(link) ? (
-        <a
-          className="link"
-          data-testid="queue-link"
-          href={link}
-          target="_blank"
-          rel="noopener noreferrer"
-          translate="no"
-        >
-          {link}
-        </a>
-      ) : (
-        <span className="link muted" translate="no">
-          {link}
-        </span>
-      )}
-      <CopyButton text={link} describedBy={props.nameId} />
+  return isWebUrl(link) ? (
+    <a
+      className="link"
+      data-testid="queue-link"
+      href={link}
+      target="_blank"
+      rel="noopener noreferrer"
+      translate="no"
+    >
+      {link}
+    </a>
+  ) : (
+    <span className="link muted" translate="no">
+      {link}
     </span>
   );
 }
 
-function TaskButtons(props: { task: TaskView }) {
+/** Failures the account's settings can cause, and so the account's form can fix. */
+const accountErrors: ReadonlySet<ErrorCode> = new Set([
+  'credentials-rejected',
+  'credentials-unreadable',
+  'account-invalid',
+  'provider-rejected',
+  'http-status',
+]);
+
+/** "to <account>": which account refused, so the user knows what to fix. */
+function AccountName(props: { accountId: string }) {
+  const { t } = useTranslation('queue');
+  const name = useAppState((state) => state.accounts.find((account) => account.id === props.accountId)?.name);
+  if (name === undefined) return null;
+  return (
+    <span className="row-account" data-testid="row-account">
+      {t('row.account')} <span translate="no">{name}</span>
+    </span>
+  );
+}
+
+/** The whole failure, not cut off: one line until "More" opens it to as many lines as it takes. */
+function FailureText(props: { error: ErrorView; taskId: string }) {
+  const { t } = useTranslation('queue');
+  const [open, setOpen] = useState(false);
+  const id = `failure-${props.taskId}`;
+  return (
+    <div className="row-failure" data-open={open ? '' : undefined}>
+      <div id={id} className="row-failure-text">
+        <ErrorText error={props.error} className="row-error" />
+      </div>
+      <button
+        type="button"
+        className="button subtle small row-failure-toggle"
+        aria-expanded={open}
+        aria-controls={id}
+        data-testid="row-failure-toggle"
+        onClick={() => setOpen((current) => !current)}
+      >
+        <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} />
+        {open ? t('row.less') : t('row.more')}
+      </button>
+    </div>
+  );
+}
+
+/** Next to Retry on a failure the account can cause: its form, to fix what the provider refused. */
+function EditAccountButton(props: { task: TaskView }) {
+  const { t } = useTranslation('queue');
+  const account = useAppState((state) => state.accounts.find((entry) => entry.id === props.task.accountId));
+  const requestAccountEdit = useAppState((state) => state.requestAccountEdit);
+  const code = props.task.error?.code;
+  if (account === undefined || account.isSandbox || code === undefined || !accountErrors.has(code))
+    return null;
+  return (
+    <button
+      type="button"
+      className="button small"
+      data-action="edit-account"
+      aria-label={t('actions.editAccountOf', { name: account.name })}
+      onClick={() => requestAccountEdit(account.id)}
+    >
+      <Icon name="edit" size={14} />
+      {t('actions.editAccount')}
+    </button>
+  );
+}
+
+function TaskButtons(props: { task: TaskView; entry: HistoryEntryView | undefined }) {
   const { t } = useTranslation('queue');
   const { taskCommand } = useAppActions();
-  const { task } = props;
+  const linkFormat = useAppState((state) => state.settings?.linkFormat ?? 'url');
+  const { task, entry } = props;
   const ids = [task.id];
   const button = (action: 'pause' | 'resume' | 'cancel' | 'retry') => (
     <button
@@ -85,7 +153,11 @@ function TaskButtons(props: { task: TaskView }) {
     case 'paused':
       return [button('resume'), button('cancel')];
     case 'failed':
-      return [button('retry'), button('cancel')];
+      return [button('retry'), <EditAccountButton key="edit" task={task} />, button('cancel')];
+    case 'done':
+      return entry === undefined ? null : (
+        <CopyMenu entries={[entry]} defaultFormatId={linkFormat} describedBy={`name-${task.id}`} />
+      );
     default:
       return null;
   }
@@ -95,6 +167,7 @@ function TaskButtons(props: { task: TaskView }) {
 export const TaskRow = memo(function TaskRow(props: { taskId: string }) {
   const { t } = useTranslation('queue');
   const task = useAppState((state) => state.tasks[props.taskId]);
+  const entry = useAppState((state) => (task?.historyId == null ? undefined : state.entries[task.historyId]));
   if (task === undefined) return null;
   const { size, error } = task;
   const moving = task.state === 'uploading' || task.state === 'hashing';
@@ -134,14 +207,13 @@ export const TaskRow = memo(function TaskRow(props: { taskId: string }) {
           ) : null}
           {speed === null ? null : <span className="speed-text">{speed}</span>}
           {eta === null ? null : <span className="eta-text">{eta}</span>}
-          {task.state === 'done' ? <DoneLink task={task} nameId={`name-${task.id}`} /> : null}
-          {task.state === 'failed' && error !== null ? (
-            <ErrorText error={error} className="row-error is-inline" />
-          ) : null}
+          {task.state === 'done' && entry !== undefined ? <DoneLink entry={entry} /> : null}
+          {task.state === 'failed' ? <AccountName accountId={task.accountId} /> : null}
         </div>
+        {task.state === 'failed' && error !== null ? <FailureText error={error} taskId={task.id} /> : null}
       </div>
       <div className="row-actions">
-        <TaskButtons task={task} />
+        <TaskButtons task={task} entry={entry} />
       </div>
     </div>
   );

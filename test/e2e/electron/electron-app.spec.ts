@@ -166,6 +166,64 @@ test.describe(suiteTitle, () => {
       .toContainEqual(expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//));
   });
 
+  const invoke = (name: string, request: unknown = {}): Promise<unknown> =>
+    page.evaluate(
+      ([command, payload]) =>
+        (
+          window as unknown as { ferry: { invoke(name: string, request?: unknown): Promise<unknown> } }
+        ).ferry.invoke(command as string, payload),
+      [name, request] as const,
+    );
+  const isRegistered = (accelerator: string): Promise<boolean> =>
+    app.evaluate(({ globalShortcut }, key) => globalShortcut.isRegistered(key), accelerator);
+
+  test('the clipboard shortcut is registered, moves with the setting, and a taken one is a notice', async () => {
+    await expect.poll(() => isRegistered('CommandOrControl+Alt+Shift+U')).toBe(true);
+    await invoke('settings.update', { clipboardShortcut: 'CommandOrControl+Alt+Shift+J' });
+    expect(await isRegistered('CommandOrControl+Alt+Shift+U')).toBe(false);
+    expect(await isRegistered('CommandOrControl+Alt+Shift+J')).toBe(true);
+
+    // Taken by someone else: here the test holds it in the same process, which Electron refuses alike.
+    await app.evaluate(({ globalShortcut }) =>
+      globalShortcut.register('CommandOrControl+Alt+Shift+K', () => {}),
+    );
+    await invoke('settings.update', { clipboardShortcut: 'CommandOrControl+Alt+Shift+K' });
+    await expect
+      .poll(async () =>
+        ((await invoke('notices.list')) as Array<{ kind: string }>).map((notice) => notice.kind),
+      )
+      .toContain('shortcut-unavailable');
+    // The window says so: a banner that leads to Settings, where the field says it is not working.
+    await expect(page.getByTestId('notice-banner')).toContainText('CommandOrControl+Alt+Shift+K');
+    await page.locator('.app-nav [data-view="settings"]').click();
+    await expect(page.getByTestId('shortcut-unavailable')).toContainText('CommandOrControl+Alt+Shift+K');
+    // Another shortcut registers, and the window drops the notice the main side cleared.
+    await invoke('settings.update', { clipboardShortcut: 'CommandOrControl+Alt+Shift+J' });
+    await expect(page.getByTestId('shortcut-unavailable')).toHaveCount(0);
+    await expect(page.getByTestId('notice-banner')).toHaveCount(0);
+    await app.evaluate(({ globalShortcut }) => globalShortcut.unregister('CommandOrControl+Alt+Shift+K'));
+  });
+
+  test('an image on the real clipboard is uploaded, and its link lands on the clipboard', async () => {
+    // A 1×1 PNG written to the system clipboard the way a screenshot tool would.
+    await app.evaluate(async ({ clipboard, ClipboardItem }) => {
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      await clipboard.write([new ClipboardItem({ 'image/png': new Blob([png]) })]);
+    });
+    await invoke('settings.update', { notifyWhenFocused: true });
+    const answer = (await invoke('uploads.clipboard', { accountId: 'sandbox' })) as { outcome: string };
+    expect(answer.outcome).toBe('uploading');
+    await expect
+      .poll(() => app.evaluate(({ clipboard }) => clipboard.readText()), { timeout: 30_000 })
+      .toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    await expect
+      .poll(async () => (await probe()).notifications.map((notification) => notification.title))
+      .toContainEqual(expect.stringMatching(/^Uploaded Screenshot .* — link copied$/));
+  });
+
   // The shared flows (test/e2e/flows/), as the web suite runs them, here over Electron IPC.
   test('shared flow: drop two files', async () => {
     await dropTwoFilesFlow(page);

@@ -15,7 +15,9 @@ export async function settingsRoundTripFlow(page: Page, options: { accountName: 
   await view.getByLabel(s.uploads.concurrency).selectOption('5');
   await view.getByLabel(s.uploads.partSize).fill('16');
   await view.getByLabel(s.uploads.partSize).press('Enter');
-  await view.getByLabel(s.uploads.defaultAccount).selectOption({ label: options.accountName });
+  await view
+    .getByLabel(s.uploads.defaultAccount, { exact: true })
+    .selectOption({ label: options.accountName });
   await view.getByLabel(s.uploads.linkFormat).selectOption('markdown');
   await view.getByLabel(s.appearance.theme).selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
@@ -45,9 +47,9 @@ export async function settingsRoundTripFlow(page: Page, options: { accountName: 
   await openView(page, 'settings');
   await expect(view.getByLabel(s.uploads.concurrency)).toHaveValue('5');
   await expect(view.getByLabel(s.uploads.partSize)).toHaveValue('16');
-  await expect(view.getByLabel(s.uploads.defaultAccount).locator('option:checked')).toHaveText(
-    options.accountName,
-  );
+  await expect(
+    view.getByLabel(s.uploads.defaultAccount, { exact: true }).locator('option:checked'),
+  ).toHaveText(options.accountName);
   await expect(view.getByLabel(s.uploads.linkFormat)).toHaveValue('markdown');
   await expect(view.getByLabel(s.appearance.theme)).toHaveValue('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');

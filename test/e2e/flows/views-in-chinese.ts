@@ -3,13 +3,15 @@ import { chooseSetting, openView } from './ui-helpers.ts';
 
 /**
  * Latin words that stay as they are in Chinese: product and protocol names, field names the providers'
- * own consoles use, units. Anything else in Latin letters is an untranslated string.
+ * own consoles use, units, key caps. Anything else in Latin letters is an untranslated string.
  */
 const allowedLatin = new Set(
   (
     'Ferry Markdown HTML URL ID IDs MIME SHA UUID ETag JPEG PNG KB MB GB TB API REST IM OPPO S3 tus CDN MinIO ' +
     'SDKAppID UserSig Identifier AppKey Master Secret Access Key Client Org App app_id to_id user_id group_id ' +
-    'TIMImageElem TIMFileElem content md5 Content MD5 amz checksum x http https POST big small both yyyy mm'
+    'TIMImageElem TIMFileElem content md5 Content MD5 amz checksum x http https POST big small both yyyy mm ' +
+    // Key caps, as the keyboard prints them.
+    'Shift Ctrl Cmd Enter Esc Delete Tab'
   )
     .split(' ')
     .map((word) => word.toLowerCase()),
@@ -37,7 +39,7 @@ async function appStrings(root: Locator): Promise<string[]> {
     for (const select of element.querySelectorAll('select')) {
       if (select.checkVisibility()) strings.push(select.selectedOptions[0]?.textContent ?? '');
     }
-    for (const input of element.querySelectorAll<HTMLInputElement>('.history-filters input[placeholder]')) {
+    for (const input of element.querySelectorAll<HTMLInputElement>('.history-view input[placeholder]')) {
       strings.push(input.placeholder);
     }
     return strings;
@@ -75,6 +77,8 @@ export async function historyAndAccountsInChinese(page: Page, url: string): Prom
   const history = page.locator('.history-view');
   await expect(history.locator('.history-title')).toHaveText('历史记录');
   await expect(page.getByTestId('history-entry').first()).toBeVisible({ timeout: 30_000 });
+  // The filter row is folded away until asked for; its labels are checked too.
+  await page.getByTestId('history-filters-toggle').click();
 
   for (const layout of ['grid', 'list'] as const) {
     await page.getByTestId(`history-layout-${layout}`).click();

@@ -4,17 +4,9 @@ import {
   accountTestAndRemove,
   recordWebSocketFrames,
 } from '../flows/account-secret.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
+const shell = webShellForThisFile();
 
 test('an account secret is write-only: never in the DOM, inputs, storage, or any frame but its one request', async ({
   page,

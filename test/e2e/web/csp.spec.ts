@@ -1,18 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
 // The renderer's Content-Security-Policy (shared/csp.ts), as Chromium enforces it on the real page the
 // web shell serves: the same policy the app:// protocol sends in Electron.
 
-let shell: RunningWebShell;
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
+const shell = webShellForThisFile();
 
 interface Violation {
   directive: string;

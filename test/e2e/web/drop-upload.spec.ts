@@ -2,17 +2,9 @@ import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { dropFolderFlow, dropTwoFilesFlow, pasteImageFlow, pickFilesFlow } from '../flows/drop-upload.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
+const shell = webShellForThisFile();
 
 test.beforeEach(async ({ page }) => {
   await page.goto(shell.url);

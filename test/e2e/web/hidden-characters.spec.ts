@@ -1,16 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { hiddenCharactersShowEscaped } from '../flows/hidden-characters.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
+const shell = webShellForThisFile();
 
 test('a name with a right-to-left override shows it escaped in the queue, the history and its dialogs', async ({
   page,

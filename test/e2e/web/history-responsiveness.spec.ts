@@ -38,11 +38,12 @@ test.afterAll(async () => {
 test(`with ${entries.toLocaleString('en')} entries, scrolling far and searching the history stays responsive`, async ({
   page,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const result = await historyStaysResponsive(page, shell.url, {
     targetEntries: 20_000,
     searchTerms: ['截图', 'draft', 'IMG_2024-06'],
-    maxScrollMs: 90_000,
+    // A budget, not a goal: on a loaded 2-core machine a wheel step takes ~190 ms (90 s reached 15,800 rows).
+    maxScrollMs: 150_000,
   });
   const outDir = resolve(import.meta.dirname, '../../../test-results');
   mkdirSync(outDir, { recursive: true });

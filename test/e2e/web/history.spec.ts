@@ -2,21 +2,13 @@ import { test } from '@playwright/test';
 import { copyFormatChangesWhatIsCopied } from '../flows/history-copy-formats.ts';
 import { deleteEntryAsksFirst, entryDetailsShowRemoteId } from '../flows/history-delete.ts';
 import { historyShowsThumbnailsAndSearchFinds } from '../flows/history-thumbnails-search.ts';
-import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
+import { webShellForThisFile } from '../web-shell.ts';
 
-let shell: RunningWebShell;
+const shell = webShellForThisFile();
 let imageName: string;
 let otherName: string;
 
 test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  shell = await startWebShellProcess();
-});
-
-test.afterAll(async () => {
-  await shell?.stop();
-});
 
 test('history shows the thumbnails of uploaded images (the img loads) and search finds a file', async ({
   page,

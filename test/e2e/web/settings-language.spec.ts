@@ -37,7 +37,7 @@ test('switching to Chinese translates every visible string of the Queue and Sett
 
   const result = await switchToChineseFlow(page, ['small.txt', 'big.bin']);
   // The check looked at real strings, not at an empty page.
-  expect(result.queueStrings).toEqual(expect.arrayContaining(['队列', '已暂停', '继续', '复制链接']));
+  expect(result.queueStrings).toEqual(expect.arrayContaining(['队列', '已暂停', '继续', '复制', '格式']));
   expect(result.settingsStrings).toEqual(expect.arrayContaining(['设置', '语言', '本地上传接口']));
   await page.screenshot({ path: testInfo.outputPath('queue-zh.png'), fullPage: true });
 

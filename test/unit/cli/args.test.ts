@@ -32,6 +32,29 @@ describe('parseCommand', () => {
     });
   });
 
+  it('turns the processing flags into a settings patch, and refuses a bad value naming it', () => {
+    expect(
+      parseCommand(
+        ['upload', 'a.jpg', '-a', 'x', '--convert', 'webp', '--quality', '80', '--max-size', '1920x1080'],
+        env,
+      ),
+    ).toMatchObject({ processing: { format: 'webp', quality: 80, maxWidth: 1920, maxHeight: 1080 } });
+    expect(
+      parseCommand(['upload', 'a.jpg', '-a', 'x', '--no-process', '--force', '--strip-metadata', 'all'], env),
+    ).toMatchObject({ process: false, force: true, processing: { stripMetadata: 'all' } });
+    expect(usageError(['upload', 'a', '-a', 'x', '--convert', 'bmp']).message).toMatch(/format/);
+    expect(usageError(['upload', 'a', '-a', 'x', '--max-size', 'big']).message).toMatch(/WxH/);
+  });
+
+  it("takes --rename as the run's pattern, and refuses one that does not parse with what is wrong", () => {
+    expect(parseCommand(['upload', 'a.jpg', '-a', 'x', '--rename', '{hash:8}.{ext}'], env)).toMatchObject({
+      processing: { rename: '{hash:8}.{ext}' },
+    });
+    expect(usageError(['upload', 'a', '-a', 'x', '--rename', '{date}']).message).toMatch(
+      /"\{date\}" is not a placeholder/,
+    );
+  });
+
   it('splits repeated --field key=value pairs at the first "=" only', () => {
     expect(
       parseCommand(
@@ -46,6 +69,26 @@ describe('parseCommand', () => {
         ['sig', 'x=y='],
       ],
     });
+  });
+
+  it('parses accounts set: one account, at least one --field, an empty value kept (it removes the setting)', () => {
+    expect(
+      parseCommand(
+        ['accounts', 'set', 'prod', '--field', 'process.format=webp', '--field', 'process.rename='],
+        env,
+      ),
+    ).toMatchObject({
+      kind: 'accounts set',
+      account: 'prod',
+      fields: [
+        ['process.format', 'webp'],
+        ['process.rename', ''],
+      ],
+    });
+    expect(usageError(['accounts', 'set', 'prod']).message).toMatch(/at least one --field/);
+    expect(usageError(['accounts', 'set', '--field', 'a=1']).message).toMatch(/exactly one account/);
+    expect(usageError(['accounts', 'set', 'prod', '--field', 'novalue']).message).toMatch(/key=value/);
+    expect(parseCommand(['accounts', 'set', '--help'], env)).toEqual({ kind: 'help', topic: 'accounts set' });
   });
 
   it('answers --help for each command and --version', () => {

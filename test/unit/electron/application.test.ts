@@ -8,7 +8,8 @@ import { commandChannel, commandNames } from '../../../shared/channels.ts';
 import type { FerryService, ServiceOptions } from '../../../main/service.ts';
 import { Application, type ElectronModules } from '../../../main/electron/application.ts';
 import { FakeIpcMain, FakeSafeStorage, FakeWebContents, fakeInvokeEvent, silentLog } from './fakes.ts';
-import { fakeDesktopElectron, FakeNotification, FakeTray, task } from './desktop-fakes.ts';
+import { dropWindowChannel } from '../../../main/electron/drop-preload-api.ts';
+import { entry, fakeDesktopElectron, FakeNotification, FakeTray, task } from './desktop-fakes.ts';
 import { tempDir } from '../../support/temp.ts';
 
 /** Everything the Application touches, faked and recording one shared call log for order checks. */
@@ -46,9 +47,11 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
     readonly focus = vi.fn();
     readonly restore = vi.fn();
     readonly hide = vi.fn();
+    readonly showInactive = vi.fn();
     readonly setProgressBar = vi.fn();
     minimized = false;
     focused = false;
+    destroyed = false;
     constructor(options: unknown) {
       super();
       this.options = options;
@@ -56,7 +59,11 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
       windows.push(this);
     }
     isDestroyed() {
-      return false;
+      return this.destroyed;
+    }
+    close() {
+      this.destroyed = true;
+      this.emit('closed');
     }
     isMinimized() {
       return this.minimized;
@@ -113,6 +120,8 @@ function fakeService(calls: string[], settings: Settings = defaultSettings) {
     dispatch: vi.fn(async (name: unknown): Promise<unknown> => {
       if (name === 'history.list') return { entries: [], nextCursor: null };
       if (name === 'uploads.add') return { taskIds: ['t'] };
+      if (name === 'uploads.clipboard')
+        return { outcome: 'needs-account', paths: ['/staging/u/Screenshot.png'], source: 'image' };
       return [];
     }),
     subscribe: vi.fn((listener: (event: FerryEvent) => void) => {
@@ -127,6 +136,7 @@ function fakeService(calls: string[], settings: Settings = defaultSettings) {
     idle: async () => undefined,
     thumbnailPath: () => null,
     settings: () => settings,
+    setHostNotice: vi.fn(),
     recoveredAtStart: null,
     close: vi.fn(async () => {
       calls.push('service.close');
@@ -145,6 +155,8 @@ function start(
     settings?: Partial<Settings>;
     argv?: string[];
     workingDirectory?: string;
+    /** Build with the drop window's preload. */
+    dropWindow?: boolean;
   } = {},
 ) {
   const electron = fakeElectron(options);
@@ -162,6 +174,7 @@ function start(
     createService,
     rendererDir: '/opt/ferry/out/renderer',
     preloadPath: '/opt/ferry/out/preload/index.cjs',
+    ...(options.dropWindow === true ? { dropPreloadPath: '/opt/ferry/out/preload/drop.cjs' } : {}),
     platform: options.platform ?? 'linux',
     log: silentLog,
     closeTimeoutMs: 50,
@@ -455,5 +468,122 @@ describe('Application desktop integration (fake Electron modules: Electron binar
     await vi.waitFor(() => expect(app.quit).toHaveBeenCalled());
     expect(FakeTray.instances[0]!.destroyed).toBe(true);
     expect(desktop.powerSaveBlocker.active.size).toBe(0);
+  });
+
+  it("gives the service Electron's clipboard (mocked) for uploads.clipboard", async () => {
+    const { createService, desktop } = await startReady({ desktop: true });
+    const options = vi.mocked(createService).mock.calls[0]![0];
+    expect(options.clipboard).toBe(desktop.modules.clipboard);
+  });
+
+  it('the shortcut with no default account opens the window on the account picker, remembering the choice', async () => {
+    const { windows, ipcMain, desktop } = await startReady({ desktop: true });
+    const contents = windows[0]!.webContents;
+    await rendererListens(ipcMain, contents);
+    desktop.globalShortcut.press('CommandOrControl+Alt+Shift+U');
+    await vi.waitFor(() =>
+      expect(eventsSentTo(contents)).toContainEqual({
+        name: 'app.openFiles',
+        payload: { paths: ['/staging/u/Screenshot.png'], rememberAccount: true },
+      }),
+    );
+    expect(windows[0]!.show).toHaveBeenCalled();
+  });
+
+  it('a click on the "link copied" notification opens the window on that history entry', async () => {
+    const { service, windows, ipcMain, desktop } = await startReady({ desktop: true });
+    const window = windows[0]!;
+    await rendererListens(ipcMain, window.webContents);
+    const a = task();
+    const uploaded = entry();
+    service.emit({ name: 'tasks.changed', payload: { tasks: [a] } });
+    service.emit({ name: 'history.added', payload: { entry: uploaded } });
+    service.emit({
+      name: 'tasks.changed',
+      payload: { tasks: [{ ...a, state: 'done', historyId: uploaded.id, updatedAt: 2 }] },
+    });
+    await vi.waitFor(() => expect(FakeNotification.instances).toHaveLength(1));
+    expect(desktop.clipboard.text).toBe(uploaded.links[0]!.url);
+    FakeNotification.instances[0]!.emit('click');
+    expect(eventsSentTo(window.webContents)).toContainEqual({
+      name: 'app.navigate',
+      payload: { view: 'history', entryId: uploaded.id },
+    });
+  });
+
+  describe('the drop window', () => {
+    it('opens when the setting says so, locked down, outside the windows the contract trusts', async () => {
+      const { windows, ipcMain } = await startReady({
+        desktop: true,
+        dropWindow: true,
+        settings: { dropWindow: true },
+      });
+      expect(windows).toHaveLength(2);
+      const drop = windows[1]!;
+      expect(drop.options).toMatchObject({
+        frame: false,
+        alwaysOnTop: true,
+        webPreferences: { preload: '/opt/ferry/out/preload/drop.cjs', sandbox: true, contextIsolation: true },
+      });
+      expect(drop.loadURL).toHaveBeenCalledWith('app://ferry/drop.html?lang=en');
+      // Its page reaches no contract command.
+      const answer = await ipcMain.invoke(
+        commandChannel('accounts.list'),
+        fakeInvokeEvent(drop.webContents),
+        {},
+      );
+      expect(answer).toMatchObject({ ok: false });
+      // Nor does it get the service's events.
+      expect(eventsSentTo(drop.webContents)).toEqual([]);
+    });
+
+    it('uploads what is dropped on it to the default account', async () => {
+      const dir = tempFiles('dropped.png');
+      const { windows, ipcMain, service } = await startReady({
+        desktop: true,
+        dropWindow: true,
+        settings: { dropWindow: true, defaultAccountId: 'acc-1' },
+      });
+      const drop = windows[1]!;
+      const path = join(dir, 'dropped.png');
+      await expect(
+        ipcMain.invoke(dropWindowChannel, fakeInvokeEvent(drop.webContents), [
+          path,
+          join(dir, 'missing.png'),
+        ]),
+      ).resolves.toBe(true);
+      await vi.waitFor(() =>
+        expect(service.dispatch).toHaveBeenCalledWith('uploads.add', { paths: [path], accountId: 'acc-1' }),
+      );
+    });
+
+    it('with no default account, hands the files to the window, which remembers the account picked', async () => {
+      const dir = tempFiles('dropped.png');
+      const { windows, ipcMain } = await startReady({
+        desktop: true,
+        dropWindow: true,
+        settings: { dropWindow: true },
+      });
+      const [main, drop] = [windows[0]!, windows[1]!];
+      await rendererListens(ipcMain, main.webContents);
+      const path = join(dir, 'dropped.png');
+      await ipcMain.invoke(dropWindowChannel, fakeInvokeEvent(drop.webContents), [path]);
+      await vi.waitFor(() =>
+        expect(eventsSentTo(main.webContents)).toContainEqual({
+          name: 'app.openFiles',
+          payload: { paths: [path], rememberAccount: true },
+        }),
+      );
+    });
+
+    it('does not keep the app alive once the main window is closed (Linux, Windows)', async () => {
+      const { windows, app } = await startReady({
+        desktop: true,
+        dropWindow: true,
+        settings: { dropWindow: true, minimizeToTray: false },
+      });
+      windows[0]!.close();
+      expect(app.quit).toHaveBeenCalled();
+    });
   });
 });

@@ -29,8 +29,22 @@ describe('BatchTracker (plain logic behind the tray and notifications)', () => {
       cancelled: 0,
       failures: [{ name: b.name, message: 'Connection reset.' }],
       firstEntry: first,
+      entries: [first],
     });
     expect(tracker.snapshot()).toEqual({ active: 0, paused: 0, fraction: null });
+  });
+
+  it("lists the batch's entries in the order its files were first seen, not the order they finished", () => {
+    const tracker = new BatchTracker();
+    const [a, b, c] = [task(), task(), task()];
+    const [ea, eb] = [entry(), entry()];
+    tracker.applyTasks([a, b, c]);
+    tracker.addEntry(eb);
+    tracker.applyTasks([{ ...b, state: 'done', historyId: eb.id, updatedAt: 2 }]);
+    tracker.addEntry(ea);
+    tracker.applyTasks([{ ...a, state: 'done', historyId: ea.id, updatedAt: 3 }]);
+    const summary = tracker.applyTasks([{ ...c, state: 'failed', updatedAt: 4 }]);
+    expect(summary?.entries).toEqual([ea, eb]);
   });
 
   it('keeps files added while others run in the same batch', () => {

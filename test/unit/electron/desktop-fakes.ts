@@ -2,14 +2,15 @@ import { EventEmitter } from 'node:events';
 import type { DesktopElectron } from '../../../main/electron/desktop.ts';
 import type { TrayElectron, TrayLike } from '../../../main/electron/tray.ts';
 import type { HistoryEntryView, TaskView } from '../../../shared/models.ts';
+import { FakeClipboard } from '../../support/fake-clipboard.ts';
 
 // Electron's types reached through the interfaces of main/electron (tests may not import 'electron').
 type MenuItemConstructorOptions = Parameters<TrayElectron['Menu']['buildFromTemplate']>[0][number];
 type NativeImage = Parameters<TrayLike['setImage']>[0];
 type Menu = Parameters<TrayLike['setContextMenu']>[0];
 
-// Electron's Tray, Menu, nativeImage, clipboard, Notification and powerSaveBlocker mocked: the
-// Electron binary cannot run here. Each fake records what the code under test asked of it.
+// Electron's Tray, Menu, nativeImage, clipboard, Notification, powerSaveBlocker and globalShortcut
+// mocked: the Electron binary cannot run here. Each fake records what the code under test asked of it.
 
 /** A nativeImage stand-in that remembers the file it was loaded from. */
 export interface FakeImage {
@@ -91,17 +92,42 @@ export class FakePowerSaveBlocker {
   }
 }
 
+/**
+ * Electron's `globalShortcut`: one registration per accelerator system-wide, so a shortcut another app
+ * holds (`takenByOthers`) is refused the way the OS refuses it; `press` is the user pressing it.
+ */
+export class FakeGlobalShortcut {
+  readonly registered = new Map<string, () => void>();
+  readonly takenByOthers = new Set<string>();
+  readonly calls: string[] = [];
+  register(accelerator: string, callback: () => void): boolean {
+    this.calls.push(`register:${accelerator}`);
+    if (/\+\+|^\+|\+$/.test(accelerator)) throw new TypeError(`Invalid accelerator: ${accelerator}`);
+    if (this.takenByOthers.has(accelerator) || this.registered.has(accelerator)) return false;
+    this.registered.set(accelerator, callback);
+    return true;
+  }
+  unregister(accelerator: string): void {
+    this.calls.push(`unregister:${accelerator}`);
+    this.registered.delete(accelerator);
+  }
+  isRegistered(accelerator: string): boolean {
+    return this.registered.has(accelerator);
+  }
+  press(accelerator: string): void {
+    const callback = this.registered.get(accelerator);
+    if (callback === undefined) throw new Error(`${accelerator} is not registered`);
+    callback();
+  }
+}
+
 export function fakeDesktopElectron() {
   FakeTray.instances = [];
   FakeNotification.instances = [];
   FakeNotification.supported = true;
-  const clipboard = {
-    text: null as string | null,
-    writeText(text: string) {
-      clipboard.text = text;
-    },
-  };
+  const clipboard = new FakeClipboard();
   const powerSaveBlocker = new FakePowerSaveBlocker();
+  const globalShortcut = new FakeGlobalShortcut();
   const modules = {
     Tray: FakeTray,
     // The template itself stands in for the built menu, so tests can click its items.
@@ -110,8 +136,9 @@ export function fakeDesktopElectron() {
     clipboard,
     Notification: FakeNotification,
     powerSaveBlocker,
+    globalShortcut,
   } as unknown as DesktopElectron;
-  return { modules, clipboard, powerSaveBlocker };
+  return { modules, clipboard, powerSaveBlocker, globalShortcut };
 }
 
 let nextTask = 1;

@@ -14,6 +14,7 @@ function fakeService(
   const listeners = new Set<(event: FerryEvent) => void>();
   let recent = initial.recent ?? [];
   let settings: Settings = { ...defaultSettings, ...initial.settings };
+  const hostNotices = new Map<string, string>();
   const dispatch = vi.fn(async (name: unknown, request: unknown): Promise<unknown> => {
     switch (name) {
       case 'uploads.list':
@@ -23,13 +24,28 @@ function fakeService(
       case 'uploads.add':
         if ((request as { accountId: string }).accountId === 'deleted') throw new Error('No account');
         return { taskIds: ['t'] };
+      case 'uploads.clipboard':
+        return clipboardAnswer();
+      case 'settings.update':
+        settings = { ...settings, ...(request as Partial<Settings>) };
+        for (const listener of listeners) listener({ name: 'settings.changed', payload: { settings } });
+        return settings;
       default:
         return { taskIds: [] };
     }
   });
+  let clipboardAnswer: () => unknown = () => ({ outcome: 'empty' });
   return {
     dispatch,
     grantPaths: vi.fn(),
+    setHostNotice: (kind: string, message: string | null) => {
+      if (message === null) hostNotices.delete(kind);
+      else hostNotices.set(kind, message);
+    },
+    hostNotices,
+    answerClipboard: (answer: () => unknown) => {
+      clipboardAnswer = answer;
+    },
     subscribe: (listener: (event: FerryEvent) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -55,6 +71,7 @@ function fakeShell(focused = false) {
     isWindowFocused: vi.fn(() => focused),
     setProgressBar: vi.fn(),
     setDockBadge: vi.fn(),
+    setDropWindow: vi.fn(),
     quit: vi.fn(),
   } satisfies DesktopShell;
 }
@@ -94,6 +111,7 @@ describe('DesktopIntegration (mocked Electron tray, notifications, power blocker
     const { tray, electron, service } = await startDesktop({ recent, settings: { linkFormat: 'markdown' } });
     expect(tray?.item('cat.png')).toBeDefined();
     tray!.clickItem('dog.png');
+    await vi.advanceTimersByTimeAsync(0);
     expect(electron.clipboard.text).toBe(`![dog.png](${recent[1]!.links[0]!.url})`);
     expect(service.dispatch).toHaveBeenCalledWith('history.list', { limit: 5 });
   });
@@ -148,12 +166,26 @@ describe('DesktopIntegration (mocked Electron tray, notifications, power blocker
         updatedAt: 2,
       }),
     );
+    await vi.advanceTimersByTimeAsync(0); // the links are written to the clipboard first
     expect(FakeNotification.instances.map((n) => [n.title, n.body])).toEqual([
-      ['1 file uploaded, 1 failed', first.links[0]!.url],
+      ['1 link copied, 1 failed', first.links[0]!.url],
       [`Upload failed: ${b.name}`, 'Connection reset.'],
     ]);
     FakeNotification.instances[0]!.emit('click');
-    expect(shell.showWindow).toHaveBeenCalledWith('history');
+    expect(shell.showWindow).toHaveBeenCalledWith('history', first.id);
+  });
+
+  it('without copying (setting off), the notification shows the first link and copies nothing', async () => {
+    const { service, electron } = await startDesktop({ settings: { copyLinksOnUpload: false } });
+    const a = task();
+    const first = entry();
+    service.emit(changed(a));
+    service.emit({ name: 'history.added', payload: { entry: first } });
+    service.emit(changed({ ...a, state: 'done', historyId: first.id, updatedAt: 2 }));
+    expect(FakeNotification.instances.map((n) => [n.title, n.body])).toEqual([
+      [`Uploaded ${first.name}`, first.links[0]!.url],
+    ]);
+    expect(electron.clipboard.written).toEqual([]);
   });
 
   it('stays quiet while the window is focused, or when notifications are off', async () => {
@@ -218,7 +250,7 @@ describe('DesktopIntegration (mocked Electron tray, notifications, power blocker
 
     const none = await startDesktop();
     await expect(none.desktop.openPaths(['/Users/me/b.png'])).resolves.toBe('window');
-    expect(none.shell.openFilesInWindow).toHaveBeenCalledWith(['/Users/me/b.png']);
+    expect(none.shell.openFilesInWindow).toHaveBeenCalledWith(['/Users/me/b.png'], {});
     expect(none.service.dispatch).not.toHaveBeenCalledWith('uploads.add', expect.anything());
 
     // A default account that no longer takes uploads: the window asks instead of losing the files.
@@ -244,5 +276,121 @@ describe('DesktopIntegration (mocked Electron tray, notifications, power blocker
     service.emit(changed(task({ state: 'uploading', size: null })));
     await vi.advanceTimersByTimeAsync(250);
     expect(shell.setProgressBar).toHaveBeenLastCalledWith({ progress: 2, mode: 'indeterminate' });
+  });
+});
+
+describe('DesktopIntegration: the clipboard loop (fake globalShortcut, clipboard, Notification: Electron binary unavailable)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const accelerator = 'CommandOrControl+Alt+Shift+U';
+
+  it('registers the shortcut from the settings; pressing it uploads the clipboard', async () => {
+    const { electron, service, tray } = await startDesktop();
+    expect(electron.globalShortcut.isRegistered(accelerator)).toBe(true);
+    electron.globalShortcut.press(accelerator);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(service.dispatch).toHaveBeenCalledWith('uploads.clipboard', {});
+    // The tray shows it as the hint of "Upload clipboard", which does the same.
+    expect(tray!.item('Upload clipboard')?.accelerator).toBe(accelerator);
+    service.dispatch.mockClear();
+    tray!.clickItem('Upload clipboard');
+    expect(service.dispatch).toHaveBeenCalledWith('uploads.clipboard', {});
+  });
+
+  it('shows a shortcut another app holds as a notice, in the app language, and clears it once one registers', async () => {
+    const service = fakeService();
+    const electron = fakeDesktopElectron();
+    electron.globalShortcut.takenByOthers.add(accelerator);
+    const desktop = new DesktopIntegration({
+      service,
+      electron: electron.modules,
+      iconDir: '/opt/ferry/resources/tray',
+      platform: 'linux',
+      shell: fakeShell(),
+      log: quiet,
+    });
+    await desktop.start();
+    expect(service.hostNotices.get('shortcut-unavailable')).toMatch(
+      new RegExp(`^Ferry could not set ${accelerator.replaceAll('+', '\\+')} .*another app`),
+    );
+    expect(FakeTray.instances[0]!.item('Upload clipboard')?.accelerator).toBeUndefined();
+
+    await service.dispatch('settings.update', { language: 'zh-CN' });
+    expect(service.hostNotices.get('shortcut-unavailable')).toMatch(
+      /^Ferry 无法将 .* 设为上传剪贴板的快捷键/,
+    );
+
+    await service.dispatch('settings.update', { clipboardShortcut: 'Alt+F9' });
+    expect(service.hostNotices.has('shortcut-unavailable')).toBe(false);
+    expect(electron.globalShortcut.isRegistered('Alt+F9')).toBe(true);
+    expect(FakeTray.instances[0]!.item('上传剪贴板')?.accelerator).toBe('Alt+F9');
+
+    desktop.dispose();
+    expect(electron.globalShortcut.registered.size).toBe(0);
+  });
+
+  it('with no default account, opens the window on the account picker, which remembers the choice', async () => {
+    const { service, shell, desktop } = await startDesktop();
+    service.answerClipboard(() => ({
+      outcome: 'needs-account',
+      paths: ['/data/staging/x/Screenshot 2026-12-04 17.06.03.png'],
+      source: 'image',
+    }));
+    await expect(desktop.uploadClipboard()).resolves.toBe('needs-account');
+    expect(shell.openFilesInWindow).toHaveBeenCalledWith(
+      ['/data/staging/x/Screenshot 2026-12-04 17.06.03.png'],
+      {
+        rememberAccount: true,
+      },
+    );
+  });
+
+  it('says so when the clipboard holds nothing to upload, or the upload is refused', async () => {
+    const { service, desktop } = await startDesktop();
+    await expect(desktop.uploadClipboard()).resolves.toBe('empty');
+    service.answerClipboard(() => {
+      throw Object.assign(new Error('Account not found: gone.'), { code: 'account-not-found' });
+    });
+    await expect(desktop.uploadClipboard()).resolves.toBe('failed');
+    expect(FakeNotification.instances.map((n) => [n.title, n.body])).toEqual([
+      ['Nothing to upload', 'The clipboard holds no image and no copied file.'],
+      ['Could not upload the clipboard', 'Account not found: gone.'],
+    ]);
+  });
+
+  it("copies a batch's links one per line in input order, in the link format, and a click opens the first entry", async () => {
+    const { service, electron, shell } = await startDesktop({ settings: { linkFormat: 'markdown' } });
+    const [a, b, c] = [task(), task(), task()];
+    const [ea, eb] = [entry({ name: 'first.png' }), entry({ name: 'second.png' })];
+    service.emit(changed(a, b, c));
+    // Finished out of order: the clipboard keeps the order the files were given in.
+    service.emit({ name: 'history.added', payload: { entry: eb } });
+    service.emit(changed({ ...b, state: 'done', historyId: eb.id, updatedAt: 2 }));
+    service.emit({ name: 'history.added', payload: { entry: ea } });
+    service.emit(changed({ ...a, state: 'done', historyId: ea.id, updatedAt: 3 }));
+    service.emit(changed({ ...c, state: 'cancelled', updatedAt: 3 }));
+    await vi.advanceTimersByTimeAsync(0);
+    const lines = [`![first.png](${ea.links[0]!.url})`, `![second.png](${eb.links[0]!.url})`];
+    expect(electron.clipboard.written).toEqual([lines.join('\n')]);
+    expect(FakeNotification.instances.map((n) => [n.title, n.body])).toEqual([
+      ['2 links copied', `${lines[0]} (and 1 more)`],
+    ]);
+    FakeNotification.instances[0]!.emit('click');
+    expect(shell.showWindow).toHaveBeenCalledWith('history', ea.id);
+  });
+
+  it('shows and hides the drop window as the setting says; the tray toggles the setting', async () => {
+    const { service, shell, tray } = await startDesktop();
+    expect(shell.setDropWindow).toHaveBeenLastCalledWith(false);
+    tray!.clickItem('Drop window');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(service.dispatch).toHaveBeenCalledWith('settings.update', { dropWindow: true });
+    expect(shell.setDropWindow).toHaveBeenLastCalledWith(true);
+    expect(tray!.item('Drop window')?.checked).toBe(true);
   });
 });

@@ -33,7 +33,7 @@ function fakeDesktop(notificationsSupported: boolean) {
     Tray: class {} as unknown as DesktopElectron['Tray'],
     Menu: { buildFromTemplate },
     nativeImage: { createFromPath: () => ({}) as Image },
-    clipboard: { writeText: () => {} },
+    clipboard: { writeText: () => {}, read: async () => [] },
     Notification: FakeNotification,
     powerSaveBlocker: {} as DesktopElectron['powerSaveBlocker'],
   } as DesktopElectron;

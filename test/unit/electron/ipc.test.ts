@@ -17,6 +17,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
     'accounts.list': async () => [],
     'uploads.add': async (request) => ({ taskIds: request.paths.map((_, index) => `task-${index}`) }),
     'uploads.stage': async () => ({ path: '/tmp/staging/pasted.png' }),
+    'uploads.clipboard': async () => ({ outcome: 'empty' }),
     'uploads.list': async () => [],
     'history.list': async () => ({ entries: [], nextCursor: null }),
     'accounts.add': async () => {

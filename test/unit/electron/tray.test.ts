@@ -7,12 +7,21 @@ import {
   TrayView,
   type TrayMenuActions,
 } from '../../../main/electron/tray.ts';
+import { zhCN } from '../../../main/electron/strings/zh-CN.ts';
 import { entry, fakeDesktopElectron, FakeTray, type FakeImage } from './desktop-fakes.ts';
 
 const idle = { active: 0, paused: 0, fraction: null };
 
 function actions(): TrayMenuActions {
-  return { copy: vi.fn(), pauseAll: vi.fn(), resumeAll: vi.fn(), openWindow: vi.fn(), quit: vi.fn() };
+  return {
+    copy: vi.fn(),
+    uploadClipboard: vi.fn(),
+    setDropWindow: vi.fn(),
+    pauseAll: vi.fn(),
+    resumeAll: vi.fn(),
+    openWindow: vi.fn(),
+    quit: vi.fn(),
+  };
 }
 
 describe('tray text and menu (plain logic)', () => {
@@ -45,6 +54,9 @@ describe('tray text and menu (plain logic)', () => {
     const template = trayMenuTemplate({ recent, snapshot: { active: 2, paused: 0, fraction: 0 } }, handlers);
     const labels = template.map((item) => item.label ?? `<${item.type}>`);
     expect(labels).toEqual([
+      'Upload clipboard',
+      'Drop window',
+      '<separator>',
       'Recent uploads — click to copy',
       'one.png',
       'two.png',
@@ -66,9 +78,51 @@ describe('tray text and menu (plain logic)', () => {
       { recent: [], snapshot: { active: 0, paused: 1, fraction: null } },
       handlers,
     );
-    expect(empty[1]).toMatchObject({ label: 'No uploads yet', enabled: false });
+    expect(empty[4]).toMatchObject({ label: 'No uploads yet', enabled: false });
     expect(empty.find((item) => item.label === 'Resume all')?.enabled).toBe(true);
     expect(empty.find((item) => item.label === 'Pause all')?.enabled).toBe(false);
+  });
+});
+
+describe('the tray menu of the clipboard loop', () => {
+  it('uploads the clipboard, shows its shortcut as a hint only, and toggles the drop window', () => {
+    const handlers = actions();
+    const template = trayMenuTemplate(
+      { recent: [], snapshot: idle, clipboardShortcut: 'CommandOrControl+Alt+Shift+U', dropWindow: false },
+      handlers,
+    );
+    const upload = template.find((item) => item.label === 'Upload clipboard')!;
+    // registerAccelerator false: the global shortcut is clipboard-shortcut.ts's, not the menu's.
+    expect(upload).toMatchObject({ accelerator: 'CommandOrControl+Alt+Shift+U', registerAccelerator: false });
+    (upload.click as () => void)();
+    expect(handlers.uploadClipboard).toHaveBeenCalled();
+    const drop = template.find((item) => item.label === 'Drop window')!;
+    expect(drop).toMatchObject({ type: 'checkbox', checked: false });
+    (drop.click as () => void)();
+    expect(handlers.setDropWindow).toHaveBeenCalledWith(true);
+
+    const noShortcut = trayMenuTemplate({ recent: [], snapshot: idle, clipboardShortcut: '' }, handlers);
+    expect(noShortcut[0]!.accelerator).toBeUndefined();
+  });
+
+  it('speaks Chinese when the app does', () => {
+    const template = trayMenuTemplate(
+      { recent: [], snapshot: { active: 0, paused: 1, fraction: null }, strings: zhCN },
+      actions(),
+    );
+    expect(template.flatMap((item) => (item.label === undefined ? [] : [item.label]))).toEqual([
+      '上传剪贴板',
+      '悬浮上传窗',
+      '最近上传 — 点击复制',
+      '还没有上传',
+      '全部暂停',
+      '全部继续',
+      '打开 Ferry',
+      '退出 Ferry',
+    ]);
+    expect(trayTooltip({ active: 2, paused: 1, fraction: 0.5 }, zhCN)).toBe(
+      'Ferry — 2 个正在上传，50%，1 个已暂停',
+    );
   });
 });
 
@@ -114,6 +168,14 @@ describe('TrayView (mocked Electron Tray, Menu and nativeImage)', () => {
     ]);
     trayView.render({ recent: [entry(), ...recent], snapshot: { active: 1, paused: 0, fraction: 0.3 } });
     expect(tray.menuBuilds).toBe(2);
+    // A language switch rebuilds it too.
+    trayView.render({
+      recent: [entry(), ...recent],
+      snapshot: { active: 1, paused: 0, fraction: 0.3 },
+      strings: zhCN,
+    });
+    expect(tray.menuBuilds).toBe(3);
+    expect(tray.item('上传剪贴板')).toBeDefined();
   });
 
   it('hands files dropped on the icon over (the macOS drop-files event)', () => {

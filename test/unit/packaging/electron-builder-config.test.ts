@@ -132,7 +132,9 @@ describe('electron-builder.yml', () => {
       scripts: Record<string, string>;
       dependencies: Record<string, string>;
     };
-    expect(pkg.scripts.dist).toMatch(/^electron-vite build && electron-builder\b/);
+    // The build includes the CLI bundle (out/cli), which the package ships beside the app.
+    expect(pkg.scripts.dist).toMatch(/^npm run build && electron-builder\b/);
+    expect(pkg.scripts.build).toMatch(/^electron-vite build && node scripts\/build-cli.ts$/);
     // sharp's loader requires the wasm build to be exactly sharp's version.
     expect(pkg.dependencies['@img/sharp-wasm32']).toBe(pkg.dependencies.sharp);
   });

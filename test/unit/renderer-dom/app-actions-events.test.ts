@@ -32,11 +32,11 @@ function fakeApi() {
     },
     thumbnailUrl: (key: string) => `test://${key}`,
   } as unknown as FerryApi;
-  return { api, calls, emit: (event: FerryEvent) => listener!(event) };
+  return { api, calls, answers, emit: (event: FerryEvent) => listener!(event) };
 }
 
 function setUp() {
-  const { api, calls, emit } = fakeApi();
+  const { api, calls, emit, answers } = fakeApi();
   const store = createAppStore();
   const actions = createAppActions({
     api,
@@ -46,13 +46,27 @@ function setUp() {
     flushDelayMs: 0,
   });
   actions.start();
-  return { store, calls, emit, actions };
+  return { store, calls, emit, answers, actions };
 }
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('events from the Electron main side (transport faked)', () => {
   it('app.navigate switches the view', () => {
     const { store, emit } = setUp();
     emit({ name: 'app.navigate', payload: { view: 'history' } });
+    expect(store.getState().view).toBe('history');
+    expect(store.getState().historyRevealRequest).toBeNull();
+  });
+
+  it('app.navigate with an entry opens the history on it, for the history view to show', () => {
+    const { store, emit } = setUp();
+    store.getState().setView('settings');
+    emit({ name: 'app.navigate', payload: { view: 'history', entryId: 'entry-7' } });
+    expect(store.getState().view).toBe('history');
+    expect(store.getState().historyRevealRequest).toBe('entry-7');
+    store.getState().revealHistoryEntry(null);
+    expect(store.getState().historyRevealRequest).toBeNull();
     expect(store.getState().view).toBe('history');
   });
 
@@ -81,6 +95,42 @@ describe('events from the Electron main side (transport faked)', () => {
 });
 
 describe('notices (transport faked)', () => {
+  it('a settings change re-lists them: a shortcut notice the main side cleared leaves the window', async () => {
+    const { store, calls, emit, answers } = setUp();
+    await settle();
+    const taken = {
+      id: 'n-shortcut',
+      kind: 'shortcut-unavailable' as const,
+      message: 'Ctrl+Alt+Shift+U is taken',
+      createdAt: 1,
+    };
+    emit({ name: 'notice', payload: taken });
+    expect(store.getState().notices).toEqual([taken]);
+    // The new shortcut registered: the main side dropped the notice without an event.
+    answers['notices.list'] = [];
+    const before = calls.filter((call) => call.name === 'notices.list').length;
+    emit({
+      name: 'settings.changed',
+      payload: { settings: { ...defaultSettings, clipboardShortcut: 'CommandOrControl+Alt+K' } },
+    });
+    await settle();
+    expect(calls.filter((call) => call.name === 'notices.list')).toHaveLength(before + 1);
+    expect(store.getState().notices).toEqual([]);
+  });
+
+  it('the list does not bring back a notice dismissed in this window', async () => {
+    const { store, emit, answers, actions } = setUp();
+    await settle();
+    const restored = { id: 'n1', kind: 'database-restored' as const, message: 'x', createdAt: 1 };
+    const taken = { id: 'n2', kind: 'shortcut-unavailable' as const, message: 'y', createdAt: 2 };
+    emit({ name: 'notice', payload: restored });
+    await actions.dismissNotice('n1');
+    answers['notices.list'] = [restored, taken];
+    emit({ name: 'settings.changed', payload: { settings: defaultSettings } });
+    await settle();
+    expect(store.getState().notices).toEqual([taken]);
+  });
+
   it('dismissing one hides it and tells the service, which keeps it dismissed after a restart', async () => {
     const { store, calls, emit, actions } = setUp();
     const notice = { id: 'n1', kind: 'database-reset' as const, message: 'kept at "/x"', createdAt: 1 };

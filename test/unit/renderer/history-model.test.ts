@@ -10,6 +10,7 @@ import {
   mediaTypeOf,
   removeEntries,
   resetPager,
+  revealStep,
   showPending,
   updateEntry,
   type HistoryPagerState,
@@ -104,6 +105,32 @@ describe('history pager', () => {
     const removed = removeEntries(updated, [all[0]!.id, all[5]!.id, 'unknown']);
     expect(removed.entries.map((e) => e.id)).not.toContain(all[5]!.id);
     expect(removed.entries).toHaveLength(18);
+  });
+});
+
+describe('bringing an entry into view (a click on an "uploaded" notification)', () => {
+  const idle = { filtered: false, loading: false };
+
+  it('finds it in the list, or moves it out of the held-back uploads first', () => {
+    expect(revealStep(loaded(10), 'e95', idle)).toBe('found');
+    const held = addLive(loaded(10), entry('new', 1000), {}, false);
+    expect(revealStep(held, 'new', idle)).toBe('show-pending');
+    expect(revealStep(showPending(held), 'new', idle)).toBe('found');
+  });
+
+  it('waits for a page on its way, clears filters that may hide it, then loads the next pages', () => {
+    expect(revealStep(resetPager(emptyPager), 'e5', idle)).toBe('wait');
+    expect(revealStep(loaded(10), 'e5', { filtered: false, loading: true })).toBe('wait');
+    expect(revealStep(loaded(10), 'e5', { filtered: true, loading: false })).toBe('clear-filters');
+    expect(revealStep(loaded(10), 'e5', idle)).toBe('load-more');
+    const everything = appendPage(loaded(10), 1, { entries: all.slice(10), nextCursor: null });
+    expect(revealStep(everything, 'e5', idle)).toBe('found');
+  });
+
+  it('gives up on an entry that is nowhere once every page is loaded (deleted meanwhile)', () => {
+    const state = resetPager(emptyPager);
+    const complete = appendPage(state, state.generation, { entries: all.slice(0, 3), nextCursor: null });
+    expect(revealStep(complete, 'gone', idle)).toBe('gone');
   });
 });
 

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acceleratorIssueCodes } from '../../../shared/accelerator.ts';
+import { noticeSchema } from '../../../shared/contract.ts';
 import { copyFormats } from '../../../shared/copy-formats/index.ts';
 import { errorCodes } from '../../../shared/errors.ts';
 import { taskStates } from '../../../shared/models.ts';
@@ -94,7 +96,7 @@ describe('translation catalogs', async () => {
     );
     // The scan must find the keys it is meant to find, or this test could pass by finding none.
     expect(uses.length).toBeGreaterThan(50);
-    expect(uses).toContainEqual({ file: 'views/queue/queue-view.tsx', key: 'queue:add.chooseFiles' });
+    expect(uses).toContainEqual({ file: 'views/queue/add-panel.tsx', key: 'queue:add.chooseFiles' });
     for (const language of languages) {
       const missing = uses.filter(({ key }) => {
         const [ns, ...rest] = key.split(':');
@@ -104,18 +106,20 @@ describe('translation catalogs', async () => {
     }
   });
 
-  it('has the keys the code builds at run time: error codes, task states, copy formats', () => {
+  it('has the keys the code builds at run time: error codes, task states, copy formats, notices, shortcut issues', () => {
     const built = [
       ...errorCodes.map((code) => `common:errors.${code}`),
       ...taskStates.map((state) => `queue:state.${state}`),
       ...copyFormats.map((format) => `settings:formats.${format.id}`),
+      ...copyFormats.map((format) => `common:formats.${format.id}`),
       ...['pause', 'resume', 'cancel', 'retry'].flatMap((action) => [
         `queue:actions.${action}`,
         `queue:actions.${action}File`,
       ]),
       ...['system', 'en', 'zh-CN'].map((language) => `settings:languages.${language}`),
       ...['system', 'light', 'dark'].map((theme) => `settings:themes.${theme}`),
-      ...['database-restored', 'database-reset'].map((kind) => `common:notice.${kind}`),
+      ...noticeSchema.shape.kind.options.map((kind) => `common:notice.${kind}`),
+      ...acceleratorIssueCodes.map((code) => `settings:shortcutIssues.${code}`),
     ];
     for (const language of languages) {
       const missing = built.filter((key) => {

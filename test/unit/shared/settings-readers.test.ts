@@ -7,7 +7,8 @@ import { settingsSchema } from '../../../shared/settings.ts';
 
 // Every setting the user can change must change something. This test type-checks main/ and collects
 // the settings members it reads: property accesses (and destructurings) that the type checker
-// resolves to a member of the settings schema in shared/settings.ts — `settings.get().concurrency`,
+// resolves to a member of the settings schema in shared/settings.ts (and the processing settings it
+// nests from shared/processing.ts) — `settings.get().concurrency`,
 // `config.enabled` on a Pick<Settings['localApi'], …>, but not an unrelated `options.concurrency`.
 //
 // What it proves: each key is read, through the settings' own type, somewhere in main/ outside the
@@ -15,14 +16,22 @@ import { settingsSchema } from '../../../shared/settings.ts';
 // changes behaviour; the tests of each consumer do that (e.g. part-size-setting.test.ts).
 
 const root = resolve(import.meta.dirname, '../../..');
-const settingsFile = resolve(root, 'shared/settings.ts');
+/** The files that declare the schema's members, and the objects in them that nest under a key. */
+const schemaFiles = new Set([resolve(root, 'shared/settings.ts'), resolve(root, 'shared/processing.ts')]);
+const nestedUnder: Readonly<Record<string, string>> = {
+  localApiFields: 'localApi',
+  localApiSettingsSchema: 'localApi',
+  processingSettingsSchema: 'processing',
+};
+/** Values of the settings' type, not its schema: reading their members is not a consumer's read. */
+const notSchema = new Set(['defaultSettings', 'defaultProcessingSettings']);
 /** Reads every key to load, check and save them: not a consumer. */
 const settingsStore = resolve(root, 'main/store/settings-store.ts');
 
 /** Keys only the renderer acts on, and why main/ has no use for them. */
 const rendererOnly: Readonly<Record<string, string>> = {
-  language:
-    'applied to the window by renderer/main.tsx (i18next); the tray menu and notifications are English-only',
+  uploadEmptyFiles:
+    'answers the question the window asks before a drop with empty files is uploaded (renderer/state/drop-questions.ts); the CLI and local API upload what they are named',
   theme: 'applied to the document by renderer/models/theme.ts; the main process draws nothing themed',
 };
 
@@ -43,18 +52,29 @@ function sourceFilesUnder(dir: string): string[] {
   });
 }
 
-/** The key path a declaration in shared/settings.ts stands for, by its (unique) member name. */
-function pathOfMember(name: string, paths: readonly string[]): string | undefined {
-  return paths.find((path) => path === name || path.endsWith(`.${name}`));
+/** The variable of a schema file a declaration sits in (`fields`, `localApiFields`, …). */
+function enclosingVariable(declaration: ts.Declaration): string | undefined {
+  if (!schemaFiles.has(resolve(declaration.getSourceFile().fileName))) return undefined;
+  for (let node: ts.Node | undefined = declaration; node; node = node.parent) {
+    if (ts.isVariableDeclaration(node)) return node.name.getText();
+  }
+  return undefined;
 }
 
-/** Whether a property declaration belongs to the schema (not to `defaultSettings`, say). */
-function inSchema(declaration: ts.Declaration): boolean {
-  if (resolve(declaration.getSourceFile().fileName) !== settingsFile) return false;
-  for (let node: ts.Node | undefined = declaration; node; node = node.parent) {
-    if (ts.isVariableDeclaration(node)) return node.name.getText() !== 'defaultSettings';
-  }
-  return false;
+/**
+ * The key path a schema member's declaration stands for: by the object it is declared in, so that
+ * `localApi.enabled` and `processing.enabled` stay apart. Undefined for anything not in the schema.
+ */
+function pathOfDeclaration(
+  declaration: ts.Declaration,
+  name: string,
+  paths: readonly string[],
+): string | undefined {
+  const variable = enclosingVariable(declaration);
+  if (variable === undefined || notSchema.has(variable)) return undefined;
+  const parent = nestedUnder[variable];
+  const path = parent === undefined ? name : `${parent}.${name}`;
+  return paths.includes(path) ? path : undefined;
 }
 
 /** Where in main/ each key path is read: "file:line". */
@@ -76,9 +96,10 @@ function readersInMain(paths: readonly string[]): Map<string, string[]> {
   const readers = new Map<string, string[]>();
 
   const record = (symbol: ts.Symbol | undefined, at: ts.Node) => {
-    const declarations = symbol?.declarations ?? [];
-    if (!symbol || !declarations.some(inSchema)) return;
-    const path = pathOfMember(symbol.name, paths);
+    if (!symbol) return;
+    const path = (symbol.declarations ?? [])
+      .map((declaration) => pathOfDeclaration(declaration, symbol.name, paths))
+      .find((found) => found !== undefined);
     if (!path) return;
     const file = at.getSourceFile();
     const line = file.getLineAndCharacterOfPosition(at.getStart()).line + 1;
@@ -111,11 +132,6 @@ describe('every key of the settings schema (shared/settings.ts)', () => {
     readers = readersInMain(paths);
   }, 120_000);
 
-  it('has a member name of its own, so a declaration maps to exactly one key', () => {
-    const names = paths.map((path) => path.split('.').at(-1)!);
-    expect(new Set(names).size).toBe(names.length);
-  });
-
   it('is read somewhere in main/ outside the settings store, or is on the renderer-only list', () => {
     const unread = paths.filter((path) => !readers.has(path) && !(path in rendererOnly));
     expect(unread, `settings nothing in main/ reads: ${unread.join(', ')}`).toEqual([]);
@@ -130,6 +146,13 @@ describe('every key of the settings schema (shared/settings.ts)', () => {
     expect(readers.get('concurrency')).toContainEqual(expect.stringMatching(/^main\/service\.ts:\d+$/));
     expect(readers.get('localApi.port')).toContainEqual(
       expect.stringMatching(/^main\/local-api\/local-api-controller\.ts:\d+$/),
+    );
+    // Two members named `enabled`, told apart by where they are declared.
+    expect(readers.get('processing.enabled')).toContainEqual(
+      expect.stringMatching(/^main\/service\/upload-plan\.ts:\d+$/),
+    );
+    expect(readers.get('localApi.enabled') ?? []).not.toContainEqual(
+      expect.stringMatching(/^main\/service\/upload-plan\.ts:\d+$/),
     );
   });
 });

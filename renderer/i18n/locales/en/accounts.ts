@@ -7,6 +7,8 @@ const accounts = {
   add: 'Add account',
   edit: 'Edit',
   listLabel: 'Accounts',
+  retryFailed_one: 'Retry the failed upload',
+  retryFailed_other: 'Retry the {{count}} failed uploads',
   empty: 'No accounts yet.',
   saved: 'Saved “<name/>”.',
   needsReentryText:
@@ -63,6 +65,12 @@ const accounts = {
     add: 'Add account',
     save: 'Save',
     saving: 'Saving…',
+    testing: 'Testing the connection…',
+    testFailed: 'Saved, but the connection test failed:',
+    testFailedHint:
+      'Fix the settings below and save again (the test runs after each save), or keep them as they are.',
+    keepAnyway: 'Keep as saved',
+    close: 'Close',
     none: '(none)',
     defaultOption: '(default)',
     secretsCleared: 'For safety the secrets you typed were cleared; enter them again.',

@@ -10,6 +10,9 @@ const history = {
     list: 'List',
   },
   filters: {
+    label: 'Filters',
+    toggle: 'Filters',
+    toggleCount: 'Filters ({{count}})',
     search: 'Search',
     searchPlaceholder: 'File name, link or remote ID',
     account: 'Account',
@@ -38,21 +41,20 @@ const history = {
     none: 'Nothing uploaded yet. Finished uploads appear here.',
     filtered: 'No entry matches these filters.',
   },
-  copy: {
-    copy: 'Copy',
-    copied: 'Copied',
-    failed: 'Copy failed',
-    as: 'Copy as {{format}}',
-    menu: 'Copy as…',
-    menuShort: 'As',
-    default: 'default',
+  grid: {
+    label: 'Uploaded files',
+    keys: 'Arrow keys move between files; Space selects one, Shift with an arrow a range, Ctrl+A all; Ctrl+C copies; Enter reaches a file’s buttons and Escape leaves them; Delete deletes.',
   },
-  formats: {
-    url: 'Link',
-    markdown: 'Markdown',
-    html: 'HTML',
-    'tencent-im-message': 'Tencent IM message element (TIMImageElem / TIMFileElem)',
-    'easemob-message-body': 'Easemob message body',
+  selection: {
+    count_one: '{{count}} selected',
+    count_other: '{{count}} selected',
+    all_one: 'Select all ({{count}})',
+    all_other: 'Select all ({{count}})',
+    clear: 'Clear selection',
+    delete: 'Delete…',
+    copied_one: 'Copied {{count}} link',
+    copied_other: 'Copied {{count}} links',
+    copyFailed: 'Could not copy to the clipboard',
   },
   actions: {
     open: 'Open',
@@ -99,6 +101,8 @@ const history = {
   },
   localFile: {
     show: 'Show local file',
+    browser:
+      'Show local file is in the desktop app: a browser gives Ferry a copy of each file, so the original’s place is not known here.',
     unknown:
       'Ferry does not know where this file is: it was imported, or uploaded from a browser (which sends a copy).',
     missing: 'The file is no longer there: it was moved or deleted after the upload.',
@@ -111,7 +115,10 @@ const history = {
   delete: {
     title: 'Delete from history?',
     question: '“<name/>” will be removed from Ferry’s history.',
-    remoteStays: 'The uploaded file stays where it is: its links keep working.',
+    questionMany_one: '{{count}} entry will be removed from Ferry’s history.',
+    questionMany_other: '{{count}} entries will be removed from Ferry’s history.',
+    remoteStays_one: 'The uploaded file stays where it is: its links keep working.',
+    remoteStays_other: 'The uploaded files stay where they are: their links keep working.',
     confirm: 'Delete',
   },
 };

@@ -10,6 +10,9 @@ const history = {
     list: '列表',
   },
   filters: {
+    label: '筛选条件',
+    toggle: '筛选',
+    toggleCount: '筛选（{{count}}）',
     search: '搜索',
     searchPlaceholder: '文件名、链接或远端 ID',
     account: '账号',
@@ -35,21 +38,17 @@ const history = {
     none: '还没有上传记录。上传完成的文件会显示在这里。',
     filtered: '没有符合筛选条件的记录。',
   },
-  copy: {
-    copy: '复制',
-    copied: '已复制',
-    failed: '复制失败',
-    as: '复制为{{format}}',
-    menu: '复制为…',
-    menuShort: '格式',
-    default: '默认',
+  grid: {
+    label: '已上传的文件',
+    keys: '方向键在文件之间移动；空格选中一个，Shift 加方向键选中一段，Ctrl+A 全选；Ctrl+C 复制；Enter 进入文件的按钮，Esc 退出；Delete 删除。',
   },
-  formats: {
-    url: '链接',
-    markdown: 'Markdown',
-    html: 'HTML',
-    'tencent-im-message': '腾讯云 IM 消息元素（TIMImageElem / TIMFileElem）',
-    'easemob-message-body': '环信消息体',
+  selection: {
+    count_other: '已选中 {{count}} 个',
+    all_other: '全选（{{count}}）',
+    clear: '取消选择',
+    delete: '删除…',
+    copied_other: '已复制 {{count}} 个链接',
+    copyFailed: '无法复制到剪贴板',
   },
   actions: {
     open: '打开',
@@ -96,6 +95,7 @@ const history = {
   },
   localFile: {
     show: '显示本地文件',
+    browser: '“显示本地文件”仅在桌面应用中可用：浏览器交给 Ferry 的是文件副本，这里无法得知原文件的位置。',
     unknown: 'Ferry 不知道此文件在哪里：它来自导入，或是从浏览器上传的（浏览器发送的是副本）。',
     missing: '文件已不在原处：上传后被移动或删除了。',
     notShown: '请自行打开此文件夹：浏览器无法打开文件管理器。',
@@ -107,7 +107,8 @@ const history = {
   delete: {
     title: '从历史记录中删除？',
     question: '“<name/>”将从 Ferry 的历史记录中移除。',
-    remoteStays: '已上传的文件仍保留在原处，链接依然有效。',
+    questionMany_other: '{{count}} 条记录将从 Ferry 的历史记录中移除。',
+    remoteStays_other: '已上传的文件仍保留在原处，链接依然有效。',
     confirm: '删除',
   },
 };

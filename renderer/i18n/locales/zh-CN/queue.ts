@@ -22,9 +22,25 @@ const queue = {
   totals: {
     label: '本批统计',
     files: '已完成 {{done}} / {{total}}',
+    handingOver_other: '{{count}} 个正在交给 Ferry',
     failed: '{{count}} 个失败',
     bytes: '{{done}} / {{total}}',
     speed: '{{speed}}/秒',
+  },
+  copyAll: '全部复制（{{count}}）',
+  batch: {
+    files_other: '{{count}} 个文件',
+  },
+  question: {
+    account_other: '这 {{count}} 个文件上传到哪个账号？',
+    remember: '以后都用这个账号',
+    upload: '上传',
+    cancel: '不上传',
+    empty_other: '有 {{count}} 个空文件（0 字节）：',
+    more_other: '等另外 {{count}} 个',
+    always: '空文件总是直接上传，不再询问',
+    uploadEmpty_other: '一并上传',
+    skipEmpty_other: '跳过',
   },
   actions: {
     pauseAll: '全部暂停',
@@ -40,6 +56,8 @@ const queue = {
     cancelFile: '取消 {{name}}',
     retryFile: '重试 {{name}}',
     dismissFile: '移除 {{name}}',
+    editAccount: '编辑账号',
+    editAccountOf: '编辑账号 {{name}}',
   },
   state: {
     queued: '等待中',
@@ -59,6 +77,9 @@ const queue = {
     etaMinutes: '剩余 {{minutes}} 分 {{seconds}} 秒',
     etaHours: '剩余 {{hours}} 小时 {{minutes}} 分',
     list: '队列中的文件',
+    account: '上传到',
+    more: '展开',
+    less: '收起',
   },
   local: {
     chooseAccount: '请先选择账号。',
