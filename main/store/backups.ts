@@ -7,8 +7,15 @@ import { createPrivateFile, makePrivate, makePrivateDir } from './private-files.
 export interface BackupPolicy {
   /** A backup at least this often while Ferry runs. */
   intervalMs: number;
-  /** …and after this many completed uploads, whichever comes first. */
+  /** …and after this many completed uploads, whichever comes first… */
   uploadsPerBackup: number;
+  /**
+   * …once uploads have paused this long: a backup copies and checks the whole database on the main
+   * process, so it waits for a gap rather than stall a batch in flight (0: at once).
+   */
+  quietMs: number;
+  /** A stream of uploads with no gap still gets its backup after this many. */
+  maxUploadsWithoutBackup: number;
   /** How many backups to keep (the newest). */
   keep: number;
 }
@@ -16,6 +23,8 @@ export interface BackupPolicy {
 export const defaultBackupPolicy: BackupPolicy = {
   intervalMs: 6 * 60 * 60 * 1000,
   uploadsPerBackup: 100,
+  quietMs: 5_000,
+  maxUploadsWithoutBackup: 1_000,
   keep: 3,
 };
 
@@ -75,6 +84,7 @@ export class BackupScheduler {
   readonly #policy: BackupPolicy;
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
+  #quietTimer: NodeJS.Timeout | undefined;
   #uploadsSinceBackup = 0;
   #running: Promise<string | null> | null = null;
   #again = false;
@@ -102,10 +112,21 @@ export class BackupScheduler {
     return this.backupNow();
   }
 
-  /** Count a completed upload; every `uploadsPerBackup`-th starts a backup. */
+  /**
+   * Count a completed upload. After `uploadsPerBackup` of them a backup is due: it starts once no
+   * upload has completed for `quietMs`, or at once when `maxUploadsWithoutBackup` went by without a gap.
+   */
   uploadCompleted(): void {
     this.#uploadsSinceBackup += 1;
-    if (this.#uploadsSinceBackup >= this.#policy.uploadsPerBackup) void this.backupNow();
+    const { uploadsPerBackup, quietMs, maxUploadsWithoutBackup } = this.#policy;
+    if (this.#uploadsSinceBackup < uploadsPerBackup) return;
+    clearTimeout(this.#quietTimer);
+    if (quietMs <= 0 || this.#uploadsSinceBackup >= maxUploadsWithoutBackup) {
+      void this.backupNow();
+      return;
+    }
+    this.#quietTimer = setTimeout(() => void this.backupNow(), quietMs);
+    this.#quietTimer.unref();
   }
 
   backupNow(): Promise<string | null> {
@@ -115,6 +136,7 @@ export class BackupScheduler {
       return this.#running;
     }
     this.#uploadsSinceBackup = 0;
+    clearTimeout(this.#quietTimer);
     this.#running = backupDatabase(this.#db, this.#dir, this.#policy.keep)
       .catch((error: unknown) => {
         this.#onError(error);
@@ -138,6 +160,7 @@ export class BackupScheduler {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#quietTimer);
     while (this.#running !== null) await this.#running;
   }
 }

@@ -129,7 +129,11 @@ describe('database crash safety', () => {
     const backupsDir = join(dir, 'backups');
     const db = openDatabase(file);
     const history = new HistoryStore(db);
-    const scheduler = new BackupScheduler(db, backupsDir, { uploadsPerBackup: 2, intervalMs: 3_600_000 });
+    const scheduler = new BackupScheduler(db, backupsDir, {
+      uploadsPerBackup: 2,
+      intervalMs: 3_600_000,
+      quietMs: 0,
+    });
     const first = await scheduler.start();
     expect(listBackups(backupsDir)).toEqual([first]);
     const counts: number[] = [];
@@ -153,6 +157,45 @@ describe('database crash safety', () => {
     const opened = openCheckedDatabase(file);
     expect(opened.recovery?.restoredFrom).toBe(backups[1]);
     opened.db.close();
+  });
+});
+
+describe('backups due after uploads', () => {
+  it('wait for a pause in the uploads, and run at once after a long stream without one', async () => {
+    const dir = tempDir('ferry-recovery-');
+    const backupsDir = join(dir, 'backups');
+    const db = openDatabase(join(dir, 'ferry.db'));
+    const history = new HistoryStore(db);
+    const scheduler = new BackupScheduler(db, backupsDir, {
+      uploadsPerBackup: 2,
+      intervalMs: 3_600_000,
+      quietMs: 1_000,
+      maxUploadsWithoutBackup: 6,
+    });
+    await scheduler.start();
+    const backups = () => listBackups(backupsDir).length;
+    expect(backups()).toBe(1);
+
+    // Uploads completing 20 ms apart: due after the second, but no gap of a second yet.
+    for (let i = 0; i < 4; i++) {
+      history.insertMissing(entries(`busy${i}`, 1));
+      scheduler.uploadCompleted();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await scheduler.idle();
+    expect(backups()).toBe(1);
+    // The pause: one backup, for all four.
+    await expect.poll(backups, { timeout: 5_000 }).toBe(2);
+
+    // Six without a pause: the sixth backs up at once.
+    for (let i = 0; i < 6; i++) {
+      history.insertMissing(entries(`stream${i}`, 1));
+      scheduler.uploadCompleted();
+    }
+    await scheduler.idle();
+    expect(backups()).toBe(3);
+    await scheduler.close();
+    db.close();
   });
 });
 
