@@ -147,4 +147,9 @@ export const migrations: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN staged_json TEXT;
   ALTER TABLE tasks ADD COLUMN remote_name TEXT;
   `,
+  // 7: the same bytes on an account found by an index, not by reading every entry of the account
+  // before each upload (2,000 uploads to one account: 490 ms of lookups, growing with the history).
+  `
+  CREATE INDEX history_account_sha256 ON history(account_id, sha256);
+  `,
 ];

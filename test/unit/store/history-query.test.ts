@@ -163,6 +163,28 @@ describe('history search (FTS5 trigram)', () => {
     expect(names(history, { search: '2024-05' })).toEqual(['IMG_2024-05-01.jpg']);
   });
 
+  it('finds the same bytes on an account through an index, newest first, not by reading the account', () => {
+    const { db, history } = openHistory();
+    const same = 'b'.repeat(64);
+    history.insertMissing([
+      historyEntry({ id: 'old', sha256: same, createdAt: 1_700_000_000_000 }),
+      historyEntry({ id: 'other-bytes', createdAt: 1_700_000_001_000 }),
+      historyEntry({ id: 'other-account', sha256: same, accountId: 'acc-b', createdAt: 1_700_000_002_000 }),
+      historyEntry({ id: 'new', sha256: same, createdAt: 1_700_000_003_000 }),
+    ]);
+    expect(history.sameBytes('acc-a', same).map((entry) => entry.id)).toEqual(['new', 'old']);
+    // SQLite's own plan for the lookup: a search of the (account, sha256) index, no scan of the account.
+    const plan = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT * FROM history WHERE account_id = ? AND sha256 = ? ORDER BY seq DESC',
+      )
+      .all('acc-a', same) as Array<{ detail: string }>;
+    expect(plan.map((step) => step.detail).join('; ')).toMatch(
+      /SEARCH history USING INDEX history_account_sha256 \(account_id=\? AND sha256=\?\)/,
+    );
+    db.close();
+  });
+
   it('keeps the thumbnail key', () => {
     const history = seeded();
     expect(history.get('e1')?.thumbnailKey).toBeUndefined();
