@@ -471,13 +471,19 @@ export class UploadEngine {
     const record = this.#options.journal.get(id);
     if (!record || liveStates.includes(record.state) || record.state === 'paused') return;
     const dir = this.#options.processedDir;
-    if (record.plan?.processing && dir !== undefined) {
-      // A process killed mid-encoding left a partial output that no journal entry names.
-      const path = stagedPathOf(dir, id);
-      await Promise.all([rm(path, { force: true }), rm(`${path}.part`, { force: true })]);
+    const { staged } = record;
+    if (staged === null) {
+      // No outcome journaled: a process killed mid-encoding may have left an output no entry names.
+      if (record.plan?.processing && dir !== undefined) {
+        const path = stagedPathOf(dir, id);
+        await Promise.all([rm(path, { force: true }), rm(`${path}.part`, { force: true })]);
+      }
+      return;
     }
-    if (!record.staged) return;
-    if (record.staged.path !== null) await rm(record.staged.path, { force: true });
+    // Sent as it was (not an image, nothing to change): nothing was written, nothing to remove. The
+    // common case for a batch of plain files, which no longer pays two removals and a write each.
+    if (staged.path === null) return;
+    await rm(staged.path, { force: true });
     this.#options.journal.saveStaged(id, null);
   }
 
