@@ -44,13 +44,20 @@ export async function* readChunks(
     }
     return buffer.subarray(0, want);
   };
-  let next: Promise<Buffer> | null = fill(buffers[0]!, start);
+  // A read ahead can fail (the file got shorter) while the caller still sends the chunk before it: it
+  // is marked handled at once, and the failure reaches the caller when it asks for that chunk.
+  const readAhead = (buffer: Buffer, position: number): Promise<Buffer> => {
+    const read = fill(buffer, position);
+    read.catch(() => {});
+    return read;
+  };
+  let next: Promise<Buffer> | null = readAhead(buffers[0]!, start);
   try {
     for (let position = start, turn = 1; next !== null; turn ^= 1) {
       const chunk: Buffer = await next;
       position += chunk.length;
       // The other buffer is free: the caller asked for this chunk, so it is done with the one before.
-      next = position < endExclusive ? fill(buffers[turn]!, position) : null;
+      next = position < endExclusive ? readAhead(buffers[turn]!, position) : null;
       yield chunk;
     }
   } finally {

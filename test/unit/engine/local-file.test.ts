@@ -75,6 +75,28 @@ describe('local file ranges', () => {
     expect(none).toEqual([]);
   });
 
+  it('holds a failed read ahead for the caller: no unhandled rejection while it still sends the chunk before', async () => {
+    const dir = tempDir();
+    const file = randomFile(dir, 'shrinks.bin', 3000);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const chunks = readChunks(file.path, 0, 3000, 1000);
+      expect((await chunks.next()).value).toHaveLength(1000);
+      // The first chunk is out; the read ahead of the second ran into the file cut short before it.
+      // (The read ahead may have finished already: cut first, then ask for a chunk past the cut.)
+      writeFileSync(file.path, readFileSync(file.path).subarray(0, 1000));
+      expect((await chunks.next()).value).toHaveLength(1000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(chunks.next()).rejects.toMatchObject({ code: 'ESHORTREAD' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('fails a chunked read of a file that shrank with ESHORTREAD', async () => {
     const dir = tempDir();
     const path = join(dir, 'short.txt');
