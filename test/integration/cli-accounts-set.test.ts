@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/models.ts';
-import { startCliHarness, type CliHarness } from '../support/cli-harness.ts';
+import { startCliHarness, tencentAccountFields, type CliHarness } from '../support/cli-harness.ts';
 
 // `ferry accounts add|set` with processing fields, then `ferry upload` with what they set; child processes.
 let cli: CliHarness;
@@ -28,22 +28,6 @@ async function uploadOne(path: string, account: string): Promise<{ name: string;
   return JSON.parse(run.stdout) as { name: string; size: number };
 }
 
-function tencentFields(): string[] {
-  const { emulator } = cli;
-  return [
-    '--field',
-    `baseUrl=${emulator.baseUrl}`,
-    '--field',
-    `sdkAppId=${emulator.credentials.sdkAppId}`,
-    '--field',
-    `identifier=${emulator.credentials.identifier}`,
-    '--field',
-    'fromAccount=a',
-    '--field',
-    'toAccount=b',
-  ];
-}
-
 describe('ferry accounts add/set with processing fields', () => {
   it('add takes them; set changes them, an empty value goes back to the default; uploads follow', async () => {
     const added = await cli.run(
@@ -53,7 +37,7 @@ describe('ferry accounts add/set with processing fields', () => {
         'tencent-im',
         '--name',
         'pics',
-        ...tencentFields(),
+        ...tencentAccountFields(cli.emulator),
         '--field',
         'process.format=webp',
       ],

@@ -41,6 +41,22 @@ export function jsonLines<T>(text: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
+/** `--field` arguments of a Tencent IM account on `emulator` (its UserSig goes in FERRY_SECRET_USERSIG). */
+export function tencentAccountFields(emulator: PicUpEmulator): string[] {
+  return [
+    '--field',
+    `baseUrl=${emulator.baseUrl}`,
+    '--field',
+    `sdkAppId=${emulator.credentials.sdkAppId}`,
+    '--field',
+    `identifier=${emulator.credentials.identifier}`,
+    '--field',
+    'fromAccount=a',
+    '--field',
+    'toAccount=b',
+  ];
+}
+
 export interface CliHarnessOptions {
   /** The `ferry` to run: the sources (main/cli.ts) unless a test names the build (out/cli/ferry.mjs). */
   entry?: string;
@@ -100,26 +116,9 @@ export async function startCliHarness(options: CliHarnessOptions = {}): Promise<
     start,
     run,
     addTencentAccount(name, userSig = emulator.credentials.userSig) {
-      return run(
-        [
-          'accounts',
-          'add',
-          'tencent-im',
-          '--name',
-          name,
-          '--field',
-          `baseUrl=${emulator.baseUrl}`,
-          '--field',
-          `sdkAppId=${emulator.credentials.sdkAppId}`,
-          '--field',
-          `identifier=${emulator.credentials.identifier}`,
-          '--field',
-          'fromAccount=a',
-          '--field',
-          'toAccount=b',
-        ],
-        { FERRY_SECRET_USERSIG: userSig },
-      );
+      return run(['accounts', 'add', 'tencent-im', '--name', name, ...tencentAccountFields(emulator)], {
+        FERRY_SECRET_USERSIG: userSig,
+      });
     },
     async close() {
       // Wait for the killed runs to exit: a child still writing would race the folder's removal.
