@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, type Page } from '@playwright/test';
+import type { RunningSandbox } from '../sandbox-process.ts';
 import { downloadLinkOf, dropFiles, openView, queueRow, sha256 } from './page-helpers.ts';
 
 export interface S3Endpoint {
@@ -8,6 +9,18 @@ export interface S3Endpoint {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
+}
+
+/** The sandbox's S3 emulator, as the account form asks for it. */
+export function s3EndpointOf(sandbox: RunningSandbox): S3Endpoint {
+  const s3 = sandbox.endpoints['s3']!;
+  return {
+    endpoint: s3['endpoint']!,
+    region: s3['region']!,
+    bucket: s3['bucket']!,
+    accessKeyId: s3['accessKeyId']!,
+    secretAccessKey: s3['secretAccessKey']!,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { accountFormKeyboard, credentialFixPath } from '../flows/credential-fix.ts';
+import { accountFormKeyboard, credentialFixPath, s3EndpointOf } from '../flows/credential-fix.ts';
 import { startSandboxProcess, type RunningSandbox } from '../sandbox-process.ts';
 import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
 
@@ -26,18 +26,9 @@ test('the account form by keyboard: Enter opens it with the focus inside, Escape
 test('an S3 account with a wrong secret: tested on save with the server’s message, named by the failed upload, fixed from there, and retried', async ({
   page,
 }, testInfo) => {
-  const s3 = sandbox.endpoints['s3']!;
   await page.goto(shell.url);
-  await credentialFixPath(
-    page,
-    {
-      endpoint: s3['endpoint']!,
-      region: s3['region']!,
-      bucket: s3['bucket']!,
-      accessKeyId: s3['accessKeyId']!,
-      secretAccessKey: s3['secretAccessKey']!,
-    },
-    (name) => page.screenshot({ path: testInfo.outputPath(`${name}.png`) }),
+  await credentialFixPath(page, s3EndpointOf(sandbox), (name) =>
+    page.screenshot({ path: testInfo.outputPath(`${name}.png`) }),
   );
   await page.screenshot({ path: testInfo.outputPath('credential-fixed.png') });
 });

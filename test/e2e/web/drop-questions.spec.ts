@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { addS3Account } from '../flows/credential-fix.ts';
+import { addS3Account, s3EndpointOf } from '../flows/credential-fix.ts';
 import { askEachTimeAsks, emptyFilesAskOncePerDrop } from '../flows/drop-questions.ts';
 import { startSandboxProcess, type RunningSandbox } from '../sandbox-process.ts';
 import { startWebShellProcess, type RunningWebShell } from '../web-shell.ts';
@@ -32,19 +32,8 @@ test('a drop with empty files asks once, skips or uploads them, and the setting 
 test('"Ask each time" asks which account before uploading, and remembers the answer when told to', async ({
   page,
 }, testInfo) => {
-  const s3 = sandbox.endpoints['s3']!;
   await page.goto(shell.url);
-  await addS3Account(
-    page,
-    {
-      endpoint: s3['endpoint']!,
-      region: s3['region']!,
-      bucket: s3['bucket']!,
-      accessKeyId: s3['accessKeyId']!,
-      secretAccessKey: s3['secretAccessKey']!,
-    },
-    'Team bucket',
-  );
+  await addS3Account(page, s3EndpointOf(sandbox), 'Team bucket');
   await askEachTimeAsks(page, 'Team bucket', (name) =>
     page.screenshot({ path: testInfo.outputPath(`${name}.png`) }),
   );
