@@ -1,8 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { wireIpc, type WireIpcOptions } from '../../../main/electron/ipc.ts';
 import type { FileEventLike, PageLike, WebUtilsLike } from '../../../main/electron/preload-api.ts';
 import type { SafeStorageLike } from '../../../main/electron/safe-storage-cipher.ts';
-import type { SenderEvent, SenderFrame } from '../../../main/electron/trusted-sender.ts';
+import {
+  createSenderCheck,
+  type SenderEvent,
+  type SenderFrame,
+} from '../../../main/electron/trusted-sender.ts';
+import { createWindowRegistry } from '../../../main/electron/window-registry.ts';
 
 // Stand-ins for Electron objects: the Electron binary cannot be downloaded on the team's machines, so the
 // Electron layer is exercised against fakes shaped like electron.d.ts (see
@@ -143,6 +149,22 @@ export function fakeDisk(): { webUtils: WebUtilsLike; diskFile(path: string, rel
 }
 
 export const silentLog = { warn: () => undefined, error: () => undefined };
+
+/** One window registered as Ferry's and main's IPC wired to `service`, as the app wires them. */
+export function wireOneWindow(service: WireIpcOptions['service']) {
+  const ipcMain = new FakeIpcMain();
+  const windows = createWindowRegistry<FakeWebContents>();
+  const window = new FakeWebContents();
+  windows.add(window);
+  const dispose = wireIpc({
+    ipcMain,
+    service,
+    isTrustedSender: createSenderCheck((id) => windows.has(id)),
+    eventTargets: () => windows.list(),
+    log: silentLog,
+  });
+  return { ipcMain, windows, window, dispose };
+}
 
 type StorageBackend = ReturnType<SafeStorageLike['getSelectedStorageBackend']>;
 

@@ -6,22 +6,11 @@ import {
   type IpcRendererLike,
   type PreloadApi,
 } from '../../../main/electron/preload-api.ts';
-import { wireIpc } from '../../../main/electron/ipc.ts';
-import { createSenderCheck } from '../../../main/electron/trusted-sender.ts';
-import { createWindowRegistry } from '../../../main/electron/window-registry.ts';
 import { startPicUpEmulator, type PicUpEmulator } from '../../../main/sandbox/tencent-im/pic-up-emulator.ts';
 import { createService, sandboxAccountId, type FerryService } from '../../../main/service.ts';
 import { grantChannel } from '../../../shared/channels.ts';
 import { randomFile, tempDir } from '../../support/temp.ts';
-import {
-  fakeDisk,
-  fakeFrame,
-  FakeIpcMain,
-  fakeInvokeEvent,
-  FakePage,
-  FakeWebContents,
-  silentLog,
-} from './fakes.ts';
+import { fakeDisk, fakeFrame, fakeInvokeEvent, FakePage, FakeWebContents, wireOneWindow } from './fakes.ts';
 
 // A drop in the window, through the preload and IPC, to a real service: only paths the user handed
 // over reach uploads.add. Electron's IPC and page are stand-ins (the Electron binary is unavailable);
@@ -44,17 +33,7 @@ afterAll(async () => {
 
 /** One window: its page, its preload and main's IPC, wired like Electron wires them. */
 function openWindow() {
-  const ipcMain = new FakeIpcMain();
-  const windows = createWindowRegistry<FakeWebContents>();
-  const contents = new FakeWebContents();
-  windows.add(contents);
-  const dispose = wireIpc({
-    ipcMain,
-    service,
-    isTrustedSender: createSenderCheck((id) => windows.has(id)),
-    eventTargets: () => windows.list(),
-    log: silentLog,
-  });
+  const { ipcMain, window: contents, dispose } = wireOneWindow(service);
   // The renderer's messages arrive in the order it sent them; `send` runs main's listeners at once.
   const ipcRenderer: IpcRendererLike = {
     invoke: (channel, ...args) => ipcMain.invoke(channel, fakeInvokeEvent(contents), ...args),

@@ -5,9 +5,14 @@ import { defaultSettings } from '../../../shared/settings.ts';
 import { CommandError, dispatchCommand, type CommandHandlers } from '../../../main/contract-dispatch.ts';
 import type { FerryService } from '../../../main/service.ts';
 import { wireIpc } from '../../../main/electron/ipc.ts';
-import { createSenderCheck } from '../../../main/electron/trusted-sender.ts';
-import { createWindowRegistry } from '../../../main/electron/window-registry.ts';
-import { FakeIpcMain, FakeWebContents, fakeFrame, fakeInvokeEvent, silentLog } from './fakes.ts';
+import {
+  FakeIpcMain,
+  FakeWebContents,
+  fakeFrame,
+  fakeInvokeEvent,
+  silentLog,
+  wireOneWindow,
+} from './fakes.ts';
 
 type Service = Pick<FerryService, 'dispatch' | 'subscribe' | 'grantPaths'>;
 
@@ -62,18 +67,7 @@ function fakeService(overrides: Partial<CommandHandlers> = {}) {
 }
 
 function setup(service = fakeService()) {
-  const ipcMain = new FakeIpcMain();
-  const windows = createWindowRegistry<FakeWebContents>();
-  const window = new FakeWebContents();
-  windows.add(window);
-  const dispose = wireIpc({
-    ipcMain,
-    service,
-    isTrustedSender: createSenderCheck((id) => windows.has(id)),
-    eventTargets: () => windows.list(),
-    log: silentLog,
-  });
-  return { ipcMain, windows, window, service, dispose };
+  return { ...wireOneWindow(service), service };
 }
 
 const uploadsAdd = commandChannel('uploads.add');
