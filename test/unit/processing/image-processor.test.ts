@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultProcessingSettings, type ProcessingSettings } from '../../../shared/processing.ts';
@@ -8,6 +7,7 @@ import { UploadError } from '../../../main/net/upload-error.ts';
 import { summariseExif } from '../../../main/processing/exif-tags.ts';
 import { fittedSize, processImage } from '../../../main/processing/image-processor.ts';
 import { tempDir } from '../../support/temp.ts';
+import { pngClaiming } from '../../support/png-claiming.ts';
 
 let dir: string;
 let photo: string;
@@ -76,28 +76,8 @@ async function animatedGif(): Promise<string> {
 
 /** A PNG whose header promises 30000×30000 pixels: a few dozen bytes that would decode to 3.6 GB. */
 function pngBomb(): string {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(30_000, 0);
-  header.writeUInt32BE(30_000, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
   const path = join(dir, 'bomb.png');
-  writeFileSync(
-    path,
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', header),
-      chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
-      chunk('IEND', Buffer.alloc(0)),
-    ]),
-  );
+  writeFileSync(path, pngClaiming(30_000, 30_000));
   return path;
 }
 

@@ -3,7 +3,6 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { deflateSync, crc32 } from 'node:zlib';
 import sharp, { type Sharp as SharpPipeline } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,6 +23,7 @@ import {
   type ThumbnailResult,
 } from '../../../main/thumbnails/thumbnailer.ts';
 import { sha256, tempDir } from '../../support/temp.ts';
+import { pngClaiming } from '../../support/png-claiming.ts';
 
 // Run every thumbnail test on each sharp build this checkout can load: native always, wasm
 // (@img/sharp-wasm32, the Linux Electron build) when installed. Said loudly, so a run that silently
@@ -71,28 +71,6 @@ function solid(width: number, height: number, colour: string, channels: 3 | 4 = 
 function markedCorner(width: number, height: number): SharpPipeline {
   const mark = { width: width / 2, height: height / 2, channels: 3 as const, background: '#ff0000' };
   return solid(width, height, '#0000ff').composite([{ input: { create: mark }, left: 0, top: 0 }]);
-}
-
-/** A PNG whose header promises width×height pixels, with almost no data: a decompression bomb. */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 /** What a consumer sees: the thumbnail decoded by sharp itself. */
