@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { buildCli } from '../../scripts/build-cli.ts';
 import { tempDir } from '../support/temp.ts';
 
 // `ferry accounts list` started cold (a new process each round, as a user runs it) against bare
@@ -24,20 +25,6 @@ const usagePreload = `data:text/javascript,${encodeURIComponent(
     // VmHWM, not resourceUsage's maxRSS, which Linux keeps across exec (see test/support/peak-rss.ts).
     "process.on('exit', () => { const u = process.resourceUsage(); const hwm = process.platform === 'linux' ? /^VmHWM:\\s+(\\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8')) : null; writeFileSync(process.env.FERRY_BENCH_USAGE_FILE, `${hwm ? Number(hwm[1]) : u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`); });",
 )}`;
-
-/**
- * In a process of its own: Linux keeps a process's peak RSS across exec, so a child forked from a bench
- * that had just held the bundler in memory would report the bundler's peak as its own.
- */
-async function buildCliApart(): Promise<void> {
-  const script = resolve(import.meta.dirname, '../../scripts/build-cli.ts');
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const code = await new Promise<number | null>((done, fail) => {
-    child.on('error', fail);
-    child.on('exit', done);
-  });
-  if (code !== 0) throw new Error(`scripts/build-cli.ts exited with ${code}`);
-}
 
 interface Run {
   wallMs: number;
@@ -92,7 +79,7 @@ function summary(runs: readonly Run[]) {
  */
 export async function benchCliAtRest(options: { rounds?: number } = {}) {
   const rounds = Math.max(3, options.rounds ?? 7);
-  await buildCliApart();
+  await buildCli();
   const dir = tempDir('ferry-bench-cli-');
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: dir };
