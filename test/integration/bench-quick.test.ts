@@ -100,6 +100,14 @@ describe('npm run bench -- --quick (tus and S3 against their peers)', () => {
       for (const name of ['ferry', 'libStorage', ...rclone])
         expect(s3.contenders[name]!.completeMedianMs, name).toBeGreaterThan(0);
       expect(s3.contenders.onePlainPutObject!.completeMedianMs).toBe(0);
+      // The responsiveness goal is summarized from Ferry's own rows of the scenarios that ran.
+      const loop = report.engineEventLoop as unknown as Record<string, { p99Ms: number; maxMs: number }>;
+      expect(loop.tus1GiB).toMatchObject({
+        p99Ms: tus.contenders.ferry!.eventLoopDelayP99MsMedian,
+        maxMs: tus.contenders.ferry!.eventLoopDelayMaxMsMax,
+      });
+      expect(loop.s3_1GiB).toMatchObject({ p99Ms: s3.contenders.ferry!.eventLoopDelayP99MsMedian });
+      expect(loop).not.toHaveProperty('smallFiles2000');
     },
   );
 });
