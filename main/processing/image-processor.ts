@@ -4,9 +4,11 @@ import type { OutputFormat, ProcessingSettings, WatermarkPosition } from '../../
 import { UploadError } from '../net/upload-error.ts';
 import {
   defaultMaxInputPixels,
+  imageInput,
   measureImage,
   openImage,
   overPixelLimit,
+  type ImageInput,
   type ImageMeasure,
 } from '../thumbnails/image-source.ts';
 import { loadSharp, type Sharp } from '../thumbnails/sharp-loader.ts';
@@ -38,6 +40,8 @@ export interface ProcessOutcome {
 export interface ProcessOptions {
   maxInputPixels?: number;
   signal?: AbortSignal;
+  /** A sharp already loaded (tests, the bench's wasm row); default: processingSharp(). */
+  sharp?: Sharp;
 }
 
 const extensionOf: Readonly<Record<Encoded, string>> = {
@@ -224,10 +228,12 @@ async function processNow(
   // SVG is text that scales; rasterising it would only lose that.
   if (sniffed.format === 'svg') return asIs(source, null);
 
-  const sharp = await processingSharp();
+  const sharp = options.sharp ?? (await processingSharp());
+  let input: ImageInput;
   let measure: ImageMeasure;
   try {
-    measure = await measureImage(sharp, sourcePath);
+    input = await imageInput(sharp, sourcePath, size);
+    measure = await measureImage(sharp, input);
   } catch (error) {
     return asIs(source, `Sent as it is: the image could not be read (${firstLine(error)}).`);
   }
@@ -288,7 +294,7 @@ async function processNow(
   const temporary = `${destPath}.part`;
   let info;
   try {
-    let pipeline = openImage(sharp, sourcePath, { maxInputPixels, animated });
+    let pipeline = openImage(sharp, input, { maxInputPixels, animated });
     if (resizes) {
       pipeline = pipeline.resize({
         width: fitted.width,

@@ -1,7 +1,14 @@
 import { basename } from 'node:path';
 import { UploadError } from '../net/upload-error.ts';
 import { searchHighestFitting, type BudgetSearchResult } from './budget-search.ts';
-import { defaultMaxInputPixels, inspectImageSource, openImage, type SourceImage } from './image-source.ts';
+import {
+  defaultMaxInputPixels,
+  imageInput,
+  inspectImageSource,
+  openImage,
+  type ImageInput,
+  type SourceImage,
+} from './image-source.ts';
 import { loadSharp, type OutputInfo, type Sharp } from './sharp-loader.ts';
 
 export type DerivativeFormat = 'jpeg' | 'png';
@@ -75,7 +82,8 @@ export async function makeDerivative(
   options.signal?.throwIfAborted();
   // The build safe for this process (wasm inside Electron on Linux, where native libvips can crash).
   const { sharp } = await loadSharp();
-  const pixels = await decodeCropped(sharp, sourcePath, source, spec, maxInputPixels);
+  const input = await imageInput(sharp, sourcePath);
+  const pixels = await decodeCropped(sharp, sourcePath, input, source, spec, maxInputPixels);
   options.onEncoded?.();
 
   const encodeStep = async (encode: () => Promise<Buffer>): Promise<Buffer> => {
@@ -126,12 +134,13 @@ export async function makeDerivative(
 async function decodeCropped(
   sharp: Sharp,
   sourcePath: string,
+  input: ImageInput,
   source: SourceImage,
   spec: DerivativeSpec,
   maxInputPixels: number,
 ): Promise<{ data: Buffer; info: OutputInfo }> {
   try {
-    let pipeline = openImage(sharp, sourcePath, { maxInputPixels }).resize(spec.width, spec.height, {
+    let pipeline = openImage(sharp, input, { maxInputPixels }).resize(spec.width, spec.height, {
       fit: 'cover',
       position: spec.position ?? 'centre',
     });

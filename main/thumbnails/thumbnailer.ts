@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ErrorCode, ErrorView } from '../../shared/errors.ts';
-import { defaultMaxInputPixels, measureImage, openImage, overPixelLimit } from './image-source.ts';
+import {
+  defaultMaxInputPixels,
+  imageInput,
+  measureImage,
+  openImage,
+  overPixelLimit,
+  type ImageInput,
+} from './image-source.ts';
 import { loadSharp, sharpBuildOf, type LoadedSharp, type Sharp, type SharpBuild } from './sharp-loader.ts';
 import { formatClaimedByName, sniffFile, type ImageFormat } from './sniff-image.ts';
 import { createTaskQueue } from './task-queue.ts';
@@ -138,7 +145,7 @@ export function createThumbnailer(options: ThumbnailerOptions): Thumbnailer {
     if (signal?.aborted)
       throw new ThumbnailFailure('cancelled', `The thumbnail of "${basename(path)}" was cancelled.`);
     const name = basename(path);
-    const format = await checkSource(path, name);
+    const { format, size } = await checkSource(path, name);
     const { sharp } = await loadOrFail(getSharp);
     if (format === 'heic' && !canDecodeHeic(sharp)) {
       throw new ThumbnailFailure(
@@ -147,7 +154,13 @@ export function createThumbnailer(options: ThumbnailerOptions): Thumbnailer {
           'decoder, for patent reasons); no thumbnail is made. Export it as JPEG to see a preview.',
       );
     }
-    await checkPixels(sharp, path, name, format, maxInputPixels);
+    let input: ImageInput;
+    try {
+      input = await imageInput(sharp, path, size);
+    } catch (error) {
+      throw fileSystemFailure(error, name);
+    }
+    await checkPixels(sharp, input, name, format, maxInputPixels);
 
     const targetDir = dirname(target);
     if (!createdDirs.has(targetDir)) {
@@ -157,10 +170,10 @@ export function createThumbnailer(options: ThumbnailerOptions): Thumbnailer {
     const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     counters.decodes++;
     try {
-      // Path in, resize right after orientation, nothing before it: this is what lets libvips use
-      // shrink-on-load (JPEG DCT scaling, WebP scaled decode), so a 12 MP JPEG is decoded at 1/8 size.
-      // Only the first frame/page is read (sharp's default), which is the GIF thumbnail.
-      const info = await openImage(sharp, path, { maxInputPixels })
+      // Resize right after orientation, nothing before it: this is what lets libvips use shrink-on-load
+      // (JPEG DCT scaling, WebP scaled decode), from a path or from bytes alike, so a 12 MP JPEG is
+      // decoded at 1/8 size. Only the first frame/page is read (sharp's default): the GIF thumbnail.
+      const info = await openImage(sharp, input, { maxInputPixels })
         .resize(thumbnailSize, thumbnailSize, { fit: 'inside', withoutEnlargement: true })
         .webp()
         .toFile(temp);
@@ -221,8 +234,8 @@ export function createThumbnailer(options: ThumbnailerOptions): Thumbnailer {
   };
 }
 
-/** Everything that can be said about the file before libvips opens it. Returns the real format. */
-async function checkSource(path: string, name: string): Promise<ImageFormat> {
+/** Everything that can be said about the file before libvips opens it: its real format, and its size. */
+async function checkSource(path: string, name: string): Promise<{ format: ImageFormat; size: number }> {
   let file;
   try {
     file = await sniffFile(path);
@@ -234,7 +247,7 @@ async function checkSource(path: string, name: string): Promise<ImageFormat> {
   const sniffed = file.sniffed;
   if (sniffed === undefined)
     throw new ThumbnailFailure('image-invalid', `"${name}" is empty (0 bytes): no image in it.`);
-  if (sniffed.kind === 'image') return sniffed.format;
+  if (sniffed.kind === 'image') return { format: sniffed.format, size: file.size };
   if (sniffed.kind === 'unsupported-image') {
     throw new ThumbnailFailure(
       'file-type-unsupported',
@@ -253,7 +266,7 @@ async function checkSource(path: string, name: string): Promise<ImageFormat> {
 /** Header only (no pixels decoded): reject decompression bombs with their real size in the message. */
 async function checkPixels(
   sharp: Sharp,
-  path: string,
+  input: ImageInput,
   name: string,
   format: ImageFormat,
   maxInputPixels: number,
@@ -261,7 +274,7 @@ async function checkPixels(
   let width: number;
   let height: number;
   try {
-    ({ width, height } = await measureImage(sharp, path));
+    ({ width, height } = await measureImage(sharp, input));
   } catch (error) {
     throw decodeFailure(error, name, format);
   }

@@ -1,10 +1,10 @@
 // One contender of the processing benchmark in a process of its own, so its peak memory is its own:
-//   node test/bench/processing-child.ts ferry|bare <sourceDir> <count> <outDir>
+//   node test/bench/processing-child.ts ferry|bare <sourceDir> <count> <outDir> [native|wasm]
 // Processes photo-<i>.jpg one after another to WebP fitting 1920×1920 and prints one JSON line.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { processImage } from '../../main/processing/image-processor.ts';
+import { loadSharp } from '../../main/thumbnails/sharp-loader.ts';
 import { defaultProcessingSettings } from '../../shared/processing.ts';
 import { peakRssBytes } from '../support/peak-rss.ts';
 import { photoLikeJpegPath } from './photo-like-jpegs.ts';
@@ -19,9 +19,22 @@ export interface ProcessingChildResult {
 export const maxSide = 1920;
 export const quality = 85;
 
-const [mode, sourceDir, count, outDir] = process.argv.slice(2);
-if ((mode !== 'ferry' && mode !== 'bare') || !sourceDir || !count || !outDir)
-  throw new Error('usage: node processing-child.ts ferry|bare <sourceDir> <count> <outDir>');
+const [mode, sourceDir, count, outDir, build = 'native'] = process.argv.slice(2);
+if (
+  (mode !== 'ferry' && mode !== 'bare') ||
+  (build !== 'native' && build !== 'wasm') ||
+  !sourceDir ||
+  !count ||
+  !outDir
+)
+  throw new Error('usage: node processing-child.ts ferry|bare <sourceDir> <count> <outDir> [native|wasm]');
+// Both contenders on the same build; wasm is what the app runs inside Electron on Linux.
+const loaded = await loadSharp({ prefer: build });
+if (loaded.build !== build)
+  throw new Error(`sharp's ${build} build is not loadable: ${loaded.fallbackReason}`);
+const { sharp } = loaded;
+// The app's processing tunes libvips' cache (processingSharp); the same for both contenders.
+sharp.cache({ memory: 32, files: 0, items: 20 });
 await mkdir(outDir, { recursive: true });
 const settings = {
   ...defaultProcessingSettings,
@@ -38,7 +51,7 @@ for (let index = 0; index < Number(count); index++) {
   if (mode === 'ferry') {
     // What the engine's step before the provider runs for each task: sniffing, the metadata read and
     // pixel-limit check, the decision what to change, the encode to a temporary file, the rename.
-    const outcome = await processImage(source, out, settings);
+    const outcome = await processImage(source, out, settings, { sharp });
     if (outcome.kind !== 'processed') throw new Error(`${source} was not processed: ${outcome.notice}`);
     outputs.push({ width: outcome.width!, height: outcome.height!, bytes: outcome.size });
   } else {

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { SharpBuild } from '../../main/thumbnails/sharp-loader.ts';
 import { tempDir } from '../support/temp.ts';
 import type { ProcessingChildResult } from './processing-child.ts';
 
@@ -15,6 +16,8 @@ const child = resolve(import.meta.dirname, 'processing-child.ts');
 
 export interface ProcessingBenchResult {
   goal: string;
+  /** Which libvips both contenders ran on: native, or the wasm32 build the app uses in Electron on Linux. */
+  build: SharpBuild;
   images: number;
   /** Images per second: Ferry's processing step (main/processing/image-processor.ts). */
   ferryPerSecond: number;
@@ -34,8 +37,14 @@ export interface ProcessingBenchResult {
 
 const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
 
-async function contender(mode: 'ferry' | 'bare', sources: string, images: number, out: string) {
-  const { stdout } = await run(process.execPath, [child, mode, sources, String(images), out], {
+async function contender(
+  mode: 'ferry' | 'bare',
+  sources: string,
+  images: number,
+  out: string,
+  build: SharpBuild,
+) {
+  const { stdout } = await run(process.execPath, [child, mode, sources, String(images), out, build], {
     maxBuffer: 16 * 1024 * 1024,
   });
   await rm(out, { recursive: true, force: true });
@@ -43,9 +52,10 @@ async function contender(mode: 'ferry' | 'bare', sources: string, images: number
 }
 
 export async function benchProcessing(
-  options: { images?: number; rounds?: number } = {},
+  options: { images?: number; rounds?: number; build?: SharpBuild } = {},
 ): Promise<ProcessingBenchResult> {
   const images = options.images ?? 20;
+  const build = options.build ?? 'native';
   // Each contender goes first in half the rounds; the best round of each counts.
   const rounds = options.rounds ?? 4;
   const dir = tempDir('ferry-bench-processing-');
@@ -63,7 +73,7 @@ export async function benchProcessing(
       // Alternate who goes first: neither gets a systematically warmer page cache.
       const order = round % 2 === 0 ? (['ferry', 'bare'] as const) : (['bare', 'ferry'] as const);
       for (const mode of order) {
-        const result = await contender(mode, sources, images, join(dir, `out-${mode}-${round}`));
+        const result = await contender(mode, sources, images, join(dir, `out-${mode}-${round}`), build);
         best[mode] = Math.min(best[mode], result.ms);
         peak[mode] = Math.max(peak[mode], result.peakRssMiB);
         last = { ...last, [mode]: result };
@@ -80,6 +90,7 @@ export async function benchProcessing(
     const made = (result: ProcessingChildResult | undefined) => JSON.stringify(result?.outputs);
     return {
       goal: 'ratio ≥ 0.9 against the same sharp pipeline run bare; peak RSS reported',
+      build,
       images,
       ferryPerSecond: round(ferryPerSecond, 2),
       bareSharpPerSecond: round(bareSharpPerSecond, 2),

@@ -24,6 +24,13 @@ export interface ThumbnailBenchResult {
   bareSharpPerSecond: number;
   /** ferryPerSecond / bareSharpPerSecond: 1 means the wrapping costs nothing. */
   ratio: number;
+  /**
+   * CPU time of the process (every thread) for all images, best of the rounds per image, and
+   * bareSharpCpuMs / ferryCpuMs: a comparison a busy machine does not blur the way it blurs wall time.
+   */
+  ferryCpuMs: number;
+  bareSharpCpuMs: number;
+  cpuRatio: number;
   /** Peak resident memory of this process while thumbnails were being made. */
   peakRssMiB: number;
   /** Mean size of a source JPEG: a phone photo of 12 MP is a few MiB. */
@@ -31,6 +38,12 @@ export interface ThumbnailBenchResult {
   /** How late the event loop ran while Ferry's thumbnailer made them all, queued at once (p99, worst; ms). */
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /**
+   * CPU time of that all-at-once run (ms): the main thread's own (what can delay the event loop) and
+   * the whole process's (libvips' threads included). The wall time beside them says how much of the
+   * delay can only be waiting for a core.
+   */
+  queuedAtOnce: { wallMs: number; mainThreadCpuMs: number; processCpuMs: number };
 }
 
 export interface ThumbnailBenchOptions {
@@ -55,10 +68,12 @@ function sampleRss(): { stop(): number } {
   };
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
+async function timed(run: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   await run();
-  return performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ms: performance.now() - start, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** 20 JPEGs of 12 MP (4000×3000): Ferry's thumbnailer and bare sharp, interleaved image by image. */
@@ -90,8 +105,10 @@ export async function benchThumbnails(options: ThumbnailBenchOptions = {}): Prom
   // file; off for the measurement, restored after.
   const cacheBefore = sharp.cache();
   sharp.cache(false);
-  const best = { ferryMs: sources.map(() => Infinity), bareMs: sources.map(() => Infinity) };
+  const never = () => sources.map(() => Infinity);
+  const best = { ferryMs: never(), bareMs: never(), ferryCpuMs: never(), bareCpuMs: never() };
   let peakRssBytes: number;
+  const queuedAtOnce = { wallMs: 0, mainThreadCpuMs: 0, processCpuMs: 0 };
   const rss = sampleRss();
   const delay = eventLoopDelayMonitor();
   try {
@@ -112,18 +129,29 @@ export async function benchThumbnails(options: ThumbnailBenchOptions = {}): Prom
         const ferryFirst = (index + round) % 2 === 0;
         const first = await (ferryFirst ? ferry() : bare());
         const second = await (ferryFirst ? bare() : ferry());
-        const [ferryMs, bareMs] = ferryFirst ? [first, second] : [second, first];
-        best.ferryMs[index] = Math.min(best.ferryMs[index] ?? Infinity, ferryMs);
-        best.bareMs[index] = Math.min(best.bareMs[index] ?? Infinity, bareMs);
+        const [ferryRun, bareRun] = ferryFirst ? [first, second] : [second, first];
+        best.ferryMs[index] = Math.min(best.ferryMs[index] ?? Infinity, ferryRun.ms);
+        best.bareMs[index] = Math.min(best.bareMs[index] ?? Infinity, bareRun.ms);
+        best.ferryCpuMs[index] = Math.min(best.ferryCpuMs[index] ?? Infinity, ferryRun.cpuMs);
+        best.bareCpuMs[index] = Math.min(best.bareCpuMs[index] ?? Infinity, bareRun.cpuMs);
       }
     }
     // The app's case for the event loop: Ferry's thumbnailer alone, every image queued at once.
     const thumbnailer = createThumbnailer({ cacheDir: join(dir, 'thumbnails-delay'), sharp });
+    const cpuMs = (usage: NodeJS.CpuUsage) => round((usage.user + usage.system) / 1000, 1);
+    const threadBefore = process.threadCpuUsage();
+    const processBefore = process.cpuUsage();
+    const start = performance.now();
     delay.enable();
     await Promise.all(
       sources.map((source) => thumbnailer.thumbnailFor(source.path, { sha256: source.sha256 })),
     );
     delay.disable();
+    Object.assign(queuedAtOnce, {
+      wallMs: round(performance.now() - start, 1),
+      mainThreadCpuMs: cpuMs(process.threadCpuUsage(threadBefore)),
+      processCpuMs: cpuMs(process.cpuUsage(processBefore)),
+    });
   } finally {
     peakRssBytes = rss.stop();
     sharp.cache({
@@ -144,9 +172,13 @@ export async function benchThumbnails(options: ThumbnailBenchOptions = {}): Prom
     ferryPerSecond: round(ferryPerSecond, 2),
     bareSharpPerSecond: round(bareSharpPerSecond, 2),
     ratio: round(ferryPerSecond / bareSharpPerSecond),
+    ferryCpuMs: round(sum(best.ferryCpuMs), 1),
+    bareSharpCpuMs: round(sum(best.bareCpuMs), 1),
+    cpuRatio: round(sum(best.bareCpuMs) / sum(best.ferryCpuMs)),
     peakRssMiB: round(peakRssBytes / MiB, 1),
     meanSourceMiB: round(sum(sources.map((source) => source.bytes)) / images / MiB, 2),
     eventLoopDelayP99Ms: latenessMs(delay.percentile(99)),
     eventLoopDelayMaxMs: latenessMs(delay.max),
+    queuedAtOnce,
   };
 }

@@ -1,10 +1,16 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processImage } from '../../../main/processing/image-processor.ts';
 import { makeDerivative } from '../../../main/thumbnails/derivative.ts';
-import { measureImage, openImage } from '../../../main/thumbnails/image-source.ts';
+import {
+  imageInput,
+  measureImage,
+  openImage,
+  wasmInMemoryMaxBytes,
+} from '../../../main/thumbnails/image-source.ts';
+import { availableSharpBuilds, loadSharp } from '../../../main/thumbnails/sharp-loader.ts';
 import { createThumbnailer } from '../../../main/thumbnails/thumbnailer.ts';
 import { defaultProcessingSettings } from '../../../shared/processing.ts';
 import { tempDir } from '../../support/temp.ts';
@@ -102,4 +108,36 @@ describe('measureImage and openImage', () => {
     });
     expect(await derivative(limit)).toMatchObject({ width: 60, height: 80 });
   });
+});
+
+const wasmLoadable = (await availableSharpBuilds()).includes('wasm');
+
+describe('imageInput', () => {
+  it('hands the native build the path: libvips reads the file on its own threads', async () => {
+    expect(await imageInput(sharp, turned)).toBe(turned);
+  });
+
+  // Skipped, and said so, where @img/sharp-wasm32 is not installed.
+  it.runIf(wasmLoadable)(
+    "hands the wasm build the file's bytes, and the path past the in-memory limit",
+    async () => {
+      const { sharp: wasm } = await loadSharp({ prefer: 'wasm' });
+      const input = await imageInput(wasm, turned);
+      expect(Buffer.isBuffer(input)).toBe(true);
+      expect(input).toEqual(readFileSync(turned));
+      expect(await imageInput(wasm, turned, wasmInMemoryMaxBytes + 1)).toBe(turned);
+    },
+  );
+
+  it.runIf(wasmLoadable)(
+    'gives the processing step on the wasm build the same picture as on native',
+    async () => {
+      const { sharp: wasm } = await loadSharp({ prefer: 'wasm' });
+      const settings = { ...defaultProcessingSettings, format: 'webp' as const };
+      const onWasm = await processImage(turned, join(dir, 'wasm.webp'), settings, { sharp: wasm });
+      const onNative = await processImage(turned, join(dir, 'native.webp'), settings, { sharp });
+      expect(onWasm).toMatchObject({ kind: 'processed', format: 'webp', width: 300, height: 400 });
+      expect(onNative).toMatchObject({ kind: 'processed', format: 'webp', width: 300, height: 400 });
+    },
+  );
 });
