@@ -17,12 +17,42 @@ function shortRead(expected: number, position: number, got: number): Error {
   });
 }
 
+/** At most this many bytes of read buffers wait for the next readChunks call. */
+const spareBytesLimit = 8 * 1024 * 1024;
+/** Read buffers of readChunks calls that ran to their end, by size. */
+const spareBuffers = new Map<number, Buffer[]>();
+let spareBytes = 0;
+
+function takeBuffer(size: number): Buffer {
+  const spare = spareBuffers.get(size)?.pop();
+  if (spare === undefined) return Buffer.allocUnsafe(size);
+  spareBytes -= size;
+  return spare;
+}
+
+function giveBack(buffers: readonly Buffer[]): void {
+  for (const buffer of buffers) {
+    // A small buffer is a slice of Node's shared slab: keeping it would keep the whole slab.
+    if (buffer.buffer.byteLength !== buffer.length) continue;
+    if (spareBytes + buffer.length > spareBytesLimit) return;
+    const list = spareBuffers.get(buffer.length) ?? [];
+    list.push(buffer);
+    spareBuffers.set(buffer.length, list);
+    spareBytes += buffer.length;
+  }
+}
+
 /**
  * Bytes [start, endExclusive) as consecutive chunks of `chunkSize` (the last may be shorter), read into
  * two reused buffers: each yielded chunk is only valid until the next is asked for. While the caller
  * sends one chunk, the next is read into the other buffer. No per-chunk allocation, so a 2 GiB upload
  * leaves no trail of garbage buffers for the GC to catch up with. A file that shrank fails with
  * ESHORTREAD.
+ *
+ * The two buffers go on to the next call once the caller asked past the last chunk (so it is done with
+ * them): S3 reads every 8 MiB part through a call of its own, and two new 1 MiB buffers per part were
+ * a quarter of the bytes sent in garbage, memory outside V8's heap that only a full collection frees.
+ * A caller that stops early may still be writing its chunk to a socket: those buffers are not reused.
  */
 export async function* readChunks(
   path: string,
@@ -33,7 +63,8 @@ export async function* readChunks(
   if (endExclusive <= start) return;
   const handle = await open(path, 'r');
   const size = Math.min(chunkSize, endExclusive - start);
-  const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+  const buffers = [takeBuffer(size), takeBuffer(size)];
+  let ranToEnd = false;
   const fill = async (buffer: Buffer, position: number): Promise<Buffer> => {
     const want = Math.min(buffer.length, endExclusive - position);
     let filled = 0;
@@ -60,10 +91,12 @@ export async function* readChunks(
       next = position < endExclusive ? readAhead(buffers[turn]!, position) : null;
       yield chunk;
     }
+    ranToEnd = true;
   } finally {
     // A read still under way (the caller stopped early) must end before its file handle closes.
     await next?.catch(() => {});
     await handle.close();
+    if (ranToEnd) giveBack(buffers);
   }
 }
 

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
 import { FormDataEncoder, isFile } from 'form-data-encoder';
+import { UploadError } from '../net/upload-error.ts';
 import type { LocalFile } from './provider.ts';
 
 /**
@@ -8,19 +8,23 @@ import type { LocalFile } from './provider.ts';
  * the file's chunks are handed over as views of at most this size.
  */
 const pieceSize = 64 * 1024;
+/** Bytes of the file per read from disk, handed to the encoder in `pieceSize` views. */
+const readBytes = 1024 * 1024;
 
-type FormFile = Pick<LocalFile, 'name' | 'remoteName' | 'size' | 'mimeType' | 'mtimeMs' | 'openRange'>;
+type FormFile = Pick<LocalFile, 'name' | 'remoteName' | 'size' | 'mimeType' | 'mtimeMs' | 'readChunks'>;
 
 /**
  * A File whose bytes stay on disk: `size` is the size the engine checked before this attempt, and
- * `stream()` reads the file through `openRange` as the body goes out, so the engine hashes what is
- * sent and checks the file before the last bytes (the form post completes the upload). The encoder
+ * `stream()` reads the file through `readChunks` as the body goes out, so the engine hashes what is
+ * sent and checks the file before the last bytes (the form post completes the upload). The reads go
+ * into two reused buffers, not a new one per read as a file stream's: a 2 GiB form sent from a file
+ * stream cost well over a hundred full garbage collections, for memory outside the heap. The encoder
  * only uses `name`, `type`, `size` and `stream()`; the platform's own readers (`arrayBuffer()`,
  * `new Response(form)`) would see the empty Blob underneath, which is why the FormData holding it
  * never leaves this module.
  *
  * Not `fs.openAsBlob`: a disk-backed Blob whose stream is abandoned mid-body (a cancel, a stall, a
- * dropped connection) keeps its file descriptor open until garbage collection, while a range stream
+ * dropped connection) keeps its file descriptor open until garbage collection, while `readChunks`
  * closes it as soon as the encoder stops pulling.
  */
 class DiskFile extends File {
@@ -35,7 +39,7 @@ class DiskFile extends File {
   }
 
   override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    const reads = pieces(this.#file.openRange(0, this.size, { completesUpload: true }));
+    const reads = pieces(this.#file.readChunks(0, this.size, readBytes, { completesUpload: true }));
     // Pulled one piece at a time; a cancel (the request stopped) ends the reads and closes the file.
     return new ReadableStream(
       {
@@ -53,15 +57,20 @@ class DiskFile extends File {
   }
 }
 
-/** The range's chunks as views of at most `pieceSize` bytes; stopping early destroys the range stream. */
-async function* pieces(range: Readable): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+/** The chunks as views of at most `pieceSize` bytes; stopping early ends the reads and closes the file. */
+async function* pieces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Uint8Array<ArrayBuffer>> {
   try {
-    for await (const chunk of range as AsyncIterable<Buffer<ArrayBuffer>>) {
+    for await (const chunk of chunks as AsyncIterable<Buffer<ArrayBuffer>>) {
       for (let offset = 0; offset < chunk.length; offset += pieceSize)
         yield chunk.subarray(offset, offset + pieceSize);
     }
-  } finally {
-    range.destroy();
+  } catch (error) {
+    // got would pass a failed read on as a network problem, to retry: a shorter file is a changed one.
+    if ((error as { code?: unknown } | null)?.code !== 'ESHORTREAD') throw error;
+    throw UploadError.of(
+      'file-changed',
+      'The file changed during its upload: it got shorter while it was being read; retry to upload it from the start.',
+    );
   }
 }
 
@@ -69,8 +78,12 @@ async function* pieces(range: Readable): AsyncGenerator<Uint8Array<ArrayBuffer>>
 export interface MultipartFileForm {
   /** Content-Type with the boundary, and the exact Content-Length: storage refuses chunked form posts. */
   headers: { 'content-type': string; 'content-length': string };
-  /** The encoded body; a consumed stream cannot be sent again, so build a new form per attempt. */
-  body: Readable;
+  /**
+   * The encoded body, for got: each chunk is valid only until the next is asked for (the file is read
+   * into reused buffers), and got asks for the next once the socket has taken the last. A consumed body
+   * cannot be sent again, so build a new form per attempt; `return()` ends one early and closes the file.
+   */
+  body: AsyncGenerator<Uint8Array>;
   /** How many file bytes are in the first `transferred` bytes of the body (progress counts file bytes). */
   fileBytes(transferred: number): number;
 }
@@ -104,7 +117,7 @@ export function multipartFileForm(options: {
       'content-type': encoder.contentType,
       'content-length': encoder.contentLength!,
     },
-    body: Readable.from(encoder.encode(), { objectMode: false }),
+    body: encoder.encode(),
     fileBytes: (transferred) => Math.max(0, Math.min(size, transferred - headLength)),
   };
 }

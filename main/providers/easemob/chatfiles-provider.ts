@@ -157,7 +157,7 @@ async function postChatfile(
       retryAfter: response.headers['retry-after'],
     };
   } catch (error) {
-    form.body.destroy();
+    void form.body.return(undefined);
     throw requestFailure(error, ctx.signal);
   }
 }

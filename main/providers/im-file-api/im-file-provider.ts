@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { imFileApiCatalog } from '../../../shared/catalog/im-file-api.ts';
 import { requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
+import { fileBody } from '../file-body.ts';
 import { multipartFileForm } from '../multipart-form.ts';
 import { parseAccountConfig } from '../account-config.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
@@ -256,14 +257,17 @@ async function sendToStorage(
 ): Promise<StorageAnswer> {
   let request;
   let fileBytes = (transferred: number) => Math.min(file.size, transferred);
+  let readFailure = (): unknown => undefined;
   if (ticket.upload_method === 'PUT') {
     // (guess) a pre-signed PUT takes the raw bytes; fields of the ticket, if any, travel as headers.
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(ticket.oss_body_param)) headers[name.toLowerCase()] = value;
     headers['content-type'] = ticketField(ticket, 'content-type') ?? file.mimeType;
     headers['content-length'] = String(file.size);
+    const body = fileBody(file, 0, file.size, { completesUpload: true });
+    readFailure = body.readFailure;
     request = ctx.http.put(ticket.upload_url, {
-      body: file.openRange(0, file.size, { completesUpload: true }),
+      body: file.size === 0 ? '' : body.chunks,
       headers,
       signal: ctx.signal,
       throwHttpErrors: false,
@@ -290,7 +294,7 @@ async function sendToStorage(
   try {
     response = await request;
   } catch (error) {
-    throw requestFailure(error, ctx.signal);
+    throw readFailure() ?? requestFailure(error, ctx.signal);
   }
   return classifyStorageAnswer(response.statusCode, response.body, {
     retryAfter: response.headers['retry-after'],

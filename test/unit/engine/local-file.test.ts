@@ -75,6 +75,36 @@ describe('local file ranges', () => {
     expect(none).toEqual([]);
   });
 
+  it('hands the buffers of a read that ran to its end on to the next read, never those of one stopped early', async () => {
+    const dir = tempDir();
+    // Chunks of 64 KiB and more have an ArrayBuffer each (smaller ones share Node's slab), and this
+    // size is no other test's: the buffers waiting for reuse are the module's, by size.
+    const chunkSize = 70_001;
+    const file = randomFile(dir, 'p.bin', 5 * chunkSize);
+    const bytes = readFileSync(file.path);
+    const buffersOf = async (start: number, stopAfter = Infinity) => {
+      const seen = new Set<ArrayBufferLike>();
+      const copies: Buffer[] = [];
+      for await (const chunk of readChunks(file.path, start, start + 4 * chunkSize, chunkSize)) {
+        seen.add(chunk.buffer);
+        copies.push(Buffer.from(chunk));
+        if (copies.length === stopAfter) break;
+      }
+      return { seen, bytes: Buffer.concat(copies) };
+    };
+    const first = await buffersOf(0);
+    const second = await buffersOf(100);
+    expect(second.bytes.equals(bytes.subarray(100, 100 + 4 * chunkSize))).toBe(true);
+    expect(second.seen.size).toBe(2);
+    expect([...second.seen].every((buffer) => first.seen.has(buffer))).toBe(true);
+    // Stopped after one chunk: whoever took it may still be writing it somewhere, so its buffers stay its own.
+    const stopped = await buffersOf(0, 1);
+    const after = await buffersOf(200);
+    expect(after.bytes.equals(bytes.subarray(200, 200 + 4 * chunkSize))).toBe(true);
+    expect(after.seen.size).toBe(2);
+    expect([...after.seen].some((buffer) => stopped.seen.has(buffer))).toBe(false);
+  });
+
   it('holds a failed read ahead for the caller: no unhandled rejection while it still sends the chunk before', async () => {
     const dir = tempDir();
     const file = randomFile(dir, 'shrinks.bin', 3000);

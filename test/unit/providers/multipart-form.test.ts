@@ -36,6 +36,13 @@ async function collect(stream: Readable): Promise<Buffer> {
   return Buffer.concat(await stream.toArray());
 }
 
+/** A form body's bytes: each chunk is copied, since its buffer is read into again after the next is asked for. */
+async function collectBody(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
 /** Every part busboy sees, in order: fields as [name, value], the file as [name, filename, type, bytes]. */
 async function parseBack(contentType: string, bytes: Buffer): Promise<unknown[]> {
   const parts: Array<unknown[] | Promise<unknown[]>> = [];
@@ -70,7 +77,7 @@ describe('multipartFileForm', () => {
       fileField: 'file',
       file,
     });
-    const bytes = await collect(form.body);
+    const bytes = await collectBody(form.body);
     expect(form.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(Number(form.headers['content-length'])).toBe(bytes.length);
     expect(await parseBack(form.headers['content-type'], bytes)).toEqual([
@@ -95,7 +102,7 @@ describe('multipartFileForm', () => {
       fileField: 'file',
       file: diskFile('empty', Buffer.alloc(0)),
     });
-    const bytes = await collect(form.body);
+    const bytes = await collectBody(form.body);
     expect(Number(form.headers['content-length'])).toBe(bytes.length);
     expect(await parseBack(form.headers['content-type'], bytes)).toEqual([
       ['file', 'empty', 'application/octet-stream', Buffer.alloc(0)],
@@ -106,7 +113,7 @@ describe('multipartFileForm', () => {
     const path = diskFile('short', Buffer.from('abc')).path;
     const file = fileAt(path, 'short', 10);
     const form = multipartFileForm({ fields: [], fileField: 'file', file });
-    const failure = await collect(form.body).catch((error: unknown) => error);
+    const failure = await collectBody(form.body).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(UploadError);
     expect((failure as UploadError).view.code).toBe('file-changed');
   });

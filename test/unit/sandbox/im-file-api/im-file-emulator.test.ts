@@ -135,7 +135,10 @@ describe('the storage endpoint', () => {
       file: fileOf(Buffer.from('abc')),
     });
     const boundary = form.headers['content-type'].split('boundary=')[1]!;
-    const text = Buffer.concat(await form.body.toArray()).toString('latin1');
+    // Each chunk copied: its buffer is read into again once the next is asked for.
+    const chunks: Buffer[] = [];
+    for await (const chunk of form.body) chunks.push(Buffer.from(chunk));
+    const text = Buffer.concat(chunks).toString('latin1');
     // One more field after the file part, before the closing boundary.
     const reordered = text.replace(
       `--${boundary}--\r\n`,
