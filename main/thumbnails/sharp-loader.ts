@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
-import { dirname, sep } from 'node:path';
+import { constants } from 'node:os';
+import { dirname, join, sep } from 'node:path';
 import type sharpModule from 'sharp';
 
 /** sharp's default export: the constructor with its utilities (format, versions, concurrency ...). */
@@ -26,6 +28,8 @@ export interface SharpRuntime {
   platform: NodeJS.Platform;
   /** process.versions.electron: set only inside Electron. */
   electron?: string | undefined;
+  /** Whether the dynamic loader offers RTLD_DEEPBIND (glibc does; musl does not). Default: this process's. */
+  deepBind?: boolean | undefined;
 }
 
 export interface LoadSharpOptions {
@@ -41,15 +45,29 @@ export const wasmSharpPackage = '@img/sharp-wasm32';
 // Not named `require`: electron-vite's ESM shim declares a module-level `require` in the bundle, and a
 // second declaration makes out/main/index.js a SyntaxError.
 const requireHere = createRequire(import.meta.url);
-const thisRuntime: SharpRuntime = { platform: process.platform, electron: process.versions.electron };
+/** Node defines the constant only where the C library has the flag: glibc, not musl. */
+const deepBindFlag: number | undefined = (constants.dlopen as Record<string, number | undefined>)
+  .RTLD_DEEPBIND;
+
+const thisRuntime: SharpRuntime = {
+  platform: process.platform,
+  electron: process.versions.electron,
+  deepBind: deepBindFlag !== undefined,
+};
 
 /**
- * Electron on Linux is the one place the native build is a hazard: sharp's libvips and Electron's
- * binary each bring their own GLib, and the first decode can SIGSEGV the whole main process
- * (electron#46323, sharp's "Electron and Linux" install note). Everywhere else native is simply faster.
+ * Inside Electron on Linux the native build needs care: sharp's libvips-cpp carries its own copy of
+ * GLib/GObject and exports its symbols, while the Electron executable links the system's GObject. Loaded
+ * the usual way, sharp's binding resolves `g_object_ref`/`g_object_unref` to the system copy, which then
+ * handles objects the other copy made: GLib-GObject-CRITICAL floods or a SIGSEGV of the whole main
+ * process (electron#46323, lovell/sharp#4522, #4525; a utility process maps the same libraries, so it
+ * is no way out). Loaded with RTLD_DEEPBIND (see loadNative), the binding and libvips look up their own
+ * symbols first and never reach the system copy. Where the loader has no such flag (musl), native stays
+ * a hazard inside Electron on Linux and the wasm build is used.
  */
 export function nativeSharpIsHazardous(runtime: SharpRuntime = thisRuntime): boolean {
-  return runtime.platform === 'linux' && runtime.electron !== undefined;
+  const deepBind = runtime.deepBind ?? thisRuntime.deepBind;
+  return runtime.platform === 'linux' && runtime.electron !== undefined && deepBind !== true;
 }
 
 export function preferredSharpBuild(runtime: SharpRuntime = thisRuntime): SharpBuild {
@@ -88,15 +106,13 @@ export function sharpBuildOf(sharp: Sharp): SharpBuild {
 /**
  * Load sharp on the build chosen for this platform (or `prefer`). When the preferred build is missing,
  * the other one is used and `fallbackReason` says why, except that native is never loaded where it is
- * hazardous (Electron on Linux): there the missing wasm build is an error, because a thumbnail is not
- * worth a crashed main process.
+ * hazardous (Electron on a Linux without deep binding): there the missing wasm build is an error,
+ * because a thumbnail is not worth a crashed main process.
  *
  * Why not `import('sharp')` for wasm: sharp 0.35's own loader (dist/sharp.mjs) has no switch for it. It
  * tries a local build, then @img/sharp-<platform>, and only when that fails @img/sharp-wasm32; there is
- * no environment variable. So either the Linux package leaves the native @img/sharp-linux-* packages
- * out (then plain `import('sharp')` lands on wasm by itself), or, as here, a separate copy of sharp's
- * JavaScript is bound to the wasm binary without the native one ever being loaded. Both work; this one
- * does not depend on packaging getting the exclusion right, and lets tests run both builds side by side.
+ * no environment variable. So a separate copy of sharp's JavaScript is bound to the wasm binary without
+ * the native one ever being loaded, which also lets tests run both builds side by side.
  */
 export async function loadSharp(options: LoadSharpOptions = {}): Promise<LoadedSharp> {
   const runtime = options.runtime ?? thisRuntime;
@@ -108,8 +124,8 @@ export async function loadSharp(options: LoadSharpOptions = {}): Promise<LoadedS
     const other: SharpBuild = prefer === 'wasm' ? 'native' : 'wasm';
     if (other === 'native' && nativeSharpIsHazardous(runtime)) {
       throw new Error(
-        `${reason}; the native build is not loaded inside Electron on Linux (its GLib clashes with ` +
-          `Electron's). Add ${wasmSharpPackage} (same version as sharp) to the Linux package.`,
+        `${reason}; the native build is not loaded inside Electron on a Linux without RTLD_DEEPBIND (its ` +
+          `GLib would clash with Electron's). Add ${wasmSharpPackage} (same version as sharp) to the package.`,
         { cause: preferredError },
       );
     }
@@ -127,11 +143,49 @@ const loadedBuilds = new Map<SharpBuild, Promise<Sharp>>();
 function loadBuild(build: SharpBuild): Promise<Sharp> {
   let loading = loadedBuilds.get(build);
   if (loading === undefined) {
-    loading = build === 'native' ? import('sharp').then((module) => module.default) : loadWasmSharp();
+    loading = build === 'native' ? loadNative() : loadWasmSharp();
     // A failed load is remembered too: a missing package does not appear between two calls.
     loadedBuilds.set(build, loading);
   }
   return loading;
+}
+
+/**
+ * The native build. On Linux with glibc its binary is first loaded by hand with RTLD_DEEPBIND and put
+ * in the require cache where sharp's loader will ask for it, so sharp then finds it already loaded:
+ * the binding and the libvips it brings (and their dependencies loaded with them) resolve symbols in
+ * their own scope before the process's global one, so libvips's embedded GObject is the only one they
+ * ever call, whatever GLib the host process mapped first (`sharp-deep-bind.test.ts` maps the system
+ * GObject ahead of it, as the Electron executable does, and checks where `g_object_ref` binds).
+ */
+async function loadNative(): Promise<Sharp> {
+  if (process.platform === 'linux' && deepBindFlag !== undefined) preloadDeepBound(deepBindFlag);
+  return (await import('sharp')).default;
+}
+
+/**
+ * sharp 0.35 asks for `@img/sharp-<platform>-<arch>/sharp.node`, whose index.cjs requires
+ * `./lib/sharp-<platform>-<arch>-<version>.node`: that file is dlopened here and cached under its path.
+ * When the package is absent (a local build of sharp, another platform), nothing is done and sharp loads
+ * as it always does.
+ */
+function preloadDeepBound(deepBind: number): void {
+  let packageDir: string;
+  try {
+    packageDir = dirname(requireHere.resolve(`@img/sharp-${process.platform}-${process.arch}/package`));
+  } catch {
+    return;
+  }
+  const libDir = join(packageDir, 'lib');
+  const binary = readdirSync(libDir).find((file) => file.endsWith('.node'));
+  if (binary === undefined) return;
+  const path = join(libDir, binary);
+  if (requireHere.cache[path] !== undefined) return;
+  const module = new Module(path);
+  module.filename = path;
+  process.dlopen(module, path, constants.dlopen.RTLD_LAZY | deepBind);
+  module.loaded = true;
+  requireHere.cache[path] = module;
 }
 
 /**

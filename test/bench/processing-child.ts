@@ -28,7 +28,7 @@ if (
   !outDir
 )
   throw new Error('usage: node processing-child.ts ferry|bare <sourceDir> <count> <outDir> [native|wasm]');
-// Both contenders on the same build; wasm is what the app runs inside Electron on Linux.
+// Both contenders on the same build; wasm is what the app runs inside Electron on a Linux without deep binding (musl).
 const loaded = await loadSharp({ prefer: build });
 if (loaded.build !== build)
   throw new Error(`sharp's ${build} build is not loadable: ${loaded.fallbackReason}`);

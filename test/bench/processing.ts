@@ -16,7 +16,7 @@ const child = resolve(import.meta.dirname, 'processing-child.ts');
 
 export interface ProcessingBenchResult {
   goal: string;
-  /** Which libvips both contenders ran on: native, or the wasm32 build the app uses in Electron on Linux. */
+  /** Which libvips both contenders ran on: native, or the wasm32 build (the app's fallback where native cannot be deep-bound). */
   build: SharpBuild;
   images: number;
   /** Images per second: Ferry's processing step (main/processing/image-processor.ts). */

@@ -695,7 +695,7 @@ try {
     smallFiles,
     thumbnails: async () => {
       const native = await benchThumbnails({ build: 'native', ...(quick ? { images: 4 } : {}) });
-      // What the app runs in Electron on Linux (sharp-loader.ts): libvips in WebAssembly.
+      // The app's fallback where native cannot be deep-bound (sharp-loader.ts): libvips in WebAssembly.
       const wasm = await benchThumbnails({ build: 'wasm', ...(quick ? { images: 4 } : {}) });
       return {
         goal: 'ratio ≥ 0.9 against a bare sharp pipeline in the same run, for each sharp build',
@@ -712,7 +712,7 @@ try {
     processing: async () => {
       const size = quick ? { images: 4, rounds: 1 } : {};
       const native = await benchProcessing(size);
-      // What the app runs in Electron on Linux, beside native: the speed the Linux user gets.
+      // The wasm fallback beside native (which Linux users now get, deep-bound).
       const wasm = await benchProcessing({ ...size, build: 'wasm' });
       return {
         ...native,

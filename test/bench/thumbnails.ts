@@ -15,7 +15,7 @@ import { photoLikeJpegPath } from './photo-like-jpegs.ts';
 const generator = resolve(import.meta.dirname, 'photo-like-jpegs.ts');
 
 export interface ThumbnailBenchResult {
-  /** Which libvips: the native binary, or the WebAssembly build the app uses in Electron on Linux. */
+  /** Which libvips: the native binary, or the WebAssembly build (the app's fallback where native cannot be deep-bound). */
   build: SharpBuild;
   images: number;
   /** Thumbnails per second, Ferry's thumbnailer (cache misses only). */

@@ -5,8 +5,8 @@ import { loadSharp } from '../../thumbnails/sharp-loader.ts';
  * or undefined when sharp cannot read it: a message body without `size` is still a valid Easemob
  * image message, so a picture sharp does not understand must never fail its upload.
  *
- * sharp comes through its loader, which picks the build that is safe in this process (wasm inside
- * Electron on Linux, where the native one's GLib clashes with Electron's) and loads it only when an
+ * sharp comes through its loader, which picks the build that is safe in this process (native,
+ * deep-bound on Linux so its GLib cannot clash with Electron's; wasm where that is not possible) and loads it only when an
  * image is actually measured.
  */
 export async function imageDimensions(path: string): Promise<{ width: number; height: number } | undefined> {

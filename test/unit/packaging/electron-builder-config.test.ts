@@ -24,7 +24,7 @@ interface BuilderConfig {
   asar: boolean;
   asarUnpack: string[];
   afterPack: string;
-  linux: { target: string[]; category: string; icon: string; files: string[] };
+  linux: { target: string[]; category: string; icon: string; files?: string[] };
   win: { target: string[]; icon: string };
   mac: { target: string[]; category: string; icon: string };
 }
@@ -107,22 +107,22 @@ describe('electron-builder.yml', () => {
     expect(included(config.files, 'out/main/index.js.map')).toBe(false);
   });
 
-  it("leaves sharp's native Linux build out of the Linux package and keeps the wasm build", async () => {
+  it("ships sharp's native Linux build (loaded deep-bound) beside the wasm build", async () => {
     const config = await loadConfig();
-    const linuxFiles = [...config.files, ...config.linux.files];
+    const linuxFiles = [...config.files, ...(config.linux.files ?? [])];
+    // Both are collected from node_modules; nothing removes either from the Linux package.
     for (const file of [
-      'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node',
-      'node_modules/@img/sharp-linuxmusl-arm64/lib/sharp-linuxmusl-arm64.node',
-      'node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.17.3',
+      'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64-0.35.5.node',
+      'node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.18.7',
+      'node_modules/@img/sharp-wasm32/lib/sharp-wasm32.node.wasm',
     ])
-      expect(included(linuxFiles, file), file).toBe(false);
-    // The patterns are negations only: they remove from what electron-builder collects, add nothing.
-    expect(config.linux.files.every((pattern) => pattern.startsWith('!'))).toBe(true);
+      expect(
+        linuxFiles.some((p) => p.startsWith('!') && matchesGlob(file, p.slice(1))),
+        file,
+      ).toBe(false);
     expect(
-      linuxFiles.some(
-        (p) => p.startsWith('!') && matchesGlob('node_modules/@img/sharp-wasm32/x', p.slice(1)),
-      ),
-    ).toBe(false);
+      included(config.asarUnpack, 'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64-0.35.5.node'),
+    ).toBe(true);
   });
 
   it('runs the fuse hook after packing, and `npm run dist` builds then packages', async () => {
@@ -197,9 +197,9 @@ describe('build/after-pack.mjs (recording flipFuses: packaging cannot run here)'
   });
 });
 
-describe("the Linux package's sharp (child Node without the native @img/sharp-linux* packages)", () => {
+describe('sharp without its native Linux packages (child Node; e.g. a repackaging that strips them)', () => {
   it('a plain import of sharp lands on the wasm build and still decodes images', async () => {
-    // A resolve hook stands in for the packaging exclusion: the native Linux packages cannot be found.
+    // A resolve hook stands in for the stripped packages: the native Linux packages cannot be found.
     const script = `
       import { registerHooks } from 'node:module';
       registerHooks({

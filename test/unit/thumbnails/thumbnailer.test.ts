@@ -35,6 +35,9 @@ console.log(
     (builds.includes('wasm') ? '' : ` — wasm NOT tested: ${wasmSharpPackage} is not installed`),
 );
 
+/** Electron on a Linux whose C library has no RTLD_DEEPBIND (musl): the one place native is not loaded. */
+const muslElectron = { platform: 'linux', electron: '45.4.1', deepBind: false } as const;
+
 const loaderPath = resolve(import.meta.dirname, '../../../main/thumbnails/sharp-loader.ts');
 
 let fixtures: string;
@@ -91,19 +94,19 @@ async function rgbAt(path: string, x: number, y: number): Promise<[number, numbe
 const isRed = ([r, g, b]: number[]) => (r ?? 0) > 200 && (g ?? 255) < 60 && (b ?? 255) < 60;
 
 describe('sharp loader', () => {
-  it('prefers the wasm build exactly where native sharp is a hazard: Electron on Linux', () => {
-    expect(preferredSharpBuild({ platform: 'linux', electron: '45.4.1' })).toBe('wasm');
+  it('prefers the wasm build exactly where native sharp is a hazard: Electron on Linux without deep binding', () => {
+    expect(preferredSharpBuild({ platform: 'linux', electron: '45.4.1', deepBind: false })).toBe('wasm');
+    // glibc: the native build is loaded deep-bound (sharp-deep-bind.test.ts shows it cannot clash).
+    expect(preferredSharpBuild({ platform: 'linux', electron: '45.4.1', deepBind: true })).toBe('native');
     expect(preferredSharpBuild({ platform: 'linux' })).toBe('native');
     expect(preferredSharpBuild({ platform: 'darwin', electron: '45.4.1' })).toBe('native');
     expect(preferredSharpBuild({ platform: 'win32', electron: '45.4.1' })).toBe('native');
   });
 
   it.runIf(!wasmSharpInstalled())(
-    'never falls back to native inside Electron on Linux (wasm missing)',
+    'never falls back to native inside Electron on a Linux without deep binding (wasm missing)',
     async () => {
-      await expect(loadSharp({ runtime: { platform: 'linux', electron: '45.4.1' } })).rejects.toThrow(
-        wasmSharpPackage,
-      );
+      await expect(loadSharp({ runtime: muslElectron })).rejects.toThrow(wasmSharpPackage);
       const outsideElectron = await loadSharp({ prefer: 'wasm', runtime: { platform: 'linux' } });
       expect(outsideElectron.build).toBe('native');
       expect(outsideElectron.fallbackReason).toContain('wasm');
@@ -111,7 +114,7 @@ describe('sharp loader', () => {
   );
 
   it.runIf(wasmSharpInstalled())('loads the wasm build beside native, each a separate instance', async () => {
-    const wasm = await loadSharp({ runtime: { platform: 'linux', electron: '45.4.1' } });
+    const wasm = await loadSharp({ runtime: muslElectron });
     const native = await loadSharp({ prefer: 'native' });
     expect(wasm.build).toBe('wasm');
     expect(wasm.sharp.versions).toHaveProperty('emscripten');
@@ -120,7 +123,7 @@ describe('sharp loader', () => {
   });
 
   it.runIf(process.platform === 'linux')(
-    'as Electron on Linux, the native libvips is never mapped into the process',
+    'as Electron on a Linux without deep binding, the native libvips is never mapped into the process',
     async () => {
       // A fresh process, since this one has native sharp loaded already. /proc/self/maps lists every
       // shared library mapped: the native build would show libvips-cpp and sharp-linux-*.node there.
@@ -129,7 +132,7 @@ describe('sharp loader', () => {
         import { loadSharp } from ${JSON.stringify(pathToFileURL(loaderPath).href)};
         const out = {};
         try {
-          const { sharp, build } = await loadSharp({ runtime: { platform: 'linux', electron: '45.4.1' } });
+          const { sharp, build } = await loadSharp({ runtime: ${JSON.stringify(muslElectron)} });
           const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#f00' } }).png().toBuffer();
           const thumb = await sharp(png).rotate().resize(32, 32, { fit: 'inside' }).webp().toBuffer({ resolveWithObject: true });
           Object.assign(out, { build, width: thumb.info.width });
