@@ -170,6 +170,8 @@ export class UploadEngine {
   /** Each task's file as sent so far, kept across a pause so that a resume need not read it back. */
   readonly #sentFiles = new Map<string, SentFile>();
   readonly #batcher: ProgressBatcher;
+  /** The processed copies' folder, made once rather than once per file of a batch. */
+  #processedDirMade: Promise<void> | null = null;
   #concurrency: number;
   #closed = false;
 
@@ -635,12 +637,21 @@ export class UploadEngine {
     journal.setState(record.id, 'hashing');
     this.#batcher.mark(record.id);
     await assertUnchanged(record);
-    await mkdir(dir, { recursive: true });
+    this.#processedDirMade ??= mkdir(dir, { recursive: true }).then(
+      () => {},
+      (error: unknown) => {
+        this.#processedDirMade = null;
+        throw error;
+      },
+    );
+    await this.#processedDirMade;
     const outcome = await processImage(record.path, stagedPathOf(dir, record.id), record.plan.processing, {
       signal,
     });
-    await assertUnchanged(record); // what was read is the file that was added
     const processed = outcome.kind === 'processed';
+    // What was read is the file that was added. Sent as it is, only its head was read (to sniff it),
+    // and the upload checks the file itself before and after sending.
+    if (processed) await assertUnchanged(record);
     const staged: StagedBytes = {
       path: processed ? outcome.path : null,
       size: outcome.size,
@@ -675,6 +686,12 @@ export class UploadEngine {
     if (sha256 === null) {
       if (record.size! > dedupeReadLimit) return false;
       await assertUnchanged(record);
+      // A protocol that wants the MD5 before the first byte reads the file for it anyway: both digests
+      // in this one read, journaled as the ones the sent bytes must match (what #hash does later).
+      if (account.provider.capabilities.needsMd5First === true) {
+        sha256 = (await this.#hash(record, signal)).sha256;
+        return this.#completeAsEarlier(record, account, bytes, sha256);
+      }
       // Only a key to look up: not journaled, so it does not become a digest the sent bytes must match
       // (the history's digest stays the one of the bytes as they went out).
       const digests = await hashFile(record.path, signal, {
@@ -685,6 +702,16 @@ export class UploadEngine {
         throw UploadError.of('file-changed', 'The file changed while it was being read.');
       sha256 = digests.sha256;
     }
+    return this.#completeAsEarlier(record, account, bytes, sha256);
+  }
+
+  /** Complete the task with an earlier upload of the same bytes, if there is one whose links still work. */
+  #completeAsEarlier(
+    record: TaskRecord,
+    account: ResolvedAccount,
+    bytes: OutgoingBytes,
+    sha256: string,
+  ): boolean {
     const earlier = this.#options.history.sameBytes(account.id, sha256).find((entry) => !linksExpire(entry));
     if (!earlier) return false;
     const file = { name: bytes.name, size: bytes.size, mimeType: mimeTypeOf(bytes.name) };
