@@ -79,6 +79,11 @@ type StopReason = 'pause' | 'cancel' | 'close';
 
 /** Live, in-memory facts about a running task that the journal does not need to hold. */
 interface LiveTask {
+  /**
+   * Hashing or uploading, shown instead of the journal's state. Not journaled: a resume treats every
+   * live state alike, so writing each step to disk for every file of a batch would buy nothing.
+   */
+  state: 'hashing' | 'uploading' | null;
   controller: AbortController;
   stopReason: StopReason | null;
   inFlightBytes: number;
@@ -207,6 +212,16 @@ export class UploadEngine {
     const ids: string[] = [];
     const fresh: NewTask[] = [];
     const claimed = new Set<string>();
+    const liveByIdentity = new Map<string, TaskRecord>();
+    const identityKey = (path: string, size: number | null, mtimeMs: number | null) =>
+      `${path}\0${size}\0${mtimeMs}`;
+    for (const task of journal.findLive(
+      accountId,
+      inspected.map(({ path }) => path),
+    )) {
+      const key = identityKey(task.path, task.size, task.mtimeMs);
+      if (!liveByIdentity.has(key)) liveByIdentity.set(key, task);
+    }
     for (const { path, identity } of inspected) {
       const base = { id: randomUUID(), accountId, path, name: basename(path) || path };
       if (isErrorView(identity)) {
@@ -214,8 +229,8 @@ export class UploadEngine {
         ids.push(base.id);
         continue;
       }
-      const key = `${path}\0${identity.size}\0${identity.mtimeMs}`;
-      const live = journal.findLive(accountId, path, identity.size, identity.mtimeMs);
+      const key = identityKey(path, identity.size, identity.mtimeMs);
+      const live = liveByIdentity.get(key);
       if (live) {
         ids.push(live.id);
         continue;
@@ -380,7 +395,9 @@ export class UploadEngine {
       : record.state === 'done'
         ? (record.size ?? 0)
         : record.committedBytes;
-    const speed = live && record.state === 'uploading' ? live.speed.bytesPerSecond() : null;
+    // The journal has the last word once the task is no longer live there (paused, failed, done).
+    const state = live?.state && liveStates.includes(record.state) ? live.state : record.state;
+    const speed = live && state === 'uploading' ? live.speed.bytesPerSecond() : null;
     const remaining = (record.size ?? 0) - transferred;
     return {
       id: record.id,
@@ -388,7 +405,7 @@ export class UploadEngine {
       path: record.path,
       name: record.name,
       size: record.size,
-      state: record.state,
+      state,
       transferredBytes: transferred,
       bytesPerSecond: speed,
       etaSeconds: speed !== null && speed > 0 ? remaining / speed : null,
@@ -408,6 +425,12 @@ export class UploadEngine {
       });
       this.#running.add(run);
     }
+  }
+
+  #showState(id: string, state: 'hashing' | 'uploading'): void {
+    const live = this.#live.get(id);
+    if (live) live.state = state;
+    this.#batcher.mark(id);
   }
 
   #showProgress(id: string, live: LiveTask, committedBytes: number, size: number): void {
@@ -431,6 +454,7 @@ export class UploadEngine {
     if (!record || !liveStates.includes(record.state) || record.size === null || record.mtimeMs === null)
       return;
     const live: LiveTask = {
+      state: null,
       controller: new AbortController(),
       stopReason: null,
       inFlightBytes: 0,
@@ -565,14 +589,12 @@ export class UploadEngine {
       this.#sentFiles.set(record.id, file);
     }
     if (needsMd5 && file.upfrontDigests === null) {
-      journal.setState(record.id, 'hashing');
-      this.#batcher.mark(record.id);
+      this.#showState(record.id, 'hashing');
       await file.checkIdentity();
       file.expectDigests(await this.#hash(record, signal));
     }
 
-    journal.setState(record.id, 'uploading');
-    this.#batcher.mark(record.id);
+    this.#showState(record.id, 'uploading');
     let committed = record.committedBytes;
     let session: unknown = null;
     try {
@@ -634,8 +656,7 @@ export class UploadEngine {
       }
       journal.saveStaged(record.id, null); // the copy went missing: made again below
     }
-    journal.setState(record.id, 'hashing');
-    this.#batcher.mark(record.id);
+    this.#showState(record.id, 'hashing');
     await assertUnchanged(record);
     this.#processedDirMade ??= mkdir(dir, { recursive: true }).then(
       () => {},
