@@ -61,6 +61,11 @@ interface OutgoingBytes {
   mtimeMs: number;
   ctimeMs: number | null;
   staged: StagedBytes | null;
+  /**
+   * The user's file, stat'ed against the task's identity a moment ago (only its head read since, to
+   * sniff it): a read of it that follows need not stat it again.
+   */
+  justChecked?: true;
 }
 
 /**
@@ -686,7 +691,7 @@ export class UploadEngine {
     };
     journal.saveStaged(record.id, staged);
     if (staged.sha256 !== null) journal.saveHashes(record.id, null, staged.sha256);
-    if (!processed) return { ...original, staged };
+    if (!processed) return { ...original, staged, justChecked: true };
     const info = await stat(outcome.path);
     const { name, size } = staged;
     return { path: outcome.path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged };
@@ -706,7 +711,7 @@ export class UploadEngine {
     let sha256 = record.sha256;
     if (sha256 === null) {
       if (record.size! > dedupeReadLimit) return false;
-      await assertUnchanged(record);
+      if (bytes.justChecked !== true) await assertUnchanged(record);
       // A protocol that wants the MD5 before the first byte reads the file for it anyway: both digests
       // in this one read, journaled as the ones the sent bytes must match (what #hash does later).
       if (account.provider.capabilities.needsMd5First === true) {
