@@ -61,6 +61,11 @@ interface OutgoingBytes {
   mtimeMs: number;
   ctimeMs: number | null;
   staged: StagedBytes | null;
+  /**
+   * The user's file, stat'ed against the task's identity a moment ago (only its head read since, to
+   * sniff it): a read of it that follows need not stat it again.
+   */
+  justChecked?: true;
 }
 
 /**
@@ -79,6 +84,11 @@ type StopReason = 'pause' | 'cancel' | 'close';
 
 /** Live, in-memory facts about a running task that the journal does not need to hold. */
 interface LiveTask {
+  /**
+   * Hashing or uploading, shown instead of the journal's state. Not journaled: a resume treats every
+   * live state alike, so writing each step to disk for every file of a batch would buy nothing.
+   */
+  state: 'hashing' | 'uploading' | null;
   controller: AbortController;
   stopReason: StopReason | null;
   inFlightBytes: number;
@@ -170,6 +180,8 @@ export class UploadEngine {
   /** Each task's file as sent so far, kept across a pause so that a resume need not read it back. */
   readonly #sentFiles = new Map<string, SentFile>();
   readonly #batcher: ProgressBatcher;
+  /** The processed copies' folder, made once rather than once per file of a batch. */
+  #processedDirMade: Promise<void> | null = null;
   #concurrency: number;
   #closed = false;
 
@@ -205,6 +217,16 @@ export class UploadEngine {
     const ids: string[] = [];
     const fresh: NewTask[] = [];
     const claimed = new Set<string>();
+    const liveByIdentity = new Map<string, TaskRecord>();
+    const identityKey = (path: string, size: number | null, mtimeMs: number | null) =>
+      `${path}\0${size}\0${mtimeMs}`;
+    for (const task of journal.findLive(
+      accountId,
+      inspected.map(({ path }) => path),
+    )) {
+      const key = identityKey(task.path, task.size, task.mtimeMs);
+      if (!liveByIdentity.has(key)) liveByIdentity.set(key, task);
+    }
     for (const { path, identity } of inspected) {
       const base = { id: randomUUID(), accountId, path, name: basename(path) || path };
       if (isErrorView(identity)) {
@@ -212,8 +234,8 @@ export class UploadEngine {
         ids.push(base.id);
         continue;
       }
-      const key = `${path}\0${identity.size}\0${identity.mtimeMs}`;
-      const live = journal.findLive(accountId, path, identity.size, identity.mtimeMs);
+      const key = identityKey(path, identity.size, identity.mtimeMs);
+      const live = liveByIdentity.get(key);
       if (live) {
         ids.push(live.id);
         continue;
@@ -378,7 +400,9 @@ export class UploadEngine {
       : record.state === 'done'
         ? (record.size ?? 0)
         : record.committedBytes;
-    const speed = live && record.state === 'uploading' ? live.speed.bytesPerSecond() : null;
+    // The journal has the last word once the task is no longer live there (paused, failed, done).
+    const state = live?.state && liveStates.includes(record.state) ? live.state : record.state;
+    const speed = live && state === 'uploading' ? live.speed.bytesPerSecond() : null;
     const remaining = (record.size ?? 0) - transferred;
     return {
       id: record.id,
@@ -386,7 +410,7 @@ export class UploadEngine {
       path: record.path,
       name: record.name,
       size: record.size,
-      state: record.state,
+      state,
       transferredBytes: transferred,
       bytesPerSecond: speed,
       etaSeconds: speed !== null && speed > 0 ? remaining / speed : null,
@@ -406,6 +430,12 @@ export class UploadEngine {
       });
       this.#running.add(run);
     }
+  }
+
+  #showState(id: string, state: 'hashing' | 'uploading'): void {
+    const live = this.#live.get(id);
+    if (live) live.state = state;
+    this.#batcher.mark(id);
   }
 
   #showProgress(id: string, live: LiveTask, committedBytes: number, size: number): void {
@@ -429,6 +459,7 @@ export class UploadEngine {
     if (!record || !liveStates.includes(record.state) || record.size === null || record.mtimeMs === null)
       return;
     const live: LiveTask = {
+      state: null,
       controller: new AbortController(),
       stopReason: null,
       inFlightBytes: 0,
@@ -563,14 +594,12 @@ export class UploadEngine {
       this.#sentFiles.set(record.id, file);
     }
     if (needsMd5 && file.upfrontDigests === null) {
-      journal.setState(record.id, 'hashing');
-      this.#batcher.mark(record.id);
+      this.#showState(record.id, 'hashing');
       await file.checkIdentity();
       file.expectDigests(await this.#hash(record, signal));
     }
 
-    journal.setState(record.id, 'uploading');
-    this.#batcher.mark(record.id);
+    this.#showState(record.id, 'uploading');
     let committed = record.committedBytes;
     let session: unknown = null;
     try {
@@ -632,15 +661,23 @@ export class UploadEngine {
       }
       journal.saveStaged(record.id, null); // the copy went missing: made again below
     }
-    journal.setState(record.id, 'hashing');
-    this.#batcher.mark(record.id);
+    this.#showState(record.id, 'hashing');
     await assertUnchanged(record);
-    await mkdir(dir, { recursive: true });
+    this.#processedDirMade ??= mkdir(dir, { recursive: true }).then(
+      () => {},
+      (error: unknown) => {
+        this.#processedDirMade = null;
+        throw error;
+      },
+    );
+    await this.#processedDirMade;
     const outcome = await processImage(record.path, stagedPathOf(dir, record.id), record.plan.processing, {
       signal,
     });
-    await assertUnchanged(record); // what was read is the file that was added
     const processed = outcome.kind === 'processed';
+    // What was read is the file that was added. Sent as it is, only its head was read (to sniff it),
+    // and the upload checks the file itself before and after sending.
+    if (processed) await assertUnchanged(record);
     const staged: StagedBytes = {
       path: processed ? outcome.path : null,
       size: outcome.size,
@@ -654,7 +691,7 @@ export class UploadEngine {
     };
     journal.saveStaged(record.id, staged);
     if (staged.sha256 !== null) journal.saveHashes(record.id, null, staged.sha256);
-    if (!processed) return { ...original, staged };
+    if (!processed) return { ...original, staged, justChecked: true };
     const info = await stat(outcome.path);
     const { name, size } = staged;
     return { path: outcome.path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged };
@@ -674,7 +711,13 @@ export class UploadEngine {
     let sha256 = record.sha256;
     if (sha256 === null) {
       if (record.size! > dedupeReadLimit) return false;
-      await assertUnchanged(record);
+      if (bytes.justChecked !== true) await assertUnchanged(record);
+      // A protocol that wants the MD5 before the first byte reads the file for it anyway: both digests
+      // in this one read, journaled as the ones the sent bytes must match (what #hash does later).
+      if (account.provider.capabilities.needsMd5First === true) {
+        sha256 = (await this.#hash(record, signal)).sha256;
+        return this.#completeAsEarlier(record, account, bytes, sha256);
+      }
       // Only a key to look up: not journaled, so it does not become a digest the sent bytes must match
       // (the history's digest stays the one of the bytes as they went out).
       const digests = await hashFile(record.path, signal, {
@@ -685,6 +728,16 @@ export class UploadEngine {
         throw UploadError.of('file-changed', 'The file changed while it was being read.');
       sha256 = digests.sha256;
     }
+    return this.#completeAsEarlier(record, account, bytes, sha256);
+  }
+
+  /** Complete the task with an earlier upload of the same bytes, if there is one whose links still work. */
+  #completeAsEarlier(
+    record: TaskRecord,
+    account: ResolvedAccount,
+    bytes: OutgoingBytes,
+    sha256: string,
+  ): boolean {
     const earlier = this.#options.history.sameBytes(account.id, sha256).find((entry) => !linksExpire(entry));
     if (!earlier) return false;
     const file = { name: bytes.name, size: bytes.size, mimeType: mimeTypeOf(bytes.name) };

@@ -207,26 +207,29 @@ export async function processImage(
   settings: ProcessingSettings,
   options: ProcessOptions = {},
 ): Promise<ProcessOutcome> {
-  return processingQueue.run(() => processNow(sourcePath, destPath, settings, options));
-}
-
-async function processNow(
-  sourcePath: string,
-  destPath: string,
-  settings: ProcessingSettings,
-  options: ProcessOptions,
-): Promise<ProcessOutcome> {
   options.signal?.throwIfAborted();
-  const name = basename(sourcePath);
-  const maxInputPixels = options.maxInputPixels ?? defaultMaxInputPixels;
+  // Sniffed outside the one-at-a-time queue: a batch of files that are not images (most of a large
+  // drop) would otherwise open and read them one after another, whatever the upload concurrency.
   const { size, sniffed } = await sniffFile(sourcePath);
-  const source = { path: sourcePath, size, name };
+  const source = { path: sourcePath, size, name: basename(sourcePath) };
   if (sniffed === undefined || sniffed.kind === 'unknown') return asIs(source, null);
   if (sniffed.kind === 'unsupported-image') {
     return asIs(source, `${sniffed.name} images are sent as they are: Ferry cannot decode them.`);
   }
   // SVG is text that scales; rasterising it would only lose that.
   if (sniffed.format === 'svg') return asIs(source, null);
+  return processingQueue.run(() => processNow(source, destPath, settings, options));
+}
+
+async function processNow(
+  source: { path: string; size: number; name: string },
+  destPath: string,
+  settings: ProcessingSettings,
+  options: ProcessOptions,
+): Promise<ProcessOutcome> {
+  options.signal?.throwIfAborted();
+  const { path: sourcePath, size, name } = source;
+  const maxInputPixels = options.maxInputPixels ?? defaultMaxInputPixels;
 
   const sharp = options.sharp ?? (await processingSharp());
   let input: ImageInput;

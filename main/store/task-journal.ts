@@ -174,10 +174,10 @@ export class TaskJournal {
               sha256 = NULL, session_json = NULL, committed_bytes = 0, remote_name = NULL, updated_at = ?
        WHERE id = ? AND state IN ('failed', 'cancelled')`,
     );
-    this.#findLive = db.prepare<[string, string, number, number], TaskRow>(
-      `SELECT * FROM tasks WHERE account_id = ? AND path = ? AND size = ? AND mtime_ms = ?
+    this.#findLive = db.prepare<[string, string], TaskRow>(
+      `SELECT * FROM tasks WHERE account_id = ? AND path IN (SELECT value FROM json_each(?))
          AND state IN ('queued', 'hashing', 'uploading', 'paused')
-       ORDER BY created_at LIMIT 1`,
+       ORDER BY created_at, rowid`,
     );
     // A new staging (or none) forgets the hashes of the bytes the task sent before.
     this.#saveStaged = db.prepare<[string | null, number, string]>(
@@ -273,10 +273,12 @@ export class TaskJournal {
     return this.#restart.run(current.size, current.mtimeMs, current.ctimeMs, now, id).changes > 0;
   }
 
-  /** The live task for this file identity and destination, if any: a second add must not start a second upload. */
-  findLive(accountId: string, path: string, size: number, mtimeMs: number): TaskRecord | undefined {
-    const row = this.#findLive.get(accountId, path, size, mtimeMs);
-    return row === undefined ? undefined : fromRow(row);
+  /**
+   * The live tasks for any of these paths and this destination, oldest first: a second add of the same
+   * file must not start a second upload. One query for a whole drop, not one per file.
+   */
+  findLive(accountId: string, paths: readonly string[]): TaskRecord[] {
+    return this.#findLive.all(accountId, JSON.stringify(paths)).map(fromRow);
   }
 
   inStates(states: readonly TaskState[]): TaskRecord[] {

@@ -52,7 +52,7 @@ export async function sniffFile(path: string): Promise<SniffedFile> {
     const info = await handle.stat();
     if (info.isDirectory() || info.size === 0)
       return { size: info.size, directory: info.isDirectory(), sniffed: undefined };
-    const buffer = Buffer.alloc(sniffBytes);
+    const buffer = Buffer.allocUnsafe(sniffBytes); // only the bytes read are looked at
     const { bytesRead } = await handle.read(buffer, 0, sniffBytes, 0);
     return { size: info.size, directory: false, sniffed: sniffBytesOf(buffer.subarray(0, bytesRead)) };
   } finally {
@@ -98,6 +98,11 @@ function sniffIsoMedia(head: Buffer): SniffResult {
 }
 
 function looksLikeSvg(head: Buffer): boolean {
+  // Most files of a batch are not text that starts with a tag: say so from the first byte past the BOM
+  // and ASCII white space, before decoding the whole head (a non-ASCII byte may still be Unicode space).
+  let first = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (first < head.length && [0x20, 0x09, 0x0a, 0x0d, 0x0c, 0x0b].includes(head[first]!)) first++;
+  if (first < head.length && head[first]! < 0x80 && head[first] !== 0x3c) return false;
   // The root element must be <svg>: an HTML page with an inline <svg> is not an SVG image.
   const prolog = /^\s*(?:<\?xml[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)/i;
   let text = head.toString('utf8').replace(/^\uFEFF/, '');

@@ -147,6 +147,21 @@ describe('pause, resume, cancel, retry', () => {
     expect(await emulator.listObjects()).toHaveLength(1);
   });
 
+  it('lists a running task as uploading, then as the journal has it once it stops (paused)', async () => {
+    await open();
+    emulator.injectFault({ kind: 'stall', ms: 400 });
+    const size = 3 * 1024 * 1024;
+    const file = randomFile(filesDir, 'shown.bin', size);
+    const [id] = await add([file.path]);
+    await waitFor(() => emulator.stats().requests >= 1);
+    expect(await task(id!)).toMatchObject({ state: 'uploading' });
+    await service.dispatch('uploads.pause', { taskIds: [id!] });
+    await waitFor(async () => (await task(id!))?.state === 'paused');
+    await service.dispatch('uploads.resume', { taskIds: [id!] });
+    await service.idle();
+    expect((await history()).map((entry) => entry.sha256)).toEqual([file.sha256]);
+  });
+
   it('answers only with the tasks a command changed', async () => {
     await open();
     const file = randomFile(filesDir, 'done.bin', 10);

@@ -279,6 +279,20 @@ describe('processImage with real images through sharp', () => {
       format: null,
     });
   });
+
+  it('a file that is not an image is not held behind a photo being encoded (one encode at a time)', async () => {
+    const text = join(dir, 'beside.txt');
+    writeFileSync(text, 'not an image');
+    const finished: string[] = [];
+    const encoding = processImage(photo, join(dir, 'beside.webp'), settings({ format: 'webp' })).then(() =>
+      finished.push('photo'),
+    );
+    const sniffed = processImage(text, join(dir, 'beside.out'), settings({ format: 'webp' })).then(() =>
+      finished.push('text'),
+    );
+    await Promise.all([encoding, sniffed]);
+    expect(finished).toEqual(['text', 'photo']);
+  }, 60_000);
 });
 
 describe('fittedSize', () => {

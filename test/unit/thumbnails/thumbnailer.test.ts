@@ -173,6 +173,12 @@ describe('sharp loader', () => {
     expect(sniffBytesOf(ascii('<!DOCTYPE html><html><body><svg></svg></body></html>'))).toEqual({
       kind: 'unknown',
     });
+    // A BOM, then white space (ASCII, and a no-break space in UTF-8) before the root element.
+    expect(sniffBytesOf(Buffer.from('\uFEFF \r\n\t<svg xmlns="x"/>', 'utf8'))).toMatchObject({
+      format: 'svg',
+    });
+    expect(sniffBytesOf(Buffer.from('\u00A0<svg xmlns="x"/>', 'utf8'))).toMatchObject({ format: 'svg' });
+    expect(sniffBytesOf(ascii('  x<svg xmlns="x"/>'))).toEqual({ kind: 'unknown' });
     expect(sniffBytesOf(ascii('BM\x00\x00'))).toEqual({ kind: 'unsupported-image', name: 'BMP' });
   });
 
