@@ -21,19 +21,23 @@ function shortRead(expected: number, position: number, got: number): Error {
  * Bytes [start, endExclusive) as consecutive chunks of `chunkSize` (the last may be shorter), read into
  * two reused buffers: each yielded chunk is only valid until the next is asked for. While the caller
  * sends one chunk, the next is read into the other buffer. No per-chunk allocation, so a 2 GiB upload
- * leaves no trail of garbage buffers for the GC to catch up with. A file that shrank fails with
- * ESHORTREAD.
+ * leaves no trail of garbage buffers for the GC to catch up with; `lent` buffers (when large enough)
+ * spare even the pair per range. A file that shrank fails with ESHORTREAD.
  */
 export async function* readChunks(
   path: string,
   start: number,
   endExclusive: number,
   chunkSize: number,
+  lent?: readonly [Buffer, Buffer],
 ): AsyncGenerator<Buffer> {
   if (endExclusive <= start) return;
   const handle = await open(path, 'r');
   const size = Math.min(chunkSize, endExclusive - start);
-  const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+  const buffers =
+    lent !== undefined && lent[0].length >= size && lent[1].length >= size
+      ? lent.map((buffer) => buffer.subarray(0, size))
+      : [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
   const fill = async (buffer: Buffer, position: number): Promise<Buffer> => {
     const want = Math.min(buffer.length, endExclusive - position);
     let filled = 0;

@@ -191,7 +191,7 @@ export class SentFile implements LocalFile {
     const reader: Reader = { next: start, end: endExclusive };
     this.#readers.add(reader);
     try {
-      for await (const chunk of readChunks(this.path, start, endExclusive, chunkSize)) {
+      for await (const chunk of readChunks(this.path, start, endExclusive, chunkSize, options.readBuffers)) {
         this.#take(reader.next, chunk, true);
         reader.next += chunk.length;
         if (options.completesUpload && reader.next === endExclusive) await this.finish();
