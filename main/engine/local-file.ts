@@ -53,17 +53,23 @@ function giveBack(buffers: readonly Buffer[]): void {
  * them): S3 reads every 8 MiB part through a call of its own, and two new 1 MiB buffers per part were
  * a quarter of the bytes sent in garbage, memory outside V8's heap that only a full collection frees.
  * A caller that stops early may still be writing its chunk to a socket: those buffers are not reused.
+ * A caller that knows better when its buffers are free (Tencent: once the server answered) lends its
+ * own pair (`lent`, when large enough): those stay the caller's and never join the shared spares.
  */
 export async function* readChunks(
   path: string,
   start: number,
   endExclusive: number,
   chunkSize: number,
+  lent?: readonly [Buffer, Buffer],
 ): AsyncGenerator<Buffer> {
   if (endExclusive <= start) return;
   const handle = await open(path, 'r');
   const size = Math.min(chunkSize, endExclusive - start);
-  const buffers = [takeBuffer(size), takeBuffer(size)];
+  const borrowed = lent !== undefined && lent[0].length >= size && lent[1].length >= size;
+  const buffers = borrowed
+    ? lent.map((buffer) => buffer.subarray(0, size))
+    : [takeBuffer(size), takeBuffer(size)];
   let ranToEnd = false;
   const fill = async (buffer: Buffer, position: number): Promise<Buffer> => {
     const want = Math.min(buffer.length, endExclusive - position);
@@ -96,7 +102,7 @@ export async function* readChunks(
     // A read still under way (the caller stopped early) must end before its file handle closes.
     await next?.catch(() => {});
     await handle.close();
-    if (ranToEnd) giveBack(buffers);
+    if (ranToEnd && !borrowed) giveBack(buffers);
   }
 }
 

@@ -72,8 +72,11 @@ interface Reader {
 }
 
 /**
- * A file being uploaded, as the engine hands it to a provider. The history's SHA-256 is taken from the
- * very buffers that go on the wire, in file order: one read per byte in the common case. Bytes that
+ * A file being uploaded, as the engine hands it to a provider. When digests were taken before the first
+ * byte went out (Tencent needs the MD5 up front, and the SHA-256 comes in the same pass), they stand
+ * for what is sent while the file keeps its identity: the bytes are hashed once. Otherwise the
+ * history's SHA-256 is taken from the very buffers that go on the wire, in file order: one read per
+ * byte in the common case. Bytes that
  * leave out of order (S3 sends parts side by side) wait in memory for the in-order position to reach
  * them, up to `aheadLimit`; bytes the server got from an earlier run, or that overflowed that limit,
  * are read back from disk.
@@ -91,6 +94,15 @@ export class SentFile implements LocalFile {
   readonly mtimeMs: number;
   readonly mimeType: string;
   #upfront: { md5: string | null; sha256: string } | null;
+  /**
+   * Digests were taken before any byte went out: the bytes sent are not hashed a second time. While
+   * the change time stays as it was when the file was added, no write has reached the file since, so
+   * the digest taken up front is the digest of what was sent.
+   */
+  #upfrontOnly: boolean;
+  /** The change time moved (an upfront-only file): the digest is then taken from the disk at finish. */
+  #ctimeMoved = false;
+  #bytesHashed = 0;
   #baseline: FileIdentity;
   readonly #hash = createHash('sha256');
   /** Bytes [0, hashed) are in #hash. */
@@ -122,6 +134,7 @@ export class SentFile implements LocalFile {
     this.mtimeMs = options.identity.mtimeMs;
     this.mimeType = options.mimeType ?? mimeTypeOf(options.path);
     this.#upfront = options.upfront ?? null;
+    this.#upfrontOnly = this.#upfront !== null && options.identity.ctimeMs !== null;
     this.#baseline = options.identity;
     this.#readBack = options.resumed ?? false;
   }
@@ -148,9 +161,16 @@ export class SentFile implements LocalFile {
     return this.#bytesReadBack;
   }
 
+  /** Bytes fed to the SHA-256 of what was sent, as they went out or read back from disk. */
+  get bytesHashed(): number {
+    return this.#bytesHashed;
+  }
+
   /** The digests a needsMd5First protocol needed before its first byte: what is sent must match them. */
   expectDigests(digests: { md5: string | null; sha256: string }): void {
     this.#upfront = digests;
+    const nothingSent = this.#hashed === 0 && this.#ahead.size === 0 && this.#readers.size === 0;
+    if (nothingSent && this.#baseline.ctimeMs !== null) this.#upfrontOnly = true;
   }
 
   openRange(start: number, endExclusive: number, options: RangeOptions = {}): Readable {
@@ -191,7 +211,7 @@ export class SentFile implements LocalFile {
     const reader: Reader = { next: start, end: endExclusive };
     this.#readers.add(reader);
     try {
-      for await (const chunk of readChunks(this.path, start, endExclusive, chunkSize)) {
+      for await (const chunk of readChunks(this.path, start, endExclusive, chunkSize, options.readBuffers)) {
         this.#take(reader.next, chunk, true);
         reader.next += chunk.length;
         if (options.completesUpload && reader.next === endExclusive) await this.finish();
@@ -224,10 +244,15 @@ export class SentFile implements LocalFile {
     const base = this.#baseline;
     if (now.size !== base.size || now.mtimeMs !== base.mtimeMs) throw modified();
     if (base.ctimeMs === null || now.ctimeMs === base.ctimeMs) return;
-    if (this.#readBack) {
+    if (this.#readBack || this.#upfrontOnly) {
       // Bytes the server got that were never hashed as they went: only the digest taken before
-      // sending, compared in finish(), can still say whether they were this file's.
-      if (this.#upfront !== null) return;
+      // sending, compared in finish() with the file read back whole, can still say whether they
+      // were this file's.
+      if (this.#upfront !== null) {
+        if (this.#upfrontOnly && !this.#ctimeMoved) this.#digest = null;
+        this.#ctimeMoved = true;
+        return;
+      }
       throw changedDuringUpload(
         'bytes sent before it changed were not hashed as they went out, so they cannot be compared with it',
       );
@@ -243,6 +268,13 @@ export class SentFile implements LocalFile {
    * checked, the digest compared with the one taken up front. Returns the SHA-256 of what was sent.
    */
   async finish(): Promise<string> {
+    if (this.#upfrontOnly) {
+      await this.checkIdentity();
+      if (!this.#ctimeMoved) {
+        this.#settled = true;
+        return (this.#digest = this.#upfront!.sha256);
+      }
+    }
     await this.#readBackTo(this.size);
     this.#digest ??= this.#hash.digest('hex');
     await this.checkIdentity();
@@ -276,6 +308,7 @@ export class SentFile implements LocalFile {
 
   /** A chunk going out at `position`. `reused`: its buffer is overwritten by the next read. */
   #take(position: number, chunk: Buffer, reused: boolean): void {
+    if (this.#upfrontOnly) return;
     const end = position + chunk.length;
     if (end <= this.#hashed) return; // sent again (a retry): hashed the first time
     if (position <= this.#hashed) {
@@ -300,6 +333,7 @@ export class SentFile implements LocalFile {
     const end = position + chunk.length;
     if (end <= this.#hashed) return;
     this.#hash.update(chunk.subarray(this.#hashed - position));
+    this.#bytesHashed += end - this.#hashed;
     this.#hashed = end;
     for (let found = true; found && this.#ahead.size > 0;) {
       found = false;
@@ -309,6 +343,7 @@ export class SentFile implements LocalFile {
         this.#aheadBytes -= kept.length;
         if (start + kept.length > this.#hashed) {
           this.#hash.update(kept.subarray(this.#hashed - start));
+          this.#bytesHashed += start + kept.length - this.#hashed;
           this.#hashed = start + kept.length;
         }
         // update() has copied what it needs: a copy of ours can take the next chunk kept ahead.

@@ -11,6 +11,12 @@ export interface RangeOptions {
    * never gets the end of an upload whose bytes come from two versions of the file.
    */
   completesUpload?: boolean;
+  /**
+   * readChunks only: two buffers of at least the chunk size to read into, lent by a caller that is done
+   * with every chunk of one range before it reads the next (Tencent sends a slice and waits for the
+   * answer), so that a 2 GiB upload does not allocate a pair per range for the GC to catch up with.
+   */
+  readBuffers?: readonly [Buffer, Buffer];
 }
 
 /**

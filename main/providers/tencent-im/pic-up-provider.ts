@@ -5,6 +5,7 @@ import type { LinkView } from '../../../shared/models.ts';
 import { httpStatusFailure, requestFailure } from '../../net/http-failure.ts';
 import { UploadError } from '../../net/upload-error.ts';
 import { parseAccountConfig } from '../account-config.ts';
+import { base64Into, base64Length } from '../base64-into.ts';
 import type { LocalFile, Provider, StepContext, StepResult } from '../provider.ts';
 import {
   busiIds,
@@ -191,21 +192,23 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
     });
     const head = envelope.slice(0, -2);
     const tail = envelope.slice(-2);
-    const wireBytes = Buffer.byteLength(head) + 4 * Math.ceil(slice.size / 3) + tail.length;
+    const wireBytes = Buffer.byteLength(head) + base64Length(slice.size) + tail.length;
     let readFailure: unknown;
+    const buffers = sliceBuffers.pop() ?? newSliceBuffers();
     async function* body(): AsyncGenerator<Buffer> {
       yield Buffer.from(head);
       // got asks for the next piece only once the socket took the last, so one buffer carries every
-      // piece's base64: the only garbage left per piece is a short-lived string, no buffer to collect.
-      const encoded = Buffer.allocUnsafe(4 * Math.ceil(Math.min(base64ChunkBytes, slice.size) / 3));
+      // piece's base64, encoded straight into it: a piece leaves no string or buffer to collect.
+      const { encoded } = buffers;
       try {
         // A multiple of 3 bytes, so each chunk's base64 concatenates without padding in the middle.
         // The slice reaching the end completes the upload: the file is checked before its last bytes.
         const completesUpload = slice.offset + slice.size === file.size;
         for await (const chunk of file.readChunks(slice.offset, slice.offset + slice.size, base64ChunkBytes, {
           completesUpload,
+          readBuffers: buffers.read,
         }))
-          yield encoded.subarray(0, encoded.write(chunk.toString('base64'), 'latin1'));
+          yield encoded.subarray(0, base64Into(chunk, encoded));
       } catch (error) {
         readFailure = error; // the file shrank or changed: reported as such, not as a network error
         throw error;
@@ -233,6 +236,9 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
         ctx.onBytesSent(Math.min(slice.size, Math.floor((progress.transferred / wireBytes) * slice.size)));
       });
       response = await request;
+      // Answered: the whole body went out, so the next slice (of any file) may reuse its buffers. A
+      // failed request may leave a write queued on its socket: its buffers are left to the GC.
+      if (sliceBuffers.length < keptSliceBuffers) sliceBuffers.push(buffers);
     } catch (error) {
       if (readFailure !== undefined) throw readFailure;
       throw requestFailure(error, ctx.signal);
@@ -282,10 +288,31 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
 };
 
 /**
- * 48 KiB of file per base64 chunk (64 KiB on the wire): a multiple of 3, and each chunk's string stays
- * under V8's large-object size (128 KiB), so it dies young instead of waiting for a full collection.
+ * 192 KiB of file per base64 chunk (256 KiB on the wire): a multiple of 3, so no padding mid-slice, and
+ * few enough chunks per slice that their promises and stream writes stay a small part of what a slice
+ * allocates.
  */
-const base64ChunkBytes = 3 * 16 * 1024;
+const base64ChunkBytes = 3 * 64 * 1024;
+
+interface SliceBuffers {
+  read: [Buffer, Buffer];
+  encoded: Buffer;
+}
+
+/**
+ * Buffers of slices answered, for the next ones: a new set per slice would hand V8 external memory
+ * at the rate of the upload, and that pressure makes it run full collections.
+ */
+const sliceBuffers: SliceBuffers[] = [];
+/** One set per file sent at once (one slice in flight per file), for the usual concurrency. */
+const keptSliceBuffers = 4;
+
+function newSliceBuffers(): SliceBuffers {
+  return {
+    read: [Buffer.allocUnsafeSlow(base64ChunkBytes), Buffer.allocUnsafeSlow(base64ChunkBytes)],
+    encoded: Buffer.allocUnsafeSlow(base64Length(base64ChunkBytes)),
+  };
+}
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;

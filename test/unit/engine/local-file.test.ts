@@ -105,6 +105,28 @@ describe('local file ranges', () => {
     expect([...after.seen].some((buffer) => stopped.seen.has(buffer))).toBe(false);
   });
 
+  it('reads into two buffers the caller lends, range after range, when they are large enough', async () => {
+    const dir = tempDir();
+    const file = randomFile(dir, 'l.bin', 1000);
+    const bytes = readFileSync(file.path);
+    const lent = [Buffer.alloc(400), Buffer.alloc(400)] as const;
+    for (const [start, end] of [
+      [0, 700],
+      [700, 1000],
+    ] as const) {
+      const copies: Buffer[] = [];
+      for await (const chunk of readChunks(file.path, start, end, 300, lent)) {
+        expect(lent.some((buffer) => buffer.buffer === chunk.buffer)).toBe(true);
+        copies.push(Buffer.from(chunk));
+      }
+      expect(Buffer.concat(copies).equals(bytes.subarray(start, end))).toBe(true);
+    }
+    // Too small for the chunk size: a pair of its own instead.
+    const small = [Buffer.alloc(100), Buffer.alloc(100)] as const;
+    for await (const chunk of readChunks(file.path, 0, 300, 300, small))
+      expect(small.some((buffer) => buffer.buffer === chunk.buffer)).toBe(false);
+  });
+
   it('holds a failed read ahead for the caller: no unhandled rejection while it still sends the chunk before', async () => {
     const dir = tempDir();
     const file = randomFile(dir, 'shrinks.bin', 3000);

@@ -157,6 +157,35 @@ describe('a file that changes while it is sent', () => {
     expect((await failureOf(collect(chunks))).view.message).toMatch(/digest taken before sending/);
   });
 
+  it('hashes the bytes once when digests were taken up front and the file kept its identity', async () => {
+    const { digest, file } = await fileOf(3 * MiB + 1);
+    file.expectDigests({ md5: null, sha256: digest });
+    await collect(file.readChunks(0, 2 * MiB, 64 * 1024));
+    await collect(file.readChunks(2 * MiB, file.size, 64 * 1024, { completesUpload: true }));
+    expect(await file.sentSha256()).toBe(digest);
+    expect(file.bytesHashed).toBe(0);
+    expect(file.bytesReadBack).toBe(0);
+  });
+
+  it('reads the file back whole for the comparison once its change time moved under upfront digests', async () => {
+    const metadata = await fileOf(2 * MiB);
+    metadata.file.expectDigests({ md5: null, sha256: metadata.digest });
+    await collect(metadata.file.readChunks(0, MiB, 64 * 1024));
+    touchMetadata(metadata.path);
+    await metadata.file.checkIdentity();
+    await collect(metadata.file.readChunks(MiB, 2 * MiB, 64 * 1024, { completesUpload: true }));
+    expect(await metadata.file.sentSha256()).toBe(metadata.digest);
+    expect(metadata.file.bytesReadBack).toBe(2 * MiB);
+
+    // Bytes already sent rewritten with the times put back: the file no longer has the digest.
+    const edited = await fileOf(2 * MiB);
+    edited.file.expectDigests({ md5: null, sha256: edited.digest });
+    await collect(edited.file.readChunks(0, MiB, 64 * 1024));
+    rewriteInPlace(edited.path, 1000, 10);
+    const last = edited.file.readChunks(MiB, 2 * MiB, 64 * 1024, { completesUpload: true });
+    expect((await failureOf(collect(last))).view.message).toMatch(/digest taken before sending/);
+  });
+
   it('fails a range of a file that got shorter with file-changed', async () => {
     const { path, file } = await fileOf(MiB);
     truncateSync(path, 1000);
