@@ -1,3 +1,4 @@
+import { defaultSliceSize } from '../../main/providers/tencent-im/slice-plan.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -243,7 +244,7 @@ describe('ferry history', () => {
 describe('ferry resume', () => {
   it('finishes an upload whose process was SIGKILLed mid-file, from where it stopped', async () => {
     expect((await cli.addTencentAccount('t')).code).toBe(0);
-    const size = 30 * 1024 * 1024;
+    const size = 30 * defaultSliceSize;
     const file = randomFile(filesDir, 'big.bin', size);
     // Three slices go through; the fourth is held by the server, so the kill lands mid-file for sure.
     for (let i = 0; i < 3; i++) emulator.injectFault({ kind: 'stall', ms: 0 });
@@ -256,7 +257,7 @@ describe('ferry resume', () => {
     expect(killed.stdout).toBe('');
     expect(emulator.stats().completedUploads).toBe(0);
     const sentBeforeKill = emulator.stats().sliceBytesReceived;
-    expect(sentBeforeKill).toBe(3 * 1024 * 1024);
+    expect(sentBeforeKill).toBe(3 * defaultSliceSize);
 
     const resumed = await cli.run(['resume', '--json']);
     expect(resumed.code).toBe(0);
@@ -276,7 +277,7 @@ describe('ferry resume', () => {
 describe('ferry upload, interrupted', () => {
   it('stops cleanly on SIGINT with exit code 130, keeping the upload for `ferry resume`', async () => {
     expect((await cli.addTencentAccount('t')).code).toBe(0);
-    const file = randomFile(filesDir, 'interrupted.bin', 4 * 1024 * 1024);
+    const file = randomFile(filesDir, 'interrupted.bin', 4 * defaultSliceSize);
     emulator.injectFault({ kind: 'stall', ms: 0 });
     emulator.injectFault({ kind: 'stall', ms: 120_000 });
     const { child, done } = cli.start(['upload', file.path, '--account', 't']);
@@ -289,7 +290,7 @@ describe('ferry upload, interrupted', () => {
 
     const resumed = await cli.run(['resume']);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(/^done +interrupted\.bin \(4\.0 MiB\) +http/);
+    expect(resumed.stdout).toMatch(/^done +interrupted\.bin \(16\.0 MiB\) +http/);
     expect(resumed.stderr).toContain('Resuming 1 unfinished upload(s).');
     expect(emulator.stats().completedUploads).toBe(1);
   });

@@ -56,7 +56,7 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('pause, resume, cancel, retry', () => {
   it('pauses mid-file, sends nothing while paused, and resumes its server session', async () => {
     await open();
-    const size = 20 * 1024 * 1024;
+    const size = 20 * defaultSliceSize;
     const file = randomFile(filesDir, 'pause-me.bin', size);
     // Hold the fourth answer so the pause lands on a running attempt, after real progress.
     emulator.injectFault({ kind: 'stall', ms: 1000 }, { afterRequests: 3 });
@@ -81,7 +81,7 @@ describe('pause, resume, cancel, retry', () => {
 
   it('cancels mid-file with no history and no object, and a retry starts over and completes', async () => {
     await open();
-    const file = randomFile(filesDir, 'cancel-me.bin', 8 * 1024 * 1024);
+    const file = randomFile(filesDir, 'cancel-me.bin', 8 * defaultSliceSize);
     emulator.injectFault({ kind: 'stall', ms: 1000 }, { afterRequests: 2 });
     const [id] = await add([file.path]);
     await waitFor(() => emulator.stats().requests >= 3);
@@ -176,10 +176,10 @@ describe('pause, resume, cancel, retry', () => {
 describe('a file that changes during its upload', () => {
   it.each([
     ['grows', (path: string) => appendFileSync(path, Buffer.alloc(5000, 7))],
-    ['is truncated', (path: string) => truncateSync(path, 1024 * 1024)],
+    ['is truncated', (path: string) => truncateSync(path, defaultSliceSize)],
   ])('fails with file-changed when it %s, and a retry uploads the new content', async (_label, change) => {
     await open();
-    const file = randomFile(filesDir, 'changing.bin', 4 * 1024 * 1024);
+    const file = randomFile(filesDir, 'changing.bin', 4 * defaultSliceSize);
     emulator.injectFault({ kind: 'stall', ms: 300 });
     const [id] = await add([file.path]);
     await waitFor(() => emulator.stats().requests >= 1);

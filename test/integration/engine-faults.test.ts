@@ -1,3 +1,4 @@
+import { defaultSliceSize } from '../../main/providers/tencent-im/slice-plan.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxAccountId, type FerryService } from '../../main/service.ts';
 import type { PicUpEmulator, PicUpFault } from '../../main/sandbox/tencent-im/pic-up-emulator.ts';
@@ -41,7 +42,7 @@ async function downloadSha(url: string): Promise<string> {
   return sha256(new Uint8Array(await response.arrayBuffer()));
 }
 
-const threeSlices = 2 * 1024 * 1024 + 4321;
+const threeSlices = 2 * defaultSliceSize + 4321;
 
 describe('each fault alone, on a multi-slice file', () => {
   const recoverable: Array<[string, PicUpFault]> = [
@@ -137,7 +138,7 @@ describe('faults mixed at random', () => {
       () => ({ kind: 'reject', errorInfo: 'refused by policy' }),
     ];
     const files = Array.from({ length: 8 }, (_, i) =>
-      randomFile(filesDir, `mix-${i}.bin`, i === 0 ? 0 : Math.floor(random() * 3 * 1024 * 1024)),
+      randomFile(filesDir, `mix-${i}.bin`, i === 0 ? 0 : Math.floor(random() * 3 * defaultSliceSize)),
     );
     for (let i = 0; i < 30; i++) emulator.injectFault(pick(kinds)());
 

@@ -1,3 +1,4 @@
+import { defaultSliceSize } from '../../main/providers/tencent-im/slice-plan.ts';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ async function download(url: string): Promise<Buffer> {
 }
 
 describe('what was sent is what was hashed', () => {
-  const size = 4 * 1024 * 1024 + 5; // five 1 MiB slices, the last of 5 bytes
+  const size = 4 * defaultSliceSize + 5; // five slices, the last of 5 bytes
 
   it.each([
     ['bytes already sent', 0],
@@ -121,7 +122,7 @@ describe('uploading to Tencent IM pic_up through the service', () => {
   });
 
   it('fails the task with the server ErrorInfo when it answers IsRejectRetry: 1', async () => {
-    const file = randomFile(filesDir, 'rejected.bin', 3 * 1024 * 1024);
+    const file = randomFile(filesDir, 'rejected.bin', 3 * defaultSliceSize);
     emulator.injectFault({ kind: 'reject', errorCode: -8, errorInfo: 'slice rejected by policy' });
     const [taskId] = await upload([file.path]);
     const [task] = await tasks();
@@ -138,7 +139,7 @@ describe('uploading to Tencent IM pic_up through the service', () => {
   });
 
   it('retries a slice the server failed with IsRejectRetry: 0 and completes', async () => {
-    const file = randomFile(filesDir, 'flaky.bin', 2 * 1024 * 1024 + 5);
+    const file = randomFile(filesDir, 'flaky.bin', 2 * defaultSliceSize + 5);
     emulator.injectFault({ kind: 'retryable-fail', errorInfo: 'busy, try again' });
     await upload([file.path]);
     const [entry] = await historyEntries();
@@ -147,17 +148,17 @@ describe('uploading to Tencent IM pic_up through the service', () => {
   });
 
   it('follows a Next_Offset that rewinds, re-sending from there, and the object is intact', async () => {
-    const size = 12 * 1024 * 1024 + 123;
+    const size = 12 * defaultSliceSize + 123;
     const file = randomFile(filesDir, 'rewind.bin', size);
-    // After 3 slices (3 MiB) have landed, the server forgets everything from 1 MiB on.
-    emulator.injectFault({ kind: 'rewind', toOffset: 1024 * 1024 }, { afterRequests: 3 });
+    // After 3 slices have landed, the server forgets everything from the first slice's end on.
+    emulator.injectFault({ kind: 'rewind', toOffset: defaultSliceSize }, { afterRequests: 3 });
     await service.dispatch('uploads.add', { paths: [file.path], accountId: sandboxAccountId });
     await service.idle();
     const [entry] = await historyEntries();
     expect(entry!.sha256).toBe(file.sha256);
     expect(sha256(await download(entry!.links[0]!.url))).toBe(file.sha256);
-    // Everything from 1 MiB up to where the client had got was sent again.
-    expect(emulator.stats().sliceBytesReceived).toBeGreaterThanOrEqual(size + 2 * 1024 * 1024);
+    // Everything from the first slice's end up to where the client had got was sent again.
+    expect(emulator.stats().sliceBytesReceived).toBeGreaterThanOrEqual(size + 2 * defaultSliceSize);
     expect((await emulator.listObjects()).length).toBe(1);
   });
 
@@ -204,7 +205,7 @@ describe('uploading to Tencent IM pic_up through the service', () => {
   });
 
   it('resumes an unfinished upload after a restart from the journaled server offset', async () => {
-    const size = 6 * 1024 * 1024;
+    const size = 6 * defaultSliceSize;
     const file = randomFile(filesDir, 'resume.bin', size);
     // Two slices land, then the third answer is held back: the close always falls mid-upload.
     emulator.injectFault({ kind: 'stall', ms: 500 }, { afterRequests: 2 });
@@ -219,7 +220,7 @@ describe('uploading to Tencent IM pic_up through the service', () => {
     const [entry] = await historyEntries();
     expect(entry!.sha256).toBe(file.sha256);
     // Resumed, not restarted: at most the slice in flight at the close was sent twice.
-    expect(emulator.stats().sliceBytesReceived).toBeLessThanOrEqual(size + 1024 * 1024);
+    expect(emulator.stats().sliceBytesReceived).toBeLessThanOrEqual(size + defaultSliceSize);
     expect((await emulator.listObjects()).length).toBe(1);
   });
 });
@@ -231,3 +232,27 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+describe('a server that takes smaller bodies than a slice (HTTP 413)', () => {
+  it('sends the same offset again at half the size until it fits, keeps that size, and stores identical bytes', async () => {
+    // 2 MiB of body: a 4 MiB slice (5.6 MB of base64) and a 2 MiB one (2.8 MB) are refused, 1 MiB fits.
+    const small = await startServiceHarness({ emulator: { maxBodyBytes: 2 * 1024 * 1024 } });
+    try {
+      const size = 2 * defaultSliceSize + 5;
+      const file = randomFile(small.filesDir, 'halved.bin', size);
+      await small.service.dispatch('uploads.add', { paths: [file.path], accountId: sandboxAccountId });
+      await small.service.idle();
+      const page = (await small.service.dispatch('history.list', {
+        limit: 10,
+      })) as CommandResponse<'history.list'>;
+      expect(page.entries).toHaveLength(1);
+      expect(page.entries[0]!.sha256).toBe(file.sha256);
+      expect(sha256(await download(page.entries[0]!.links[0]!.url))).toBe(file.sha256);
+      // Two refusals, then every slice at 1 MiB: the smaller size was kept after the first fit.
+      const oneMiBSlices = Math.ceil(size / (1024 * 1024));
+      expect(small.emulator.stats()).toMatchObject({ requests: 2 + oneMiBSlices, sliceBytesReceived: size });
+    } finally {
+      await small.close();
+    }
+  });
+});

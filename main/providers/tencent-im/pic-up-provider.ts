@@ -14,7 +14,7 @@ import {
   picUpResponseSchema,
   type PicUpResponse,
 } from './pic-up-protocol.ts';
-import { defaultSliceSize, planSlice, sliceAlignment, type Slice } from './slice-plan.ts';
+import { defaultSliceSize, minSliceSize, planSlice, sliceAlignment, type Slice } from './slice-plan.ts';
 
 export const picUpConfigSchema = z.object({
   baseUrl: z.url({ protocol: /^https?$/ }),
@@ -34,6 +34,8 @@ export const picUpSessionSchema = z.object({
   random: z.number().int().nonnegative(),
   /** Where the server said to continue. */
   nextOffset: z.number().int().nonnegative(),
+  /** Set when the server refused a slice as too large (413): the size every later slice is sent at. */
+  sliceSize: z.number().int().positive().multipleOf(sliceAlignment).optional(),
 });
 export type PicUpSession = z.infer<typeof picUpSessionSchema>;
 
@@ -159,7 +161,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
     const { config } = ctx;
     let slice: Slice;
     try {
-      slice = planSlice(session.nextOffset, file.size, config.sliceSize);
+      slice = planSlice(session.nextOffset, file.size, session.sliceSize ?? config.sliceSize);
     } catch (error) {
       throw new UploadError(
         {
@@ -244,6 +246,16 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
       throw requestFailure(error, ctx.signal);
     }
 
+    if (response.statusCode === 413 && slice.size > minSliceSize) {
+      // The server takes smaller bodies than this slice's: the same offset again at half the size, and
+      // that size (journaled with the session) for the rest of the file, resumes included.
+      const smaller = Math.max(minSliceSize, Math.floor(slice.size / 2 / sliceAlignment) * sliceAlignment);
+      return {
+        kind: 'progress',
+        session: { ...session, sliceSize: smaller },
+        committedBytes: session.nextOffset,
+      };
+    }
     if (response.statusCode !== 200) {
       throw httpStatusFailure(response.statusCode, response.body, response.headers['retry-after']);
     }
