@@ -48,7 +48,8 @@ export interface UploadEngineOptions {
   stallTimeoutMs?: number;
   onTasksChanged(tasks: TaskView[]): void;
   onHistoryAdded(entry: HistoryEntryView): void;
-  onTaskDone?(task: TaskRecord): void;
+  /** After `onHistoryAdded`, with the task as journaled (the user's path) and the entry it got. */
+  onTaskDone?(task: TaskRecord, entry: HistoryEntryView): void;
   /** Where processed copies are staged (in the data folder); processing is off without it. */
   processedDir?: string;
 }
@@ -969,7 +970,7 @@ export class UploadEngine {
     this.#options.onHistoryAdded(entry);
     // The journal's record: the user's path (a processed copy is not what the thumbnail or staging knows).
     const done = this.#options.journal.get(record.id) ?? record;
-    this.#options.onTaskDone?.({ ...done, state: 'done', historyId: entry.id });
+    this.#options.onTaskDone?.({ ...done, state: 'done', historyId: entry.id }, entry);
   }
 }
 
