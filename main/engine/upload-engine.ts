@@ -579,6 +579,9 @@ export class UploadEngine {
     const { md5, sha256 } = journal.get(record.id)!;
     const needsMd5 = account.provider.capabilities.needsMd5First === true;
     let file = this.#sentFiles.get(record.id);
+    // Stat'ed against the task's identity moments ago, and this is the first look at it in this run: the
+    // first attempt need not stat it again (the check before the last bytes still does).
+    let identityJustChecked = bytes.justChecked === true && file === undefined;
     if (!file) {
       file = new SentFile({
         path: record.path,
@@ -615,9 +618,10 @@ export class UploadEngine {
     }
 
     const result = await this.#stepUntilDone(account, file, { session, committed }, signal, {
-      beforeAttempt: () => {
+      beforeAttempt: async () => {
         live.inFlightBytes = 0;
-        return file.checkIdentity();
+        if (identityJustChecked) identityJustChecked = false;
+        else await file.checkIdentity();
       },
       onBytesSent: (bytes) => {
         live.inFlightBytes = bytes;
