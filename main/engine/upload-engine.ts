@@ -492,15 +492,15 @@ export class UploadEngine {
       this.#live.delete(id);
       const sent = this.#sentFiles.get(id);
       sent?.release();
-      if (journal.get(id)?.state !== 'paused') this.#sentFiles.delete(id);
-      await this.#discardStaged(id);
+      const ended = journal.get(id);
+      if (ended?.state !== 'paused') this.#sentFiles.delete(id);
+      await this.#discardStaged(id, ended);
       this.#batcher.mark(id);
     }
   }
 
   /** A staged copy lives as long as its task does not end: done, failed or cancelled, it goes. */
-  async #discardStaged(id: string): Promise<void> {
-    const record = this.#options.journal.get(id);
+  async #discardStaged(id: string, record = this.#options.journal.get(id)): Promise<void> {
     if (!record || liveStates.includes(record.state) || record.state === 'paused') return;
     const dir = this.#options.processedDir;
     const { staged } = record;
