@@ -223,7 +223,7 @@ async function composeService(data: DataFolder, options: ServiceOptions): Promis
     'notices.dismiss': async ({ id }) => ({
       dismissed: library.dismissNotice(id) || hostNotices.dismiss(id),
     }),
-    ...settingsHandlers({ store: settings, logger, uploads, localApi, emit: events.emit }),
+    ...settingsHandlers({ store: settings, logger, uploads, accounts, localApi, emit: events.emit }),
   };
 
   const service: FerryService = {

@@ -38,7 +38,10 @@ export interface AccountsOptions {
   sandbox: Pick<EmbeddedSandbox, 'emulator'>;
   /** For connection tests; the same client the engine uploads with, loaded for the first request. */
   http(): Promise<Got>;
-  /** The app's settings, read at each resolve: the ones providers take (the part size) apply to the next upload. */
+  /**
+   * The app's settings: the ones providers take (the part size) apply to the next upload. Read when an
+   * account is resolved afresh; a change to them must be followed by `settingsChanged()`.
+   */
   settings(): Pick<Settings, 'partSizeMiB'>;
   logger: FerryLogger;
   /** The upload queue: an account with unfinished uploads is not removed. */
@@ -66,6 +69,14 @@ export class Accounts {
   readonly #options: AccountsOptions;
   /** Accounts whose unreadable secrets are logged already: one line until they are entered again. */
   readonly #loggedUnreadable = new Set<string>();
+  /**
+   * Resolved accounts by id. Every task resolves its account, and a fresh one costs a settings copy, a
+   * config parse and a vault decryption; what feeds it (the account's fields, its secrets, the part
+   * size) changes only through this class or `settingsChanged`, which drop it.
+   */
+  readonly #resolved = new Map<string, ResolvedAccount>();
+  /** Counts the drops of `#resolved`, so a resolve that was under way across one is not kept. */
+  #generation = 0;
 
   constructor(options: AccountsOptions) {
     this.#options = options;
@@ -88,8 +99,30 @@ export class Accounts {
   /**
    * What the engine uploads with: the adapter, its parsed config and the secrets. Rejects with
    * UploadError. Async: the adapter is imported, and the Sandbox's emulator started, on first use.
+   * Kept until the account, its secrets or the settings it reads change.
    */
   async resolve(accountId: string): Promise<ResolvedAccount> {
+    const cached = this.#resolved.get(accountId);
+    if (cached) return cached;
+    const generation = this.#generation;
+    const resolved = await this.#resolveAfresh(accountId);
+    // An edit made while this one was being resolved dropped the cache before the result existed.
+    if (this.#generation === generation) this.#resolved.set(accountId, resolved);
+    return resolved;
+  }
+
+  /** The settings that providers read changed: the next resolve of every account reads them again. */
+  settingsChanged(): void {
+    this.#forget();
+  }
+
+  #forget(accountId?: string): void {
+    this.#generation++;
+    if (accountId === undefined) this.#resolved.clear();
+    else this.#resolved.delete(accountId);
+  }
+
+  async #resolveAfresh(accountId: string): Promise<ResolvedAccount> {
     const { store, vault, sandbox, logger } = this.#options;
     const account = store.get(accountId);
     if (!account)
@@ -132,8 +165,8 @@ export class Accounts {
   }
 
   /**
-   * The settings that providers read, as of each resolve: a changed part size applies to the next
-   * upload (an S3 upload keeps the part size journaled with its session).
+   * The settings that providers read, as of the account's resolve (which a settings change drops): a
+   * changed part size applies to the next upload (an S3 upload keeps the part size journaled with its session).
    */
   #preferences(): ProviderPreferences {
     const { partSizeMiB } = this.#options.settings();
@@ -263,6 +296,7 @@ export class Accounts {
       vault.clear(account.id, toClear);
       vault.set(account.id, toSet);
     })();
+    this.#forget(account.id);
     logger.info('account updated', {
       accountId: account.id,
       renamed: name !== account.name,
@@ -290,6 +324,7 @@ export class Accounts {
       vault.clear(id, vault.keys(id));
       store.remove(id);
     })();
+    this.#forget(id);
     logger.info('account removed', { accountId: id, name: account.name });
     return { id };
   }

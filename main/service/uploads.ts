@@ -128,13 +128,10 @@ export class Uploads {
         });
         options.emit({ name: 'history.added', payload: { entry } });
       },
-      onTaskDone: (task) => {
+      onTaskDone: (task, entry) => {
         // Bytes staged by the web shell were a copy made for this upload; the history keeps the links.
         // They go once the thumbnail (which reads them) is made.
-        const removeStaged = () => options.staging.discard(task.path);
-        const entry = task.historyId ? history.get(task.historyId) : undefined;
-        if (entry) options.library.uploaded(entry, task.path, removeStaged);
-        else removeStaged();
+        options.library.uploaded(entry, task.path, () => options.staging.discard(task.path));
       },
     });
     this.#engine = engine;

@@ -167,9 +167,11 @@ export class HistoryStore {
     this.#insert = db.prepare<[Record<string, unknown>]>(insertSql);
     this.#insertIfNew = db.prepare<[Record<string, unknown>]>(`${insertSql} ON CONFLICT (id) DO NOTHING`);
     this.#get = db.prepare<[string], HistoryRow>('SELECT * FROM history WHERE id = ?');
-    this.#sameBytes = db.prepare<[string, string], HistoryRow>(
-      'SELECT * FROM history WHERE account_id = ? AND sha256 = ? ORDER BY seq DESC',
-    );
+    // Ordered in JavaScript: with ORDER BY the lookup took ~18 µs instead of ~4 even when it found
+    // nothing, which is what nearly every upload's lookup finds. BigInts: seq is beyond 2^53.
+    this.#sameBytes = db
+      .prepare<[string, string], HistoryRow>('SELECT * FROM history WHERE account_id = ? AND sha256 = ?')
+      .safeIntegers(true);
     this.#delete = db.prepare<[string]>('DELETE FROM history WHERE id = ?');
     this.#localPath = db.prepare<[string], { path: string }>(
       'SELECT tasks.path AS path FROM history JOIN tasks ON tasks.id = history.task_id WHERE history.id = ?',
@@ -201,7 +203,9 @@ export class HistoryStore {
 
   /** Entries of these exact bytes on this account, newest first (an entry deleted from history is gone). */
   sameBytes(accountId: string, sha256: string): HistoryEntryView[] {
-    return this.#sameBytes.all(accountId, sha256).map(fromRow);
+    const rows = this.#sameBytes.all(accountId, sha256);
+    if (rows.length > 1) rows.sort((a, b) => (a.seq < b.seq ? 1 : a.seq > b.seq ? -1 : 0));
+    return rows.map(fromRow);
   }
 
   get(id: string): HistoryEntryView | undefined {

@@ -135,6 +135,37 @@ describe('accounts.update', () => {
     expect(test).toMatchObject({ ok: false, error: { code: 'credentials-rejected', providerCode: '70003' } });
   });
 
+  it('uploads the next task with the account as edited, after tasks that used it before the edit', async () => {
+    const added = (await service.dispatch('accounts.add', tencentAccount())) as AccountView;
+    // A task's end: its history entry when it finished (the list shows unfinished tasks only), else its view.
+    const upload = async (name: string) => {
+      const file = randomFile(filesDir, name, 10_000);
+      const { taskIds } = (await service.dispatch('uploads.add', {
+        paths: [file.path],
+        accountId: added.id,
+      })) as CommandResponse<'uploads.add'>;
+      await service.idle();
+      const page = (await service.dispatch('history.list', {})) as CommandResponse<'history.list'>;
+      if (page.entries.some((entry) => entry.sha256 === file.sha256)) return { state: 'done' };
+      const tasks = (await service.dispatch('uploads.list', {})) as TaskView[];
+      return tasks.find((task) => task.id === taskIds[0]);
+    };
+    expect(await upload('before.bin')).toEqual({ state: 'done' });
+
+    await service.dispatch('accounts.update', { id: added.id, secrets: { userSig: 'a-wrong-user-sig' } });
+    const refused = await upload('wrong-secret.bin');
+    expect(refused).toMatchObject({
+      state: 'failed',
+      error: { code: 'provider-rejected', providerMessage: 'UserSig is invalid' },
+    });
+
+    await service.dispatch('accounts.update', {
+      id: added.id,
+      secrets: { userSig: emulator.credentials.userSig },
+    });
+    expect(await upload('after.bin')).toEqual({ state: 'done' });
+  });
+
   it.each([
     ['a taken name', { name: 'Sandbox' }, /named "Sandbox" exists already/],
     ['an unknown setting', { fields: { colour: 'red' } }, /"colour" is not a setting/],

@@ -171,13 +171,13 @@ describe('history search (FTS5 trigram)', () => {
       historyEntry({ id: 'other-bytes', createdAt: 1_700_000_001_000 }),
       historyEntry({ id: 'other-account', sha256: same, accountId: 'acc-b', createdAt: 1_700_000_002_000 }),
       historyEntry({ id: 'new', sha256: same, createdAt: 1_700_000_003_000 }),
+      // The same millisecond: the later insert is the newer (seq differs by one, beyond 2^53).
+      historyEntry({ id: 'newer', sha256: same, createdAt: 1_700_000_003_000 }),
     ]);
-    expect(history.sameBytes('acc-a', same).map((entry) => entry.id)).toEqual(['new', 'old']);
+    expect(history.sameBytes('acc-a', same).map((entry) => entry.id)).toEqual(['newer', 'new', 'old']);
     // SQLite's own plan for the lookup: a search of the (account, sha256) index, no scan of the account.
     const plan = db
-      .prepare(
-        'EXPLAIN QUERY PLAN SELECT * FROM history WHERE account_id = ? AND sha256 = ? ORDER BY seq DESC',
-      )
+      .prepare('EXPLAIN QUERY PLAN SELECT * FROM history WHERE account_id = ? AND sha256 = ?')
       .all('acc-a', same) as Array<{ detail: string }>;
     expect(plan.map((step) => step.detail).join('; ')).toMatch(
       /SEARCH history USING INDEX history_account_sha256 \(account_id=\? AND sha256=\?\)/,
