@@ -644,11 +644,17 @@ async function responsiveness() {
   const root = resolve(import.meta.dirname, '../..');
   const bin = (name: string) => join(root, 'node_modules', '.bin', name);
   execFileSync(bin('electron-vite'), ['build'], { cwd: root, stdio: 'ignore' });
-  execFileSync(
-    bin('playwright'),
-    ['test', 'test/e2e/web/responsiveness.spec.ts', 'test/e2e/web/history-responsiveness.spec.ts'],
-    { cwd: root, stdio: 'ignore' },
-  );
+  try {
+    execFileSync(
+      bin('playwright'),
+      ['test', 'test/e2e/web/responsiveness.spec.ts', 'test/e2e/web/history-responsiveness.spec.ts'],
+      { cwd: root, stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 },
+    );
+  } catch (error) {
+    // What the failing spec said, so that the report's `failed` names it.
+    const output = String((error as { stdout?: Buffer }).stdout ?? '');
+    throw new Error(`the responsiveness specs failed:\n${output.slice(-3000)}`, { cause: error });
+  }
   const read = async (name: string) =>
     JSON.parse(await readFile(join(root, 'test-results', name), 'utf8')) as {
       longTasks: Array<number | { durationMs: number }>;
@@ -766,9 +772,18 @@ try {
       `unknown scenario ${unknown.join(', ')}; choose from ${Object.keys(scenarios).join(', ')}`,
     );
   const results: Record<string, unknown> = {};
+  const failed: string[] = [];
   for (const name of chosen) {
     console.error(`running ${name}…`);
-    results[name] = await scenarios[name as keyof typeof scenarios](emulator, dir);
+    try {
+      results[name] = await scenarios[name as keyof typeof scenarios](emulator, dir);
+    } catch (error) {
+      // One scenario failing must not throw away the others' numbers: it is written as failed, and the
+      // run exits non-zero once the report is written.
+      console.error(error);
+      failed.push(name);
+      results[name] = { failed: error instanceof Error ? error.message.slice(0, 4000) : String(error) };
+    }
   }
   const out = values.out ? resolve(values.out) : resolve(import.meta.dirname, 'report.json');
   // --only re-measures some scenarios: the others keep their numbers from the last run, each scenario
@@ -795,6 +810,10 @@ try {
   await writeFile(out, `${JSON.stringify(summarized, null, 2)}\n`);
   console.log(JSON.stringify(summarized, null, 2));
   console.log(`written to ${out}`);
+  if (failed.length > 0) {
+    console.error(`failed: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
 } finally {
   await emulator.close();
   await rm(dir, { recursive: true, force: true });
