@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { mkdtempSync, statfsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { minimumPartSize } from '../../main/providers/s3/part-plan.ts';
 import { defaultSliceSize } from '../../main/providers/tencent-im/slice-plan.ts';
@@ -643,12 +643,15 @@ async function smallFiles(emulator: PicUpEmulator, dir: string) {
 async function responsiveness() {
   const root = resolve(import.meta.dirname, '../..');
   const bin = (name: string) => join(root, 'node_modules', '.bin', name);
-  execFileSync(bin('electron-vite'), ['build'], { cwd: root, stdio: 'ignore' });
+  // The tools' `#!/usr/bin/env node` must find this Node (24) however the bench was started: from
+  // Debian's Node 20 the web shell's TypeScript does not load.
+  const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+  execFileSync(bin('electron-vite'), ['build'], { cwd: root, stdio: 'ignore', env });
   try {
     execFileSync(
       bin('playwright'),
       ['test', 'test/e2e/web/responsiveness.spec.ts', 'test/e2e/web/history-responsiveness.spec.ts'],
-      { cwd: root, stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 },
+      { cwd: root, stdio: 'pipe', maxBuffer: 64 * 1024 * 1024, env },
     );
   } catch (error) {
     // What the failing spec said, so that the report's `failed` names it.
