@@ -57,6 +57,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
+/** The largest frame a client may send; a larger one closes the socket with 1009 (ws's own check). */
+export const webShellMaxFrameBytes = 1024 * 1024;
+
 /**
  * The web shell: the same service as the desktop app, carried over a WebSocket on 127.0.0.1 for
  * browsers (development, Playwright) where no Electron binary exists. Only loopback, only requests
@@ -130,7 +133,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     await serveStatic(options.rendererDir, url.pathname, response, staticHeaders);
   }
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: webShellMaxFrameBytes });
   server.on('upgrade', (request, socket, head) => {
     guardUpgradeSocket(socket, 'web shell upgrade', logFault);
     const url = URL.parse(request.url ?? '/', origin);

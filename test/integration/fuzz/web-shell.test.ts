@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CommandError } from '../../../main/contract-dispatch.ts';
-import { startWebShell, type WebShell } from '../../../main/web/web-shell-server.ts';
+import { startWebShell, webShellMaxFrameBytes, type WebShell } from '../../../main/web/web-shell-server.ts';
 import { commandNames } from '../../../shared/channels.ts';
 import { commandSchemas, eventSchemas } from '../../../shared/contract.ts';
 import { webClientMessageSchema, webServerMessageSchema } from '../../../shared/web-protocol.ts';
@@ -170,7 +170,13 @@ describe('the web shell under generated frames', () => {
         current.ws.send('text' in frame ? frame.text : frame.bytes, { binary: 'bytes' in frame });
         const answer = await answerTo(current, message.success ? message.data.id : null);
         const problems = eventProblems(current.messages.slice(eventsBefore));
-        if (!message.success) {
+        const frameBytes = 'text' in frame ? Buffer.byteLength(frame.text) : frame.bytes.length;
+        if (frameBytes > webShellMaxFrameBytes) {
+          // Refused before it is read, valid or not (seed 1076871199 made a valid one of >1 MiB).
+          if (!('closed' in answer) || answer.closed !== 1009)
+            problems.push(`a frame over the size limit was not closed with 1009: ${JSON.stringify(answer)}`);
+          outcomes.tooLarge = (outcomes.tooLarge ?? 0) + 1;
+        } else if (!message.success) {
           if (!('closed' in answer) || answer.closed !== 1008)
             problems.push(`a frame outside the protocol was not closed with 1008: ${JSON.stringify(answer)}`);
           outcomes.closed = (outcomes.closed ?? 0) + 1;
