@@ -32,7 +32,7 @@ export type PeerJob =
   | { kind: 'tus-js-client'; endpoint: TusPeerEndpoint; path: string; chunkSize: number }
   | { kind: 'plain-s3-put'; endpoint: S3PeerEndpoint; path: string }
   | { kind: 'lib-storage'; endpoint: S3PeerEndpoint; path: string; partSize: number; queueSize: number }
-  | { kind: 'pic-up'; endpoint: ChildEndpoint; path: string }
+  | { kind: 'pic-up'; endpoint: ChildEndpoint; path: string; sliceSize: number }
   | { kind: 'pic-up-many'; endpoint: ChildEndpoint; paths: string[]; concurrency: number };
 
 /** tus-js-client 4 as its README shows it for Node: a file stream, a chunk size, no retries to hide failures. */
@@ -88,7 +88,7 @@ async function run(job: PeerJob): Promise<void> {
     case 'lib-storage':
       return libStorage(job);
     case 'pic-up':
-      return void (await plainPicUp(job.endpoint, job.path));
+      return void (await plainPicUp(job.endpoint, job.path, job.sliceSize));
     case 'pic-up-many':
       return plainPicUpMany(job.endpoint, job.paths, job.concurrency);
   }

@@ -373,7 +373,8 @@ async function throughput(emulator: PicUpEmulator, dir: string) {
   try {
     const samples = await alternate([
       ferryContender(endpoint, [path], dir),
-      peerContender('picUpByHand', { kind: 'pic-up', endpoint, path }),
+      // The same slices as Ferry's: its default size.
+      peerContender('picUpByHand', { kind: 'pic-up', endpoint, path, sliceSize: defaultSliceSize }),
       peerContender('rawStreamingPut', { kind: 'plain-put', url: sink.url, path }),
     ]);
     return {
