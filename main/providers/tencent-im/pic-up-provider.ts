@@ -238,9 +238,10 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
         ctx.onBytesSent(Math.min(slice.size, Math.floor((progress.transferred / wireBytes) * slice.size)));
       });
       response = await request;
-      // Answered: the whole body went out, so the next slice (of any file) may reuse its buffers. A
-      // failed request may leave a write queued on its socket: its buffers are left to the GC.
-      if (sliceBuffers.length < keptSliceBuffers) sliceBuffers.push(buffers);
+      // A 200 answers a body the server parsed whole, so the next slice (of any file) may reuse its
+      // buffers. Any other answer may come before the body went out (a 413 does), and a failed request
+      // may leave a write queued on its socket: those buffers are left to the GC.
+      if (response.statusCode === 200 && sliceBuffers.length < keptSliceBuffers) sliceBuffers.push(buffers);
     } catch (error) {
       if (readFailure !== undefined) throw readFailure;
       throw requestFailure(error, ctx.signal);
