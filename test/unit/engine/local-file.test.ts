@@ -136,9 +136,10 @@ describe('local file ranges', () => {
     try {
       const chunks = readChunks(file.path, 0, 3000, 1000);
       expect((await chunks.next()).value).toHaveLength(1000);
-      // The first chunk is out; the read ahead of the second ran into the file cut short before it.
-      // (The read ahead may have finished already: cut first, then ask for a chunk past the cut.)
-      writeFileSync(file.path, readFileSync(file.path).subarray(0, 1000));
+      // The first chunk is out. Cut the file to two chunks: the second is whole whether its read ahead
+      // ran before the cut or after it (no race), and the read ahead of the third, started when the
+      // second is handed over, runs into the cut while the caller still sends the second.
+      writeFileSync(file.path, readFileSync(file.path).subarray(0, 2000));
       expect((await chunks.next()).value).toHaveLength(1000);
       await new Promise((resolve) => setTimeout(resolve, 50));
       await expect(chunks.next()).rejects.toMatchObject({ code: 'ESHORTREAD' });
