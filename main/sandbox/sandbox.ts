@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { PicUpCredentials, PicUpEmulator } from './tencent-im/pic-up-emulator.ts';
+import type { S3Emulator } from './s3/s3-emulator.ts';
 
 /**
  * Every provider emulator the sandbox can run. Each is imported only when it is started: the app
@@ -107,13 +108,7 @@ const starters: Record<EmulatorKey, Starter> = {
     const emulator = await startS3Emulator({ storageDir, port, ...(given ? { credentials: given } : {}) });
     return {
       ...bind(emulator),
-      endpoint: {
-        endpoint: emulator.baseUrl,
-        region: emulator.region,
-        bucket: emulator.bucket,
-        pathStyle: 'true',
-        ...emulator.credentials,
-      },
+      endpoint: s3EndpointOf(emulator),
     };
   },
   async tus({ storageDir, port, credentials }) {
@@ -248,4 +243,17 @@ async function writeState(dataDir: string, state: SandboxState): Promise<void> {
   const path = join(dataDir, stateFileName);
   await writeFile(`${path}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
   await rename(`${path}.tmp`, path);
+}
+
+/** An S3 emulator as what the sandbox prints for it: the S3 account's catalog fields and secrets. */
+export function s3EndpointOf(
+  emulator: Pick<S3Emulator, 'baseUrl' | 'region' | 'bucket' | 'credentials'>,
+): Record<string, string> {
+  return {
+    endpoint: emulator.baseUrl,
+    region: emulator.region,
+    bucket: emulator.bucket,
+    pathStyle: 'true',
+    ...emulator.credentials,
+  };
 }

@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Emulator, type S3Emulator } from '../../main/sandbox/s3/s3-emulator.ts';
 import { startTusEmulator, type TusEmulator } from '../../main/sandbox/tus/tus-emulator.ts';
+import { s3EndpointOf } from '../../main/sandbox/sandbox.ts';
+import { accountFromEndpoint } from '../support/sandbox-account.ts';
 import { createService, type FerryService } from '../../main/service.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { AccountView } from '../../shared/models.ts';
@@ -51,18 +53,8 @@ async function addAccount(
 }
 
 function addS3Account(fields: Record<string, string> = {}): Promise<string> {
-  return addAccount(
-    's3',
-    {
-      endpoint: s3.baseUrl,
-      region: s3.region,
-      bucket: s3.bucket,
-      pathStyle: 'true',
-      accessKeyId: s3.credentials.accessKeyId,
-      ...fields,
-    },
-    { secretAccessKey: s3.credentials.secretAccessKey },
-  );
+  const { fields: s3Fields, secrets } = accountFromEndpoint('s3', s3EndpointOf(s3), fields);
+  return addAccount('s3', s3Fields, secrets);
 }
 
 function addTusAccount(fields: Record<string, string> = {}): Promise<string> {

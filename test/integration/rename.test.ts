@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startS3Emulator, type S3Emulator } from '../../main/sandbox/s3/s3-emulator.ts';
 import { startTusEmulator, type TusEmulator } from '../../main/sandbox/tus/tus-emulator.ts';
+import { s3EndpointOf } from '../../main/sandbox/sandbox.ts';
+import { accountFromEndpoint } from '../support/sandbox-account.ts';
 import { createService, type FerryService } from '../../main/service.ts';
 import type { CommandResponse } from '../../shared/contract.ts';
 import type { HistoryEntryView, TaskView } from '../../shared/models.ts';
@@ -36,17 +38,8 @@ afterEach(async () => {
 
 async function addS3(fields: Record<string, string> = {}): Promise<string> {
   const account = (await service.dispatch('accounts.add', {
-    providerId: 's3',
+    ...accountFromEndpoint('s3', s3EndpointOf(s3), fields),
     name: `s3 ${Math.random()}`,
-    fields: {
-      endpoint: s3.baseUrl,
-      region: s3.region,
-      bucket: s3.bucket,
-      pathStyle: 'true',
-      accessKeyId: s3.credentials.accessKeyId,
-      ...fields,
-    },
-    secrets: { secretAccessKey: s3.credentials.secretAccessKey },
   })) as CommandResponse<'accounts.add'>;
   return account.id;
 }
