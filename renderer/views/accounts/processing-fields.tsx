@@ -1,20 +1,11 @@
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import './processing.css';
 import { useTranslation } from 'react-i18next';
 import { remoteNamingOf } from '../../../shared/catalog.ts';
 import { metadataStrips, outputFormats } from '../../../shared/processing.ts';
 import { remoteNamePlaceholders } from '../../../shared/remote-name.ts';
 import { renamePreview, type ProcessingFormKey, type ProcessingFormValues } from './processing-form-model.ts';
-
-/** The clock the preview reads, once a second, so {ss} and {timestamp} move as the user watches. */
-function useNow(): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(new Date()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
+import { useNow } from '../../components/use-now.ts';
 
 /**
  * The account's own processing settings over the app's defaults: each left empty follows Settings.

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { metadataStrips, outputFormats, parseMaxSize } from '../../../shared/processing.ts';
 import { remoteNamePatternProblem, remoteNamePlaceholders } from '../../../shared/remote-name.ts';
 import type { Settings, SettingsPatch } from '../../../shared/settings.ts';
 import { renamePreview } from '../accounts/processing-form-model.ts';
 import { Field, NumberInput, Toggle } from './settings-fields.tsx';
+import { useNow } from '../../components/use-now.ts';
 import './processing-settings.css';
 
 type Processing = Settings['processing'];
@@ -48,16 +49,6 @@ function TextInput(props: {
       }}
     />
   );
-}
-
-/** The clock the preview reads, once a second, so {ss} and {timestamp} move as the user watches. */
-function useNow(): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(new Date()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
 }
 
 /** What a photo would be called, on a provider without folders and on S3, as the pattern is typed. */
