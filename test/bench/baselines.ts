@@ -139,6 +139,7 @@ function streamFile(
   method: string,
   headers: Record<string, string | number>,
   path: string,
+  range: { start: number; end: number } | undefined = undefined,
 ): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (response) => {
@@ -148,14 +149,22 @@ function streamFile(
       );
     });
     req.on('error', reject);
-    pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), req).catch(reject);
+    const file = createReadStream(path, {
+      highWaterMark: 256 * 1024,
+      ...(range ? { start: range.start, end: range.end - 1 } : {}),
+    });
+    pipeline(file, req).catch(reject);
   });
 }
 
-/** tus by hand: one creation POST, then the whole file in a single streamed PATCH. */
+/**
+ * tus by hand: one creation POST, then the whole file in a single streamed PATCH, or, given a chunk
+ * size, one streamed PATCH per chunk, each sent when the last was answered (as tus requires).
+ */
 export async function plainTusUpload(
   endpoint: { endpoint: string; authHeaderName?: string; authHeaderValue?: string },
   path: string,
+  chunkSize = Infinity,
 ): Promise<void> {
   const { size } = await stat(path);
   const auth: Record<string, string> =
@@ -176,19 +185,23 @@ export async function plainTusUpload(
   });
   if (created.statusCode !== 201) throw new Error(`tus creation answered ${created.statusCode}`);
   const location = new URL(created.headers.location!, endpoint.endpoint).toString();
-  const patched = await streamFile(
-    location,
-    'PATCH',
-    {
-      ...auth,
-      'tus-resumable': '1.0.0',
-      'upload-offset': 0,
-      'content-type': 'application/offset+octet-stream',
-      'content-length': size,
-    },
-    path,
-  );
-  if (patched.status !== 204) throw new Error(`tus PATCH answered ${patched.status}`);
+  for (let offset = 0; offset < size; offset += chunkSize) {
+    const end = Math.min(size, offset + chunkSize);
+    const patched = await streamFile(
+      location,
+      'PATCH',
+      {
+        ...auth,
+        'tus-resumable': '1.0.0',
+        'upload-offset': offset,
+        'content-type': 'application/offset+octet-stream',
+        'content-length': end - offset,
+      },
+      path,
+      { start: offset, end },
+    );
+    if (patched.status !== 204) throw new Error(`tus PATCH answered ${patched.status}`);
+  }
 }
 
 /** S3 by hand: one streamed PutObject of the whole file, SigV4 with an unsigned payload (as Ferry's parts). */

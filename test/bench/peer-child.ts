@@ -28,7 +28,8 @@ export interface S3PeerEndpoint {
 
 export type PeerJob =
   | { kind: 'plain-put'; url: string; path: string }
-  | { kind: 'plain-tus'; endpoint: TusPeerEndpoint; path: string }
+  /** The whole file in one PATCH, or one PATCH per `chunkSize` bytes. */
+  | { kind: 'plain-tus'; endpoint: TusPeerEndpoint; path: string; chunkSize?: number }
   | { kind: 'tus-js-client'; endpoint: TusPeerEndpoint; path: string; chunkSize: number }
   | { kind: 'plain-s3-put'; endpoint: S3PeerEndpoint; path: string }
   | { kind: 'lib-storage'; endpoint: S3PeerEndpoint; path: string; partSize: number; queueSize: number }
@@ -80,7 +81,7 @@ async function run(job: PeerJob): Promise<void> {
     case 'plain-put':
       return plainStreamingPut(job.url, job.path);
     case 'plain-tus':
-      return plainTusUpload(job.endpoint, job.path);
+      return plainTusUpload(job.endpoint, job.path, job.chunkSize);
     case 'tus-js-client':
       return tusJsClient(job);
     case 'plain-s3-put':

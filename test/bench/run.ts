@@ -81,6 +81,8 @@ interface Sample {
   eventLoopDelayMaxMs?: number;
   /** S3 only: time the server spent answering CompleteMultipartUpload (assembling the object). */
   completeMs?: number;
+  /** tus only: where the run's PATCHes spent their time, seen from the server (watchTusPatches). */
+  tusPatches?: TusPatchTimes;
 }
 
 interface Contender {
@@ -124,6 +126,8 @@ function summarize(samples: readonly Sample[], bytes: number) {
   const delayP99 = numbers((sample) => sample.eventLoopDelayP99Ms);
   const delayMax = numbers((sample) => sample.eventLoopDelayMaxMs);
   const complete = numbers((sample) => sample.completeMs);
+  const patchTimes = samples.flatMap((sample) => (sample.tusPatches ? [sample.tusPatches] : []));
+  const medianOf = (pick: (times: TusPatchTimes) => number) => round(median(patchTimes.map(pick)), 0);
   return {
     medianMs: round(median(ms), 1),
     minMs: round(Math.min(...ms), 1),
@@ -139,6 +143,16 @@ function summarize(samples: readonly Sample[], bytes: number) {
       ? {
           partsPhaseMedianMs: round(median(samples.map((sample) => sample.ms - (sample.completeMs ?? 0))), 1),
           completeMedianMs: round(median(complete), 1),
+        }
+      : {}),
+    ...(patchTimes.length > 0
+      ? {
+          serverPatchesMedian: {
+            patches: medianOf((times) => times.patches),
+            receivingMs: medianOf((times) => times.receivingMs),
+            answeringMs: medianOf((times) => times.answeringMs),
+            betweenPatchesMs: medianOf((times) => times.betweenPatchesMs),
+          },
         }
       : {}),
     runsMs: ms.map((value) => round(value, 1)),
@@ -352,6 +366,67 @@ function watchCompletes(): { take(): number } {
 }
 const completes = watchCompletes();
 
+interface TusPatchTimes {
+  patches: number;
+  /** From each PATCH's arrival to the end of its body: the bytes coming in and being stored. */
+  receivingMs: number;
+  /** From the end of each body to the end of its answer: the server finishing its write and its metadata. */
+  answeringMs: number;
+  /** From one answer's end to the next PATCH's arrival: the client's turn, when nothing is sent. */
+  betweenPatchesMs: number;
+}
+
+/**
+ * Where a tus run's PATCHes spend their time, seen from the tus server in this process: a contender
+ * sending chunks pays `answeringMs + betweenPatchesMs` once per chunk, where one PATCH pays it once.
+ */
+function watchTusPatches(): { take(): TusPatchTimes } {
+  const arrived = new WeakMap<object, { start: number; bodyEnd?: number }>();
+  let patches: Array<{ start: number; bodyEnd: number; answered: number }> = [];
+  subscribe('http.server.request.start', (message) => {
+    const { request } = message as { request: { method?: string } & NodeJS.EventEmitter };
+    if (request.method !== 'PATCH') return;
+    const times: { start: number; bodyEnd?: number } = { start: performance.now() };
+    arrived.set(request, times);
+    request.once('end', () => (times.bodyEnd = performance.now()));
+  });
+  subscribe('http.server.response.finish', (message) => {
+    const { request } = message as { request: object };
+    const times = arrived.get(request);
+    if (times === undefined) return;
+    const answered = performance.now();
+    patches.push({ start: times.start, bodyEnd: times.bodyEnd ?? answered, answered });
+  });
+  return {
+    take() {
+      const sorted = patches.sort((a, b) => a.start - b.start);
+      patches = [];
+      let receivingMs = 0;
+      let answeringMs = 0;
+      let betweenPatchesMs = 0;
+      sorted.forEach((patch, i) => {
+        receivingMs += patch.bodyEnd - patch.start;
+        answeringMs += patch.answered - patch.bodyEnd;
+        if (i > 0) betweenPatchesMs += patch.start - sorted[i - 1]!.answered;
+      });
+      return { patches: sorted.length, receivingMs, answeringMs, betweenPatchesMs };
+    },
+  };
+}
+const tusPatches = watchTusPatches();
+
+/** A tus contender's sample with its PATCHes' times on the server. */
+function withPatchTimes(contender: Contender): Contender {
+  return {
+    name: contender.name,
+    async run() {
+      tusPatches.take();
+      const sample = await contender.run();
+      return { ...sample, tusPatches: tusPatches.take() };
+    },
+  };
+}
+
 /** An S3 contender's sample with the server's Complete time of its run. */
 function withCompleteTime(contender: Contender): Contender {
   return {
@@ -396,7 +471,7 @@ const s3PartsInFlight = 3;
 
 /**
  * tus against @tus/server: Ferry (chunked PATCHes, journaled, SHA-256 alongside) vs tus-js-client at
- * the same chunk size vs the whole file in ONE plain streamed PATCH.
+ * the same chunk size vs the whole file in ONE plain streamed PATCH, and the same chunks sent by hand.
  */
 async function tusThroughput(_emulator: PicUpEmulator, dir: string) {
   // @tus/server writes every upload to its folder, and on disk those writes set the pace and the noise
@@ -414,7 +489,9 @@ async function tusThroughput(_emulator: PicUpEmulator, dir: string) {
         ferryContender(endpointOf(_emulator), [path], dir, account),
         peerContender('tusJsClient', { kind: 'tus-js-client', endpoint, path, chunkSize: tusChunkSize }),
         peerContender('onePlainPatch', { kind: 'plain-tus', endpoint, path }),
-      ].map((contender) => emptiedAfterEachRun(contender, storage)),
+        // No goal: what the protocol itself costs at this chunk size against this server, by hand.
+        peerContender('sameChunksByHand', { kind: 'plain-tus', endpoint, path, chunkSize: tusChunkSize }),
+      ].map((contender) => withPatchTimes(emptiedAfterEachRun(contender, storage))),
     );
     return {
       fileBytes: sizes.peerFile,

@@ -22,6 +22,12 @@ interface Row {
   eventLoopDelayMaxMsMax?: number;
   partsPhaseMedianMs?: number;
   completeMedianMs?: number;
+  serverPatchesMedian?: {
+    patches: number;
+    receivingMs: number;
+    answeringMs: number;
+    betweenPatchesMs: number;
+  };
   runsMs: number[];
 }
 
@@ -31,6 +37,8 @@ interface Scenario {
   contenders: Record<string, Row>;
   vsFerry: Record<string, { ratio: number }>;
   skipped: Record<string, string>;
+  fileBytes?: number;
+  chunkBytes?: number;
 }
 
 describe('npm run bench -- --quick (tus and S3 against their peers)', () => {
@@ -66,7 +74,18 @@ describe('npm run bench -- --quick (tus and S3 against their peers)', () => {
       expect(statSync(committedReport).mtimeMs).toBe(committedBefore);
       const tus = report.tusThroughput!;
       const s3 = report.s3Throughput!;
-      expect(Object.keys(tus.contenders).sort()).toEqual(['ferry', 'onePlainPatch', 'tusJsClient']);
+      expect(Object.keys(tus.contenders).sort()).toEqual([
+        'ferry',
+        'onePlainPatch',
+        'sameChunksByHand',
+        'tusJsClient',
+      ]);
+      // Every tus row says how its PATCHes spent their time on the server: chunked or one for the file.
+      const chunks = Math.ceil(tus.fileBytes! / tus.chunkBytes!);
+      for (const [name, row] of Object.entries(tus.contenders)) {
+        expect(row.serverPatchesMedian?.patches, name).toBe(name === 'onePlainPatch' ? 1 : chunks);
+        expect(row.serverPatchesMedian?.receivingMs, name).toBeGreaterThan(0);
+      }
       // rclone is measured where it is installed and named as skipped elsewhere: never silently absent.
       const rclone = 'rclone' in s3.contenders ? ['rclone'] : [];
       if (rclone.length === 0) expect(s3.skipped.rclone).toMatch(/not installed/);
