@@ -30,6 +30,11 @@ export interface SharpRuntime {
   electron?: string | undefined;
   /** Whether the dynamic loader offers RTLD_DEEPBIND (glibc does; musl does not). Default: this process's. */
   deepBind?: boolean | undefined;
+  /**
+   * The build the user asked for with FERRY_SHARP_BUILD (`native` or `wasm`; anything else is ignored):
+   * the way out on a system where the deep-bound native build still misbehaves, or to compare the two.
+   */
+  requested?: SharpBuild | undefined;
 }
 
 export interface LoadSharpOptions {
@@ -49,10 +54,19 @@ const requireHere = createRequire(import.meta.url);
 const deepBindFlag: number | undefined = (constants.dlopen as Record<string, number | undefined>)
   .RTLD_DEEPBIND;
 
+/** The environment variable that overrides the choice of build. */
+export const sharpBuildVariable = 'FERRY_SHARP_BUILD';
+
+export function requestedSharpBuild(value: string | undefined): SharpBuild | undefined {
+  const build = value?.trim().toLowerCase();
+  return build === 'native' || build === 'wasm' ? build : undefined;
+}
+
 const thisRuntime: SharpRuntime = {
   platform: process.platform,
   electron: process.versions.electron,
   deepBind: deepBindFlag !== undefined,
+  requested: requestedSharpBuild(process.env[sharpBuildVariable]),
 };
 
 /**
@@ -70,7 +84,12 @@ export function nativeSharpIsHazardous(runtime: SharpRuntime = thisRuntime): boo
   return runtime.platform === 'linux' && runtime.electron !== undefined && deepBind !== true;
 }
 
+/**
+ * The build to try first: the user's request when there is one (a requested native build inside Electron
+ * on a Linux without deep binding is the user's risk to take), else native unless it is a hazard here.
+ */
 export function preferredSharpBuild(runtime: SharpRuntime = thisRuntime): SharpBuild {
+  if (runtime.requested !== undefined) return runtime.requested;
   return nativeSharpIsHazardous(runtime) ? 'wasm' : 'native';
 }
 

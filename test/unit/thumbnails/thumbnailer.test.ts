@@ -9,6 +9,8 @@ import {
   availableSharpBuilds,
   loadSharp,
   preferredSharpBuild,
+  requestedSharpBuild,
+  sharpBuildVariable,
   wasmSharpInstalled,
   wasmSharpPackage,
   type Sharp,
@@ -102,6 +104,33 @@ describe('sharp loader', () => {
     expect(preferredSharpBuild({ platform: 'darwin', electron: '45.4.1' })).toBe('native');
     expect(preferredSharpBuild({ platform: 'win32', electron: '45.4.1' })).toBe('native');
   });
+
+  it('takes the build the user asked for with FERRY_SHARP_BUILD over its own choice', () => {
+    expect(requestedSharpBuild('wasm')).toBe('wasm');
+    expect(requestedSharpBuild(' Native ')).toBe('native');
+    for (const ignored of [undefined, '', 'wasm32', 'auto'])
+      expect(requestedSharpBuild(ignored)).toBeUndefined();
+    const deepBound = { platform: 'linux', electron: '45.4.1', deepBind: true } as const;
+    expect(preferredSharpBuild({ ...deepBound, requested: 'wasm' })).toBe('wasm');
+    expect(preferredSharpBuild({ ...deepBound, deepBind: false, requested: 'native' })).toBe('native');
+  });
+
+  it.runIf(wasmSharpInstalled())(
+    'a process started with FERRY_SHARP_BUILD=wasm loads the wasm build where it would load native',
+    async () => {
+      const script = `
+        import { loadSharp } from ${JSON.stringify(pathToFileURL(loaderPath).href)};
+        const { sharp, build } = await loadSharp();
+        console.log(JSON.stringify({ build, emscripten: 'emscripten' in sharp.versions }));
+      `;
+      const run = (value: string) =>
+        promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+          env: { ...process.env, [sharpBuildVariable]: value },
+        }).then(({ stdout }) => JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>);
+      expect(await run('wasm')).toEqual({ build: 'wasm', emscripten: true });
+      expect(await run('')).toEqual({ build: 'native', emscripten: false });
+    },
+  );
 
   it.runIf(!wasmSharpInstalled())(
     'never falls back to native inside Electron on a Linux without deep binding (wasm missing)',
