@@ -152,6 +152,7 @@ function summarize(samples: readonly Sample[], bytes: number) {
             receivingMs: medianOf((times) => times.receivingMs),
             answeringMs: medianOf((times) => times.answeringMs),
             betweenPatchesMs: medianOf((times) => times.betweenPatchesMs),
+            serverCpuMs: medianOf((times) => times.serverCpuMs),
           },
         }
       : {}),
@@ -374,6 +375,8 @@ interface TusPatchTimes {
   answeringMs: number;
   /** From one answer's end to the next PATCH's arrival: the client's turn, when nothing is sent. */
   betweenPatchesMs: number;
+  /** CPU time of this process, which runs the tus server, during the run (the bench itself idles). */
+  serverCpuMs: number;
 }
 
 /**
@@ -381,6 +384,7 @@ interface TusPatchTimes {
  * sending chunks pays `answeringMs + betweenPatchesMs` once per chunk, where one PATCH pays it once.
  */
 function watchTusPatches(): { take(): TusPatchTimes } {
+  let cpuAtStart = process.cpuUsage();
   const arrived = new WeakMap<object, { start: number; bodyEnd?: number }>();
   let patches: Array<{ start: number; bodyEnd: number; answered: number }> = [];
   subscribe('http.server.request.start', (message) => {
@@ -409,7 +413,10 @@ function watchTusPatches(): { take(): TusPatchTimes } {
         answeringMs += patch.answered - patch.bodyEnd;
         if (i > 0) betweenPatchesMs += patch.start - sorted[i - 1]!.answered;
       });
-      return { patches: sorted.length, receivingMs, answeringMs, betweenPatchesMs };
+      const cpu = process.cpuUsage(cpuAtStart);
+      cpuAtStart = process.cpuUsage();
+      const serverCpuMs = (cpu.user + cpu.system) / 1000;
+      return { patches: sorted.length, receivingMs, answeringMs, betweenPatchesMs, serverCpuMs };
     },
   };
 }

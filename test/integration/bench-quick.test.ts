@@ -27,6 +27,7 @@ interface Row {
     receivingMs: number;
     answeringMs: number;
     betweenPatchesMs: number;
+    serverCpuMs: number;
   };
   runsMs: number[];
 }
@@ -85,6 +86,7 @@ describe('npm run bench -- --quick (tus and S3 against their peers)', () => {
       for (const [name, row] of Object.entries(tus.contenders)) {
         expect(row.serverPatchesMedian?.patches, name).toBe(name === 'onePlainPatch' ? 1 : chunks);
         expect(row.serverPatchesMedian?.receivingMs, name).toBeGreaterThan(0);
+        expect(row.serverPatchesMedian?.serverCpuMs, name).toBeGreaterThan(0);
       }
       // rclone is measured where it is installed and named as skipped elsewhere: never silently absent.
       const rclone = 'rclone' in s3.contenders ? ['rclone'] : [];
