@@ -20,6 +20,12 @@ import { TokenBucket } from './token-bucket.ts';
 import { SentFile, type FileIdentity } from './sent-file.ts';
 import { UploadError } from '../net/upload-error.ts';
 
+/**
+ * How many stall timeouts a provider that stores a file again on every repeat (`repeatStoresAgain`)
+ * gets to answer once the whole file has gone out: 2 minutes with the default 30 s watchdog.
+ */
+export const answerWaitFactor = 4;
+
 /** What the engine needs to upload to an account: its adapter, parsed config and decrypted secrets. */
 export interface ResolvedAccount {
   id: string;
@@ -892,8 +898,10 @@ export class UploadEngine {
   /**
    * One provider step under a stall watchdog: if no byte moves for `stallTimeoutMs` (a server that
    * accepts the connection and then says nothing), the attempt is aborted and counts as a retryable
-   * network failure. While the step runs an upload through another account, that upload's own
-   * attempts are watched instead.
+   * network failure. For a provider whose upload cannot be repeated without a second copy, the wait
+   * after the whole file has gone out is `answerWaitFactor` times longer: the server is still receiving
+   * what the socket buffered and storing it, and giving up then is what leaves the duplicate. While the
+   * step runs an upload through another account, that upload's own attempts are watched instead.
    */
   async #attempt(
     account: ResolvedAccount,
@@ -909,9 +917,15 @@ export class UploadEngine {
     let lastActivity = Date.now();
     let stalled = false;
     let nestedUploads = 0;
+    const answerWaitMs =
+      account.provider.capabilities.repeatStoresAgain === true
+        ? this.#stallTimeoutMs * answerWaitFactor
+        : this.#stallTimeoutMs;
+    let wholeFileSent = false;
+    const waitMs = () => (wholeFileSent ? answerWaitMs : this.#stallTimeoutMs);
     const watchdog = setInterval(
       () => {
-        if (nestedUploads === 0 && Date.now() - lastActivity >= this.#stallTimeoutMs) {
+        if (nestedUploads === 0 && Date.now() - lastActivity >= waitMs()) {
           stalled = true;
           attempt.abort();
         }
@@ -933,6 +947,8 @@ export class UploadEngine {
         attempt.signal,
         (bytes) => {
           lastActivity = Date.now();
+          // Per request: a second POST in the same step (after a refused token) starts again from 0.
+          wholeFileSent = bytes >= file.size;
           onBytesSent(bytes);
         },
         options.allowUploadVia ? uploadVia : undefined,
@@ -940,10 +956,13 @@ export class UploadEngine {
       return await account.provider.step(ctx, file, session);
     } catch (error) {
       if (stalled && !taskSignal.aborted) {
+        const seconds = Number((waitMs() / 1000).toFixed(1));
         throw new UploadError(
           {
             code: 'network',
-            message: `No progress for ${Number((this.#stallTimeoutMs / 1000).toFixed(1))} s.`,
+            message: wholeFileSent
+              ? `No answer ${seconds} s after the whole file was sent.`
+              : `No progress for ${seconds} s.`,
           },
           { retryable: true, cause: error },
         );

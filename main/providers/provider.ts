@@ -96,6 +96,13 @@ export interface ProviderCapabilities {
    * (`none`). A service that takes URLs instead of bytes (OPPO push) needs `public`.
    */
   linkAccess: 'public' | 'with-headers' | 'none';
+  /**
+   * Sending the upload again after its answer was lost stores a second copy, and nothing on the server
+   * can be asked whether the first arrived (Easemob's chat-file POST: the uuid is only in the answer).
+   * Once the whole file has gone out, the engine's stall watchdog then waits `answerWaitFactor` times
+   * as long for the answer: a slow answer is waited for instead of being taken for a lost one.
+   */
+  repeatStoresAgain?: boolean;
 }
 
 export interface StepContext<TConfig> {

@@ -176,6 +176,8 @@ export const easemobProvider: Provider<EasemobConfig, EasemobSession> = {
     linkAccess: 'public',
     maxFileSize: chatfileMaxBytes,
     requestsPerSecond: chatfileRequestsPerSecond,
+    // Every POST makes a new chat file with a uuid of the server's, and no call finds one by anything else.
+    repeatStoresAgain: true,
   },
 
   parseConfig(fields) {

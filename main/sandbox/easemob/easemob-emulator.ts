@@ -51,9 +51,11 @@ export type EasemobFault =
   | { kind: 'http-status'; status: number; body?: string; retryAfterSeconds?: number }
   /**
    * The answer is held back for `ms` after the whole body arrived. The file is kept only if the
-   * client is still connected then (a server whose request was cancelled does not commit it).
+   * client is still connected then (a server whose request was cancelled does not commit it), or,
+   * with `stored`, before the wait, as by a server that commits first and then is slow to answer: a
+   * client that gives up meanwhile leaves that chat file behind.
    */
-  | { kind: 'stall'; ms: number }
+  | { kind: 'stall'; ms: number; stored?: boolean }
   /** HTTP 200 with a body that is not the JSON promised (a proxy's page); nothing is stored. */
   | { kind: 'malformed'; body?: string }
   /** 401 auth_bad_access_token whatever the token, as after a server-side revocation. */
@@ -327,7 +329,7 @@ async function handleUpload(
     return sendAnswer(response, easemobErrors.tooLarge());
   }
 
-  if (fault?.kind === 'stall') {
+  if (fault?.kind === 'stall' && fault.stored !== true) {
     await delay(fault.ms, undefined, { signal: state.closing }).catch(() => undefined);
     if (clientGone || state.closing.aborted || request.socket.destroyed) {
       await state.store.discard(part);
@@ -351,6 +353,9 @@ async function handleUpload(
       DEFAULT_THUMBNAIL_EDGE,
   });
   state.counters.storedFiles++;
+  if (fault?.kind === 'stall' && fault.stored === true) {
+    await delay(fault.ms, undefined, { signal: state.closing }).catch(() => undefined);
+  }
   const uri = `${state.baseUrl}/${state.credentials.orgName}/${state.credentials.appName}/chatfiles`;
   sendJson(response, 200, {
     action: 'post',
