@@ -11,7 +11,7 @@ import type { LocalFile, Provider, RemoteResult, StepContext } from '../provider
 import type { HistoryStore } from '../store/history-store.ts';
 import type { NewTask, StagedBytes, TaskJournal, TaskPlan, TaskRecord } from '../store/task-journal.ts';
 import { processImage } from '../processing/image-processor.ts';
-import { hashFile } from './local-file.ts';
+import { digestsOf, hashFile, readWhole, wholeReadLimit } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
 import { defaultRetryPolicy, finalError, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
@@ -138,7 +138,10 @@ async function inspectPath(path: string): Promise<(FileIdentity & { ctimeMs: num
 
 /** Before the file is read whole (processing, hashing for the same bytes): is it still the one added? */
 async function assertUnchanged(record: TaskRecord): Promise<void> {
-  const now = await stat(record.path);
+  assertIdentity(record, await stat(record.path));
+}
+
+function assertIdentity(record: TaskRecord, now: { size: number; mtimeMs: number; ctimeMs: number }): void {
   if (
     now.size !== record.size ||
     now.mtimeMs !== record.mtimeMs ||
@@ -149,6 +152,29 @@ async function assertUnchanged(record: TaskRecord): Promise<void> {
       'The file was modified after it was added; retry to upload the new version from the start.',
     );
   }
+}
+
+/**
+ * A small user file, read whole at most once per run and checked against the task's identity as it is
+ * read: the image check, the digests and the send all take their bytes from that one read.
+ */
+interface WholeRead {
+  /** The user's path: a processed copy is other bytes. */
+  path: string;
+  read(): Promise<Buffer>;
+}
+
+function wholeReadOf(record: TaskRecord): WholeRead | null {
+  if (record.size === null || record.size > wholeReadLimit) return null;
+  let reading: Promise<Buffer> | null = null;
+  return {
+    path: record.path,
+    read: () =>
+      (reading ??= readWhole(record.path).then((whole) => {
+        assertIdentity(record, whole);
+        return whole.bytes!; // the identity's size is the task's, within the limit: read
+      })),
+  };
 }
 
 /** A task's processed copy; processImage writes it through `<path>.part`, renamed once complete. */
@@ -558,7 +584,8 @@ export class UploadEngine {
     const { journal } = this.#options;
     const signal = live.controller.signal;
     const account = await this.#options.resolveAccount(initial.accountId);
-    const bytes = await this.#outgoingBytes(initial, signal);
+    const whole = wholeReadOf(initial);
+    const bytes = await this.#outgoingBytes(initial, signal, whole);
     live.sentAsIs = bytes.staged?.path === null;
     const record: TaskRecord = {
       ...journal.get(initial.id)!,
@@ -568,7 +595,9 @@ export class UploadEngine {
       mtimeMs: bytes.mtimeMs,
       ctimeMs: bytes.ctimeMs,
     };
-    if (await this.#reuseEarlierUpload(record, account, bytes, signal)) return;
+    // The user's file, not a processed copy: its one read of the bytes is shared by every step below.
+    const sharedRead = whole?.path === record.path ? whole : null;
+    if (await this.#reuseEarlierUpload(record, account, bytes, signal, sharedRead)) return;
     const size = record.size!;
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && size > maxSize) {
@@ -578,14 +607,16 @@ export class UploadEngine {
       );
     }
 
-    const remoteName = await this.#remoteName(record, account, signal);
+    const remoteName = await this.#remoteName(record, account, signal, sharedRead);
     // Read again: making the name may have hashed the bytes.
     const { md5, sha256 } = journal.get(record.id)!;
     const needsMd5 = account.provider.capabilities.needsMd5First === true;
     let file = this.#sentFiles.get(record.id);
+    // Read whole in this run (by a step above, or now): sent from memory.
+    const contents = file === undefined && sharedRead !== null ? await sharedRead.read() : null;
     // Stat'ed against the task's identity moments ago, and this is the first look at it in this run: the
     // first attempt need not stat it again (the check before the last bytes still does).
-    let identityJustChecked = bytes.justChecked === true && file === undefined;
+    let identityJustChecked = (bytes.justChecked === true || contents !== null) && file === undefined;
     if (!file) {
       file = new SentFile({
         path: record.path,
@@ -598,13 +629,15 @@ export class UploadEngine {
         upfront: sha256 !== null && (md5 !== null || !needsMd5) ? { md5, sha256 } : null,
         // Only a resumable protocol's server keeps bytes of an earlier run; the others get them all again.
         resumed: record.session !== null && account.provider.capabilities.resumable,
+        ...(contents !== null ? { contents } : {}),
       });
       this.#sentFiles.set(record.id, file);
     }
     if (needsMd5 && file.upfrontDigests === null) {
       this.#showState(record.id, 'hashing');
-      await file.checkIdentity();
-      file.expectDigests(await this.#hash(record, signal));
+      // Bytes read whole were checked as they were read.
+      if (contents === null) await file.checkIdentity();
+      file.expectDigests(await this.#hash(record, signal, true, contents));
     }
 
     this.#showState(record.id, 'uploading');
@@ -649,7 +682,11 @@ export class UploadEngine {
    * into a staged copy in the data folder, journaled only once it is complete; a resume finds it and
    * sends the same bytes (a crash during processing leaves no journaled copy, so it is made again).
    */
-  async #outgoingBytes(record: TaskRecord, signal: AbortSignal): Promise<OutgoingBytes> {
+  async #outgoingBytes(
+    record: TaskRecord,
+    signal: AbortSignal,
+    whole: WholeRead | null,
+  ): Promise<OutgoingBytes> {
     const original: OutgoingBytes = {
       path: record.path,
       name: record.name,
@@ -671,7 +708,9 @@ export class UploadEngine {
       journal.saveStaged(record.id, null); // the copy went missing: made again below
     }
     this.#showState(record.id, 'hashing');
-    await assertUnchanged(record);
+    // A small file is read whole here, its identity checked as it is read; a larger one is stat'ed.
+    const contents = whole !== null ? await whole.read() : null;
+    if (contents === null) await assertUnchanged(record);
     this.#processedDirMade ??= mkdir(dir, { recursive: true }).then(
       () => {},
       (error: unknown) => {
@@ -682,6 +721,7 @@ export class UploadEngine {
     await this.#processedDirMade;
     const outcome = await processImage(record.path, stagedPathOf(dir, record.id), record.plan.processing, {
       signal,
+      ...(contents !== null ? { contents } : {}),
     });
     const processed = outcome.kind === 'processed';
     // What was read is the file that was added. Sent as it is, only its head was read (to sniff it),
@@ -717,24 +757,29 @@ export class UploadEngine {
     account: ResolvedAccount,
     bytes: OutgoingBytes,
     signal: AbortSignal,
+    whole: WholeRead | null,
   ): Promise<boolean> {
     if (record.plan?.dedupe !== true) return false;
     let sha256 = record.sha256;
     if (sha256 === null) {
       if (record.size! > dedupeReadLimit) return false;
-      if (bytes.justChecked !== true) await assertUnchanged(record);
+      const contents = whole !== null ? await whole.read() : null;
+      if (contents === null && bytes.justChecked !== true) await assertUnchanged(record);
       // A protocol that wants the MD5 before the first byte reads the file for it anyway: both digests
       // in this one read, journaled as the ones the sent bytes must match (what #hash does later).
       if (account.provider.capabilities.needsMd5First === true) {
-        sha256 = (await this.#hash(record, signal)).sha256;
+        sha256 = (await this.#hash(record, signal, true, contents)).sha256;
         return this.#completeAsEarlier(record, account, bytes, sha256);
       }
       // Only a key to look up: not journaled, so it does not become a digest the sent bytes must match
       // (the history's digest stays the one of the bytes as they went out).
-      const digests = await hashFile(record.path, signal, {
-        md5: false,
-        ...(record.size !== null ? { expectedSize: record.size } : {}),
-      });
+      const digests =
+        contents !== null
+          ? digestsOf(contents)
+          : await hashFile(record.path, signal, {
+              md5: false,
+              ...(record.size !== null ? { expectedSize: record.size } : {}),
+            });
       if (digests.bytes !== record.size)
         throw UploadError.of('file-changed', 'The file changed while it was being read.');
       sha256 = digests.sha256;
@@ -770,6 +815,7 @@ export class UploadEngine {
     record: TaskRecord,
     account: ResolvedAccount,
     signal: AbortSignal,
+    whole: WholeRead | null,
   ): Promise<string | undefined> {
     if (record.remoteName !== null) return record.remoteName;
     const pattern = record.plan?.rename ?? '';
@@ -778,9 +824,10 @@ export class UploadEngine {
     try {
       let sha256 = record.sha256;
       if (sha256 === null && remoteNamePatternNeedsHash(pattern)) {
-        await assertUnchanged(record);
+        const contents = whole !== null ? await whole.read() : null;
+        if (contents === null) await assertUnchanged(record);
         const needsMd5 = account.provider.capabilities.needsMd5First === true;
-        sha256 = (await this.#hash(record, signal, needsMd5)).sha256;
+        sha256 = (await this.#hash(record, signal, needsMd5, contents)).sha256;
       }
       const values = {
         name: record.name,
@@ -799,16 +846,23 @@ export class UploadEngine {
     return name;
   }
 
-  /** The digests in one pass, journaled; a size that differs from the task's means the file changed. */
+  /**
+   * The digests in one pass (of the file, or of its bytes read whole), journaled; a size that differs
+   * from the task's means the file changed.
+   */
   async #hash(
     record: TaskRecord,
     signal: AbortSignal,
     md5 = true,
+    contents: Buffer | null = null,
   ): Promise<{ md5: string | null; sha256: string }> {
-    const digests = await hashFile(record.path, signal, {
-      md5,
-      ...(record.size !== null ? { expectedSize: record.size } : {}),
-    });
+    const digests =
+      contents !== null
+        ? digestsOf(contents, { md5 })
+        : await hashFile(record.path, signal, {
+            md5,
+            ...(record.size !== null ? { expectedSize: record.size } : {}),
+          });
     if (digests.bytes !== record.size)
       throw UploadError.of('file-changed', 'The file changed while it was being read.');
     this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);

@@ -60,6 +60,12 @@ export async function sniffFile(path: string): Promise<SniffedFile> {
   }
 }
 
+/** What sniffFile says, for a file already read whole (the engine reads a small file once for all its steps). */
+export function sniffContents(contents: Buffer): SniffedFile {
+  const sniffed = contents.length === 0 ? undefined : sniffBytesOf(contents.subarray(0, sniffBytes));
+  return { size: contents.length, directory: false, sniffed };
+}
+
 export function sniffBytesOf(head: Buffer): SniffResult {
   const ascii = (start: number, end: number) => head.toString('latin1', start, end);
   const startsWith = (...bytes: number[]) => bytes.every((byte, index) => head[index] === byte);
