@@ -67,6 +67,8 @@ interface OutgoingBytes {
    * sniff it): a read of it that follows need not stat it again.
    */
   justChecked?: true;
+  /** Processing wrote to the task's journal row (a staged copy saved or forgotten): it must be read again. */
+  rejournaled?: true;
 }
 
 /**
@@ -588,7 +590,7 @@ export class UploadEngine {
     const bytes = await this.#outgoingBytes(initial, signal, whole);
     live.sentAsIs = bytes.staged?.path === null;
     const record: TaskRecord = {
-      ...journal.get(initial.id)!,
+      ...(bytes.rejournaled === true ? journal.get(initial.id)! : initial),
       path: bytes.path,
       name: bytes.name,
       size: bytes.size,
@@ -608,8 +610,8 @@ export class UploadEngine {
     }
 
     const remoteName = await this.#remoteName(record, account, signal, sharedRead);
-    // Read again: making the name may have hashed the bytes.
-    const { md5, sha256 } = journal.get(record.id)!;
+    // Digests taken above (for the same bytes, or the name) were journaled and set on the record.
+    const { md5, sha256 } = record;
     const needsMd5 = account.provider.capabilities.needsMd5First === true;
     let file = this.#sentFiles.get(record.id);
     // Read whole in this run (by a step above, or now): sent from memory.
@@ -698,6 +700,7 @@ export class UploadEngine {
     const dir = this.#options.processedDir;
     if (!record.plan?.processing || dir === undefined) return original;
     const { journal } = this.#options;
+    let rejournaled = false;
     if (record.staged) {
       if (record.staged.path === null) return original;
       const info = await stat(record.staged.path).catch(() => null);
@@ -706,6 +709,7 @@ export class UploadEngine {
         return { path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged: record.staged };
       }
       journal.saveStaged(record.id, null); // the copy went missing: made again below
+      rejournaled = true;
     }
     this.#showState(record.id, 'hashing');
     // A small file is read whole here, its identity checked as it is read; a larger one is stat'ed.
@@ -740,12 +744,14 @@ export class UploadEngine {
     };
     // Sent as it is: not journaled (one write less per plain file of a batch). A resume sniffs the head
     // again and learns the same; the bytes sent are the file's, so digests journaled meanwhile hold.
-    if (!processed) return { ...original, staged, justChecked: true };
+    if (!processed)
+      return { ...original, staged, justChecked: true, ...(rejournaled ? { rejournaled } : {}) };
     journal.saveStaged(record.id, staged);
     if (staged.sha256 !== null) journal.saveHashes(record.id, null, staged.sha256);
     const info = await stat(outcome.path);
     const { name, size } = staged;
-    return { path: outcome.path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged };
+    const { mtimeMs, ctimeMs } = info;
+    return { path: outcome.path, name, size, mtimeMs, ctimeMs, staged, rejournaled: true };
   }
 
   /**
@@ -866,6 +872,9 @@ export class UploadEngine {
     if (digests.bytes !== record.size)
       throw UploadError.of('file-changed', 'The file changed while it was being read.');
     this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
+    // The record in hand follows the journal: later steps read the digests from it, not from disk.
+    record.md5 = digests.md5;
+    record.sha256 = digests.sha256;
     return digests;
   }
 
