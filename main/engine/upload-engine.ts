@@ -653,7 +653,9 @@ export class UploadEngine {
     if (session === null) {
       session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
       committed = 0;
-      journal.saveSession(record.id, session, committed);
+      // With the digests #hash left to this write (or the journal's own, written again); a file kept
+      // across a pause holds the digests it was hashed to before, which may not be journaled yet.
+      journal.saveFirstSession(record.id, session, file.upfrontDigests ?? record);
     }
 
     const result = await this.#stepUntilDone(account, file, { session, committed }, signal, {
@@ -853,8 +855,9 @@ export class UploadEngine {
   }
 
   /**
-   * The digests in one pass (of the file, or of its bytes read whole), journaled; a size that differs
-   * from the task's means the file changed.
+   * The digests in one pass (of the file, or of its bytes read whole), set on the record and journaled
+   * (at once, or with the task's first session); a size that differs from the task's means the file
+   * changed.
    */
   async #hash(
     record: TaskRecord,
@@ -871,7 +874,9 @@ export class UploadEngine {
           });
     if (digests.bytes !== record.size)
       throw UploadError.of('file-changed', 'The file changed while it was being read.');
-    this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
+    // A task with no session yet journals them with its first session, still before any byte is sent
+    // (a crash before that loses only this read).
+    if (record.session !== null) this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
     // The record in hand follows the journal: later steps read the digests from it, not from disk.
     record.md5 = digests.md5;
     record.sha256 = digests.sha256;

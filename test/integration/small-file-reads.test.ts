@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type * as fsPromises from 'node:fs/promises';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { wholeReadLimit } from '../../main/engine/local-file.ts';
 import { sandboxAccountId } from '../../main/service.ts';
@@ -49,5 +53,32 @@ describe('a small file is read once', () => {
     const [entry] = await upload([large.path]);
     expect(entry!.sha256).toBe(large.sha256);
     expect(opened.get(large.path)).toBeGreaterThan(1);
+  });
+});
+
+describe('the digests a sent file must match', () => {
+  it('are journaled with the first session, both on disk before the first byte reaches the server', async () => {
+    const small = randomFile(harness.filesDir, 'journaled.bin', 4096);
+    harness.emulator.injectFault({ kind: 'stall', ms: 1500 });
+    await harness.service.dispatch('uploads.add', { paths: [small.path], accountId: sandboxAccountId });
+    const deadline = Date.now() + 10_000;
+    while (harness.emulator.stats().requests < 1) {
+      if (Date.now() > deadline) throw new Error('no request reached the emulator');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Another connection, as the next start after a crash would read it.
+    const db = new Database(join(harness.dataDir, 'ferry.db'), { readonly: true });
+    try {
+      const row = db.prepare('SELECT session_json, md5, sha256 FROM tasks').get() as Record<
+        string,
+        string | null
+      >;
+      expect(row.session_json).not.toBeNull();
+      expect(row.sha256).toBe(small.sha256);
+      expect(row.md5).toBe(createHash('md5').update(readFileSync(small.path)).digest('hex'));
+    } finally {
+      db.close();
+    }
+    await harness.service.idle();
   });
 });
