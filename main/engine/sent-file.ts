@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { UploadError } from '../net/upload-error.ts';
 import type { LocalFile, RangeOptions } from '../providers/provider.ts';
 import { openRange, readChunks } from './local-file.ts';
@@ -41,6 +41,12 @@ export interface SentFileOptions {
    * from disk, never compared with what went out, so a change of the file cannot be forgiven.
    */
   resumed?: boolean;
+  /**
+   * The whole file, read while it had `identity` (a small file the engine read once for its image
+   * check and digests): sent from memory instead of being read again. The checks before each attempt
+   * and before the last bytes still look at the file on disk, and so does any reading back.
+   */
+  contents?: Buffer | undefined;
 }
 
 function modified(): UploadError {
@@ -125,6 +131,8 @@ export class SentFile implements LocalFile {
   #readingBack: Promise<void> | null = null;
   #readBackError: unknown = undefined;
   #bytesReadBack = 0;
+  /** SentFileOptions.contents, until the run that read them ends (release). */
+  #contents: Buffer | null;
 
   constructor(options: SentFileOptions) {
     this.path = options.path;
@@ -137,6 +145,8 @@ export class SentFile implements LocalFile {
     this.#upfrontOnly = this.#upfront !== null && options.identity.ctimeMs !== null;
     this.#baseline = options.identity;
     this.#readBack = options.resumed ?? false;
+    this.#contents =
+      options.contents !== undefined && options.contents.length === this.size ? options.contents : null;
   }
 
   /** A SentFile for a file as it is on disk now (nested uploads, tests of a provider on its own). */
@@ -198,7 +208,11 @@ export class SentFile implements LocalFile {
       },
     });
     tee.once('close', () => this.#readers.delete(reader));
-    pipeline(openRange(this.path, start, endExclusive), tee, () => {});
+    const source =
+      this.#contents !== null
+        ? Readable.from(start < endExclusive ? [this.#contents.subarray(start, endExclusive)] : [])
+        : openRange(this.path, start, endExclusive);
+    pipeline(source, tee, () => {});
     return tee;
   }
 
@@ -211,7 +225,11 @@ export class SentFile implements LocalFile {
     const reader: Reader = { next: start, end: endExclusive };
     this.#readers.add(reader);
     try {
-      for await (const chunk of readChunks(this.path, start, endExclusive, chunkSize, options.readBuffers)) {
+      const chunks =
+        this.#contents !== null
+          ? chunksOf(this.#contents, start, endExclusive, chunkSize)
+          : readChunks(this.path, start, endExclusive, chunkSize, options.readBuffers);
+      for await (const chunk of chunks) {
         this.#take(reader.next, chunk, true);
         reader.next += chunk.length;
         if (options.completesUpload && reader.next === endExclusive) await this.finish();
@@ -225,6 +243,7 @@ export class SentFile implements LocalFile {
 
   async digestRange(start: number, endExclusive: number, algorithm: 'md5'): Promise<Buffer> {
     const hash = createHash(algorithm);
+    if (this.#contents !== null) return hash.update(this.#contents.subarray(start, endExclusive)).digest();
     for await (const chunk of readChunks(this.path, start, endExclusive, readBackChunk)) hash.update(chunk);
     return hash.digest();
   }
@@ -294,6 +313,7 @@ export class SentFile implements LocalFile {
    * (they will be read back instead), and reading back stops after its current read.
    */
   release(): void {
+    this.#contents = null;
     if (this.#ahead.size > 0) this.#readBack = true;
     this.#ahead.clear();
     this.#aheadBytes = 0;
@@ -425,4 +445,15 @@ export class SentFile implements LocalFile {
         throw changedDuringUpload('the bytes sent are no longer the file’s');
     }
   }
+}
+
+/** readChunks over bytes in memory: consecutive views of `chunkSize`, no copy. */
+function* chunksOf(
+  contents: Buffer,
+  start: number,
+  endExclusive: number,
+  chunkSize: number,
+): Generator<Buffer> {
+  for (let position = start; position < endExclusive; position += chunkSize)
+    yield contents.subarray(position, Math.min(endExclusive, position + chunkSize));
 }

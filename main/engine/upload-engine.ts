@@ -11,7 +11,7 @@ import type { LocalFile, Provider, RemoteResult, StepContext } from '../provider
 import type { HistoryStore } from '../store/history-store.ts';
 import type { NewTask, StagedBytes, TaskJournal, TaskPlan, TaskRecord } from '../store/task-journal.ts';
 import { processImage } from '../processing/image-processor.ts';
-import { hashFile } from './local-file.ts';
+import { digestsOf, hashFile, readWhole, wholeReadLimit } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
 import { defaultRetryPolicy, finalError, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
@@ -73,6 +73,8 @@ interface OutgoingBytes {
    * sniff it): a read of it that follows need not stat it again.
    */
   justChecked?: true;
+  /** Processing wrote to the task's journal row (a staged copy saved or forgotten): it must be read again. */
+  rejournaled?: true;
 }
 
 /**
@@ -144,7 +146,10 @@ async function inspectPath(path: string): Promise<(FileIdentity & { ctimeMs: num
 
 /** Before the file is read whole (processing, hashing for the same bytes): is it still the one added? */
 async function assertUnchanged(record: TaskRecord): Promise<void> {
-  const now = await stat(record.path);
+  assertIdentity(record, await stat(record.path));
+}
+
+function assertIdentity(record: TaskRecord, now: { size: number; mtimeMs: number; ctimeMs: number }): void {
   if (
     now.size !== record.size ||
     now.mtimeMs !== record.mtimeMs ||
@@ -155,6 +160,29 @@ async function assertUnchanged(record: TaskRecord): Promise<void> {
       'The file was modified after it was added; retry to upload the new version from the start.',
     );
   }
+}
+
+/**
+ * A small user file, read whole at most once per run and checked against the task's identity as it is
+ * read: the image check, the digests and the send all take their bytes from that one read.
+ */
+interface WholeRead {
+  /** The user's path: a processed copy is other bytes. */
+  path: string;
+  read(): Promise<Buffer>;
+}
+
+function wholeReadOf(record: TaskRecord): WholeRead | null {
+  if (record.size === null || record.size > wholeReadLimit) return null;
+  let reading: Promise<Buffer> | null = null;
+  return {
+    path: record.path,
+    read: () =>
+      (reading ??= readWhole(record.path).then((whole) => {
+        assertIdentity(record, whole);
+        return whole.bytes!; // the identity's size is the task's, within the limit: read
+      })),
+  };
 }
 
 /** A task's processed copy; processImage writes it through `<path>.part`, renamed once complete. */
@@ -564,17 +592,20 @@ export class UploadEngine {
     const { journal } = this.#options;
     const signal = live.controller.signal;
     const account = await this.#options.resolveAccount(initial.accountId);
-    const bytes = await this.#outgoingBytes(initial, signal);
+    const whole = wholeReadOf(initial);
+    const bytes = await this.#outgoingBytes(initial, signal, whole);
     live.sentAsIs = bytes.staged?.path === null;
     const record: TaskRecord = {
-      ...journal.get(initial.id)!,
+      ...(bytes.rejournaled === true ? journal.get(initial.id)! : initial),
       path: bytes.path,
       name: bytes.name,
       size: bytes.size,
       mtimeMs: bytes.mtimeMs,
       ctimeMs: bytes.ctimeMs,
     };
-    if (await this.#reuseEarlierUpload(record, account, bytes, signal)) return;
+    // The user's file, not a processed copy: its one read of the bytes is shared by every step below.
+    const sharedRead = whole?.path === record.path ? whole : null;
+    if (await this.#reuseEarlierUpload(record, account, bytes, signal, sharedRead)) return;
     const size = record.size!;
     const maxSize = account.provider.capabilities.maxFileSize;
     if (maxSize !== undefined && size > maxSize) {
@@ -584,14 +615,16 @@ export class UploadEngine {
       );
     }
 
-    const remoteName = await this.#remoteName(record, account, signal);
-    // Read again: making the name may have hashed the bytes.
-    const { md5, sha256 } = journal.get(record.id)!;
+    const remoteName = await this.#remoteName(record, account, signal, sharedRead);
+    // Digests taken above (for the same bytes, or the name) were journaled and set on the record.
+    const { md5, sha256 } = record;
     const needsMd5 = account.provider.capabilities.needsMd5First === true;
     let file = this.#sentFiles.get(record.id);
+    // Read whole in this run (by a step above, or now): sent from memory.
+    const contents = file === undefined && sharedRead !== null ? await sharedRead.read() : null;
     // Stat'ed against the task's identity moments ago, and this is the first look at it in this run: the
     // first attempt need not stat it again (the check before the last bytes still does).
-    let identityJustChecked = bytes.justChecked === true && file === undefined;
+    let identityJustChecked = (bytes.justChecked === true || contents !== null) && file === undefined;
     if (!file) {
       file = new SentFile({
         path: record.path,
@@ -604,13 +637,15 @@ export class UploadEngine {
         upfront: sha256 !== null && (md5 !== null || !needsMd5) ? { md5, sha256 } : null,
         // Only a resumable protocol's server keeps bytes of an earlier run; the others get them all again.
         resumed: record.session !== null && account.provider.capabilities.resumable,
+        ...(contents !== null ? { contents } : {}),
       });
       this.#sentFiles.set(record.id, file);
     }
     if (needsMd5 && file.upfrontDigests === null) {
       this.#showState(record.id, 'hashing');
-      await file.checkIdentity();
-      file.expectDigests(await this.#hash(record, signal));
+      // Bytes read whole were checked as they were read.
+      if (contents === null) await file.checkIdentity();
+      file.expectDigests(await this.#hash(record, signal, true, contents));
     }
 
     this.#showState(record.id, 'uploading');
@@ -624,7 +659,9 @@ export class UploadEngine {
     if (session === null) {
       session = await account.provider.startSession(await this.#context(account, signal, () => {}), file);
       committed = 0;
-      journal.saveSession(record.id, session, committed);
+      // With the digests #hash left to this write (or the journal's own, written again); a file kept
+      // across a pause holds the digests it was hashed to before, which may not be journaled yet.
+      journal.saveFirstSession(record.id, session, file.upfrontDigests ?? record);
     }
 
     const result = await this.#stepUntilDone(account, file, { session, committed }, signal, {
@@ -655,7 +692,11 @@ export class UploadEngine {
    * into a staged copy in the data folder, journaled only once it is complete; a resume finds it and
    * sends the same bytes (a crash during processing leaves no journaled copy, so it is made again).
    */
-  async #outgoingBytes(record: TaskRecord, signal: AbortSignal): Promise<OutgoingBytes> {
+  async #outgoingBytes(
+    record: TaskRecord,
+    signal: AbortSignal,
+    whole: WholeRead | null,
+  ): Promise<OutgoingBytes> {
     const original: OutgoingBytes = {
       path: record.path,
       name: record.name,
@@ -667,6 +708,7 @@ export class UploadEngine {
     const dir = this.#options.processedDir;
     if (!record.plan?.processing || dir === undefined) return original;
     const { journal } = this.#options;
+    let rejournaled = false;
     if (record.staged) {
       if (record.staged.path === null) return original;
       const info = await stat(record.staged.path).catch(() => null);
@@ -675,9 +717,12 @@ export class UploadEngine {
         return { path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged: record.staged };
       }
       journal.saveStaged(record.id, null); // the copy went missing: made again below
+      rejournaled = true;
     }
     this.#showState(record.id, 'hashing');
-    await assertUnchanged(record);
+    // A small file is read whole here, its identity checked as it is read; a larger one is stat'ed.
+    const contents = whole !== null ? await whole.read() : null;
+    if (contents === null) await assertUnchanged(record);
     this.#processedDirMade ??= mkdir(dir, { recursive: true }).then(
       () => {},
       (error: unknown) => {
@@ -688,6 +733,7 @@ export class UploadEngine {
     await this.#processedDirMade;
     const outcome = await processImage(record.path, stagedPathOf(dir, record.id), record.plan.processing, {
       signal,
+      ...(contents !== null ? { contents } : {}),
     });
     const processed = outcome.kind === 'processed';
     // What was read is the file that was added. Sent as it is, only its head was read (to sniff it),
@@ -706,12 +752,14 @@ export class UploadEngine {
     };
     // Sent as it is: not journaled (one write less per plain file of a batch). A resume sniffs the head
     // again and learns the same; the bytes sent are the file's, so digests journaled meanwhile hold.
-    if (!processed) return { ...original, staged, justChecked: true };
+    if (!processed)
+      return { ...original, staged, justChecked: true, ...(rejournaled ? { rejournaled } : {}) };
     journal.saveStaged(record.id, staged);
     if (staged.sha256 !== null) journal.saveHashes(record.id, null, staged.sha256);
     const info = await stat(outcome.path);
     const { name, size } = staged;
-    return { path: outcome.path, name, size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, staged };
+    const { mtimeMs, ctimeMs } = info;
+    return { path: outcome.path, name, size, mtimeMs, ctimeMs, staged, rejournaled: true };
   }
 
   /**
@@ -723,24 +771,29 @@ export class UploadEngine {
     account: ResolvedAccount,
     bytes: OutgoingBytes,
     signal: AbortSignal,
+    whole: WholeRead | null,
   ): Promise<boolean> {
     if (record.plan?.dedupe !== true) return false;
     let sha256 = record.sha256;
     if (sha256 === null) {
       if (record.size! > dedupeReadLimit) return false;
-      if (bytes.justChecked !== true) await assertUnchanged(record);
+      const contents = whole !== null ? await whole.read() : null;
+      if (contents === null && bytes.justChecked !== true) await assertUnchanged(record);
       // A protocol that wants the MD5 before the first byte reads the file for it anyway: both digests
       // in this one read, journaled as the ones the sent bytes must match (what #hash does later).
       if (account.provider.capabilities.needsMd5First === true) {
-        sha256 = (await this.#hash(record, signal)).sha256;
+        sha256 = (await this.#hash(record, signal, true, contents)).sha256;
         return this.#completeAsEarlier(record, account, bytes, sha256);
       }
       // Only a key to look up: not journaled, so it does not become a digest the sent bytes must match
       // (the history's digest stays the one of the bytes as they went out).
-      const digests = await hashFile(record.path, signal, {
-        md5: false,
-        ...(record.size !== null ? { expectedSize: record.size } : {}),
-      });
+      const digests =
+        contents !== null
+          ? digestsOf(contents)
+          : await hashFile(record.path, signal, {
+              md5: false,
+              ...(record.size !== null ? { expectedSize: record.size } : {}),
+            });
       if (digests.bytes !== record.size)
         throw UploadError.of('file-changed', 'The file changed while it was being read.');
       sha256 = digests.sha256;
@@ -776,6 +829,7 @@ export class UploadEngine {
     record: TaskRecord,
     account: ResolvedAccount,
     signal: AbortSignal,
+    whole: WholeRead | null,
   ): Promise<string | undefined> {
     if (record.remoteName !== null) return record.remoteName;
     const pattern = record.plan?.rename ?? '';
@@ -784,9 +838,10 @@ export class UploadEngine {
     try {
       let sha256 = record.sha256;
       if (sha256 === null && remoteNamePatternNeedsHash(pattern)) {
-        await assertUnchanged(record);
+        const contents = whole !== null ? await whole.read() : null;
+        if (contents === null) await assertUnchanged(record);
         const needsMd5 = account.provider.capabilities.needsMd5First === true;
-        sha256 = (await this.#hash(record, signal, needsMd5)).sha256;
+        sha256 = (await this.#hash(record, signal, needsMd5, contents)).sha256;
       }
       const values = {
         name: record.name,
@@ -805,19 +860,32 @@ export class UploadEngine {
     return name;
   }
 
-  /** The digests in one pass, journaled; a size that differs from the task's means the file changed. */
+  /**
+   * The digests in one pass (of the file, or of its bytes read whole), set on the record and journaled
+   * (at once, or with the task's first session); a size that differs from the task's means the file
+   * changed.
+   */
   async #hash(
     record: TaskRecord,
     signal: AbortSignal,
     md5 = true,
+    contents: Buffer | null = null,
   ): Promise<{ md5: string | null; sha256: string }> {
-    const digests = await hashFile(record.path, signal, {
-      md5,
-      ...(record.size !== null ? { expectedSize: record.size } : {}),
-    });
+    const digests =
+      contents !== null
+        ? digestsOf(contents, { md5 })
+        : await hashFile(record.path, signal, {
+            md5,
+            ...(record.size !== null ? { expectedSize: record.size } : {}),
+          });
     if (digests.bytes !== record.size)
       throw UploadError.of('file-changed', 'The file changed while it was being read.');
-    this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
+    // A task with no session yet journals them with its first session, still before any byte is sent
+    // (a crash before that loses only this read).
+    if (record.session !== null) this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
+    // The record in hand follows the journal: later steps read the digests from it, not from disk.
+    record.md5 = digests.md5;
+    record.sha256 = digests.sha256;
     return digests;
   }
 

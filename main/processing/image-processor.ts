@@ -12,7 +12,7 @@ import {
   type ImageMeasure,
 } from '../thumbnails/image-source.ts';
 import { loadSharp, type Sharp } from '../thumbnails/sharp-loader.ts';
-import { sniffFile } from '../thumbnails/sniff-image.ts';
+import { sniffContents, sniffFile } from '../thumbnails/sniff-image.ts';
 import { createTaskQueue } from '../thumbnails/task-queue.ts';
 import { summariseExif } from './exif-tags.ts';
 
@@ -42,6 +42,8 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** A sharp already loaded (tests, the bench's wasm row); default: processingSharp(). */
   sharp?: Sharp;
+  /** The source's bytes, read whole by the caller: the image check looks at them instead of the file. */
+  contents?: Buffer;
 }
 
 const extensionOf: Readonly<Record<Encoded, string>> = {
@@ -210,7 +212,7 @@ export async function processImage(
   options.signal?.throwIfAborted();
   // Sniffed outside the one-at-a-time queue: a batch of files that are not images (most of a large
   // drop) would otherwise open and read them one after another, whatever the upload concurrency.
-  const { size, sniffed } = await sniffFile(sourcePath);
+  const { size, sniffed } = options.contents ? sniffContents(options.contents) : await sniffFile(sourcePath);
   const source = { path: sourcePath, size, name: basename(sourcePath) };
   if (sniffed === undefined || sniffed.kind === 'unknown') return asIs(source, null);
   if (sniffed.kind === 'unsupported-image') {

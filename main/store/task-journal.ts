@@ -117,6 +117,7 @@ export class TaskJournal {
   readonly #setState;
   readonly #saveHashes;
   readonly #saveSession;
+  readonly #saveFirstSession;
   readonly #fail;
   readonly #complete;
   readonly #transition;
@@ -149,6 +150,9 @@ export class TaskJournal {
     );
     this.#saveSession = db.prepare<[string, number, number, string]>(
       'UPDATE tasks SET session_json = ?, committed_bytes = ?, updated_at = ? WHERE id = ?',
+    );
+    this.#saveFirstSession = db.prepare<[string, string | null, string | null, number, string]>(
+      'UPDATE tasks SET session_json = ?, committed_bytes = 0, md5 = ?, sha256 = ?, updated_at = ? WHERE id = ?',
     );
     this.#fail = db.prepare<[string, number, string]>(
       `UPDATE tasks SET state = 'failed', error_json = ?, updated_at = ? WHERE id = ?`,
@@ -248,6 +252,18 @@ export class TaskJournal {
   /** Journal the provider session and the bytes the server has acknowledged under it. */
   saveSession(id: string, session: unknown, committedBytes: number): void {
     this.#saveSession.run(JSON.stringify(session), committedBytes, Date.now(), id);
+  }
+
+  /**
+   * A session that has nothing committed yet, with the digests its bytes must match: one write, on
+   * disk before the first byte leaves, instead of one for the digests and one for the session.
+   */
+  saveFirstSession(
+    id: string,
+    session: unknown,
+    digests: { md5: string | null; sha256: string | null },
+  ): void {
+    this.#saveFirstSession.run(JSON.stringify(session), digests.md5, digests.sha256, Date.now(), id);
   }
 
   fail(id: string, error: ErrorView): void {

@@ -60,6 +60,12 @@ export async function sniffFile(path: string): Promise<SniffedFile> {
   }
 }
 
+/** What sniffFile says, for a file already read whole (the engine reads a small file once for all its steps). */
+export function sniffContents(contents: Buffer): SniffedFile {
+  const sniffed = contents.length === 0 ? undefined : sniffBytesOf(contents.subarray(0, sniffBytes));
+  return { size: contents.length, directory: false, sniffed };
+}
+
 export function sniffBytesOf(head: Buffer): SniffResult {
   const ascii = (start: number, end: number) => head.toString('latin1', start, end);
   const startsWith = (...bytes: number[]) => bytes.every((byte, index) => head[index] === byte);
@@ -97,12 +103,18 @@ function sniffIsoMedia(head: Buffer): SniffResult {
   return { kind: 'unknown' };
 }
 
+const unicodeSpaceLeads = new Set([0xc2, 0xe1, 0xe2, 0xe3, 0xef]);
+
 function looksLikeSvg(head: Buffer): boolean {
   // Most files of a batch are not text that starts with a tag: say so from the first byte past the BOM
   // and ASCII white space, before decoding the whole head (a non-ASCII byte may still be Unicode space).
   let first = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (first < head.length && [0x20, 0x09, 0x0a, 0x0d, 0x0c, 0x0b].includes(head[first]!)) first++;
   if (first < head.length && head[first]! < 0x80 && head[first] !== 0x3c) return false;
+  // Every other space `\s` knows starts with one of these UTF-8 lead bytes (U+00A0; U+1680; U+2000–U+205F;
+  // U+3000; U+FEFF): any other byte is a character that is neither space nor `<`. Random bytes (most
+  // files) end here rather than having 4 KiB decoded.
+  if (first < head.length && head[first]! >= 0x80 && !unicodeSpaceLeads.has(head[first]!)) return false;
   // The root element must be <svg>: an HTML page with an inline <svg> is not an SVG image.
   const prolog = /^\s*(?:<\?xml[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)/i;
   let text = head.toString('utf8').replace(/^\uFEFF/, '');

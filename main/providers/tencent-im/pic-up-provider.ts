@@ -197,6 +197,23 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
     const wireBytes = Buffer.byteLength(head) + base64Length(slice.size) + tail.length;
     let readFailure: unknown;
     const buffers = sliceBuffers.pop() ?? newSliceBuffers();
+    // The slice reaching the end completes the upload: the file is checked before its last bytes.
+    const completesUpload = slice.offset + slice.size === file.size;
+    const read = (chunkBytes: number) =>
+      file.readChunks(slice.offset, slice.offset + slice.size, chunkBytes, {
+        completesUpload,
+        readBuffers: buffers.read,
+      });
+    // A slice of one piece (a small file, a file's short last slice) is read and encoded before the
+    // request, into one buffer: one write to the socket instead of three and no generator for got to
+    // drive, and the file's check comes before any byte leaves. A failed read is the file's, as is.
+    let single: Buffer | null = null;
+    if (slice.size <= singleBodyBytes) {
+      single = Buffer.allocUnsafe(wireBytes);
+      let at = single.write(head);
+      for await (const chunk of read(singleBodyBytes)) at += base64Into(chunk, single, at);
+      single.write(tail, at);
+    }
     async function* body(): AsyncGenerator<Buffer> {
       yield Buffer.from(head);
       // got asks for the next piece only once the socket took the last, so one buffer carries every
@@ -204,12 +221,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
       const { encoded } = buffers;
       try {
         // A multiple of 3 bytes, so each chunk's base64 concatenates without padding in the middle.
-        // The slice reaching the end completes the upload: the file is checked before its last bytes.
-        const completesUpload = slice.offset + slice.size === file.size;
-        for await (const chunk of file.readChunks(slice.offset, slice.offset + slice.size, base64ChunkBytes, {
-          completesUpload,
-          readBuffers: buffers.read,
-        }))
+        for await (const chunk of read(base64ChunkBytes))
           yield encoded.subarray(0, base64Into(chunk, encoded));
       } catch (error) {
         readFailure = error; // the file shrank or changed: reported as such, not as a network error
@@ -228,7 +240,7 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
           contenttype: 'json',
         },
         headers: { 'content-type': 'application/json', 'content-length': String(wireBytes) },
-        body: body(),
+        body: single ?? body(),
         signal: ctx.signal,
         throwHttpErrors: false,
         responseType: 'text',
@@ -240,8 +252,10 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
       response = await request;
       // A 200 answers a body the server parsed whole, so the next slice (of any file) may reuse its
       // buffers. Any other answer may come before the body went out (a 413 does), and a failed request
-      // may leave a write queued on its socket: those buffers are left to the GC.
-      if (response.statusCode === 200 && sliceBuffers.length < keptSliceBuffers) sliceBuffers.push(buffers);
+      // may leave a write queued on its socket: those buffers are left to the GC. A single body was
+      // copied out of them before the request.
+      const reusable = response.statusCode === 200 || single !== null;
+      if (reusable && sliceBuffers.length < keptSliceBuffers) sliceBuffers.push(buffers);
     } catch (error) {
       if (readFailure !== undefined) throw readFailure;
       throw requestFailure(error, ctx.signal);
@@ -306,6 +320,8 @@ export const picUpProvider: Provider<PicUpConfig, PicUpSession> = {
  * allocates.
  */
 const base64ChunkBytes = 3 * 64 * 1024;
+/** Slices up to this size go as one buffer built before the request (a multiple of 3, as above). */
+const singleBodyBytes = 3 * 16 * 1024;
 
 interface SliceBuffers {
   read: [Buffer, Buffer];

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashFile, openRange, readChunks } from '../../../main/engine/local-file.ts';
+import {
+  digestsOf,
+  hashFile,
+  openRange,
+  readChunks,
+  readWhole,
+  wholeReadLimit,
+} from '../../../main/engine/local-file.ts';
 import { readRange } from '../../support/read-range.ts';
 import { randomFile, sha256, tempDir } from '../../support/temp.ts';
 
@@ -33,6 +40,20 @@ describe('local file ranges', () => {
     const path = join(dir, 'short.txt');
     writeFileSync(path, 'abc');
     await expect(readRange(path, 0, 10)).rejects.toMatchObject({ code: 'ESHORTREAD' });
+  });
+
+  it('reads a small file whole with the identity of the open file, and leaves a larger one unread', async () => {
+    const dir = tempDir();
+    const small = randomFile(dir, 'small.bin', 5000);
+    const whole = await readWhole(small.path);
+    const info = statSync(small.path);
+    expect(whole).toMatchObject({ size: 5000, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs });
+    expect(sha256(whole.bytes!)).toBe(small.sha256);
+    expect(digestsOf(whole.bytes!, { md5: true })).toEqual(
+      await hashFile(small.path, undefined, { md5: true }),
+    );
+    const large = randomFile(dir, 'large.bin', wholeReadLimit + 1);
+    expect(await readWhole(large.path)).toMatchObject({ bytes: null, size: wholeReadLimit + 1 });
   });
 
   it('hashes MD5 and SHA-256 in one pass', async () => {

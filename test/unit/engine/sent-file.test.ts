@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, statSync, truncateSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SentFile } from '../../../main/engine/sent-file.ts';
 import { UploadError } from '../../../main/net/upload-error.ts';
@@ -184,6 +184,38 @@ describe('a file that changes while it is sent', () => {
     rewriteInPlace(edited.path, 1000, 10);
     const last = edited.file.readChunks(MiB, 2 * MiB, 64 * 1024, { completesUpload: true });
     expect((await failureOf(collect(last))).view.message).toMatch(/digest taken before sending/);
+  });
+
+  it('sends a file read whole from memory, and still checks the file on disk before the last bytes', async () => {
+    const { path, digest, file: opened } = await fileOf(300 * 1024);
+    const contents = readFileSync(path);
+    const options = {
+      path,
+      identity: { size: opened.size, mtimeMs: opened.mtimeMs, ctimeMs: statSync(path).ctimeMs },
+      upfront: { md5: null, sha256: digest },
+      contents,
+    };
+    const file = new SentFile(options);
+    // Moved away, the file cannot be what the first chunks are read from.
+    renameSync(path, `${path}.away`);
+    expect(
+      (await collect(file.readChunks(0, 200 * 1024, 64 * 1024))).equals(contents.subarray(0, 200 * 1024)),
+    ).toBe(true);
+    expect((await collect(file.openRange(0, 1000))).equals(contents.subarray(0, 1000))).toBe(true);
+    renameSync(`${path}.away`, path);
+    // Rewritten with its times put back: the bytes in memory are no longer the file's.
+    rewriteInPlace(path, 10, 10);
+    const last = file.readChunks(200 * 1024, file.size, 64 * 1024, { completesUpload: true });
+    expect((await failureOf(collect(last))).view.message).toMatch(/digest taken before sending/);
+
+    // A run that ends lets the bytes go: the next reads the disk.
+    const released = new SentFile({
+      ...options,
+      identity: { ...options.identity, ctimeMs: statSync(path).ctimeMs },
+    });
+    released.release();
+    const onDisk = readFileSync(path);
+    expect((await collect(released.readChunks(0, released.size, 64 * 1024))).equals(onDisk)).toBe(true);
   });
 
   it('fails a range of a file that got shorter with file-changed', async () => {

@@ -280,6 +280,15 @@ describe('processImage with real images through sharp', () => {
     });
   });
 
+  it('looks at the bytes it was handed, read whole by the engine, instead of opening the file again', async () => {
+    const missing = join(dir, 'read-already.txt'); // never written: only the bytes handed over exist
+    const contents = Buffer.from('not an image, already read');
+    const outcome = await processImage(missing, join(dir, 'read-already.out'), settings({ format: 'webp' }), {
+      contents,
+    });
+    expect(outcome).toMatchObject({ kind: 'original', path: missing, size: contents.length, notice: null });
+  });
+
   it('a file that is not an image is not held behind a photo being encoded (one encode at a time)', async () => {
     const text = join(dir, 'beside.txt');
     writeFileSync(text, 'not an image');

@@ -71,6 +71,19 @@ describe('task journal', () => {
       committedBytes: 4096,
     });
     expect(reopened.get('t2')?.error).toEqual({ code: 'file-not-found', message: 'gone' });
+
+    // A first session goes in one write with the digests its bytes must match, and starts at 0.
+    reopened.saveFirstSession(
+      't1',
+      { nextOffset: 0, seq: 7 },
+      { md5: 'm'.repeat(32), sha256: 's'.repeat(64) },
+    );
+    expect(reopened.get('t1')).toMatchObject({
+      session: { nextOffset: 0, seq: 7 },
+      committedBytes: 0,
+      md5: 'm'.repeat(32),
+      sha256: 's'.repeat(64),
+    });
   });
 });
 

@@ -207,6 +207,12 @@ describe('sharp loader', () => {
       format: 'svg',
     });
     expect(sniffBytesOf(Buffer.from('\u00A0<svg xmlns="x"/>', 'utf8'))).toMatchObject({ format: 'svg' });
+    for (const space of ['\u1680', '\u2003', '\u205F', '\u3000', '\uFEFF\uFEFF'])
+      expect(sniffBytesOf(Buffer.from(`${space}<svg xmlns="x"/>`, 'utf8'))).toMatchObject({ format: 'svg' });
+    expect(sniffBytesOf(Buffer.from('\u00C3<svg xmlns="x"/>', 'utf8'))).toEqual({ kind: 'unknown' });
+    expect(sniffBytesOf(Buffer.from([0x80, ...Buffer.from('<svg xmlns="x"/>')]))).toEqual({
+      kind: 'unknown',
+    });
     expect(sniffBytesOf(ascii('  x<svg xmlns="x"/>'))).toEqual({ kind: 'unknown' });
     expect(sniffBytesOf(ascii('BM\x00\x00'))).toEqual({ kind: 'unsupported-image', name: 'BMP' });
   });
