@@ -528,8 +528,11 @@ describe('faults mixed at random', () => {
 
     // A failed task keeps its journaled ticket: the retry posts to the same key, never a second object.
     emulator.clearFaults();
-    await service.dispatch('uploads.retry', { taskIds: tasks.map((t) => t.id) });
-    await service.idle();
+    // A mix in which every file got through leaves nothing to retry (and an empty retry is refused).
+    if (tasks.length > 0) {
+      await service.dispatch('uploads.retry', { taskIds: tasks.map((t) => t.id) });
+      await service.idle();
+    }
     expect(await service.dispatch('uploads.list', {})).toEqual([]);
     const after = (await service.dispatch('history.list', { limit: 500 })) as CommandResponse<'history.list'>;
     expect(after.entries.map((e) => e.sha256).sort()).toEqual(files.map((f) => f.sha256).sort());
