@@ -11,7 +11,7 @@ import type { LocalFile, Provider, RemoteResult, StepContext } from '../provider
 import type { HistoryStore } from '../store/history-store.ts';
 import type { NewTask, StagedBytes, TaskJournal, TaskPlan, TaskRecord } from '../store/task-journal.ts';
 import { processImage } from '../processing/image-processor.ts';
-import { digestsOf, hashFile, readWhole, wholeReadLimit } from './local-file.ts';
+import { digestsOf, hashFile, readWhole, wholeReadLimit, type FileDigests } from './local-file.ts';
 import { mimeTypeOf } from './mime-type.ts';
 import { ProgressBatcher } from './progress-batcher.ts';
 import { defaultRetryPolicy, finalError, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
@@ -183,6 +183,43 @@ function wholeReadOf(record: TaskRecord): WholeRead | null {
         return whole.bytes!; // the identity's size is the task's, within the limit: read
       })),
   };
+}
+
+/**
+ * Before the task's bytes are read (processing, hashing): a small file read whole, its identity checked
+ * as it is read; otherwise null, once a stat found the file still the one added (skipped when
+ * `justChecked` says that was just done).
+ */
+async function unchangedContents(
+  record: TaskRecord,
+  whole: WholeRead | null,
+  justChecked = false,
+): Promise<Buffer | null> {
+  if (whole !== null) return whole.read();
+  if (!justChecked) await assertUnchanged(record);
+  return null;
+}
+
+/**
+ * The task's digests in one pass, of its bytes read whole or of the file; a size that differs from the
+ * task's means the file changed.
+ */
+async function digestsOfTask(
+  record: TaskRecord,
+  signal: AbortSignal,
+  md5: boolean,
+  contents: Buffer | null,
+): Promise<FileDigests> {
+  const digests =
+    contents !== null
+      ? digestsOf(contents, { md5 })
+      : await hashFile(record.path, signal, {
+          md5,
+          ...(record.size !== null ? { expectedSize: record.size } : {}),
+        });
+  if (digests.bytes !== record.size)
+    throw UploadError.of('file-changed', 'The file changed while it was being read.');
+  return digests;
 }
 
 /** A task's processed copy; processImage writes it through `<path>.part`, renamed once complete. */
@@ -721,8 +758,7 @@ export class UploadEngine {
     }
     this.#showState(record.id, 'hashing');
     // A small file is read whole here, its identity checked as it is read; a larger one is stat'ed.
-    const contents = whole !== null ? await whole.read() : null;
-    if (contents === null) await assertUnchanged(record);
+    const contents = await unchangedContents(record, whole);
     this.#processedDirMade ??= mkdir(dir, { recursive: true }).then(
       () => {},
       (error: unknown) => {
@@ -777,8 +813,7 @@ export class UploadEngine {
     let sha256 = record.sha256;
     if (sha256 === null) {
       if (record.size! > dedupeReadLimit) return false;
-      const contents = whole !== null ? await whole.read() : null;
-      if (contents === null && bytes.justChecked !== true) await assertUnchanged(record);
+      const contents = await unchangedContents(record, whole, bytes.justChecked === true);
       // A protocol that wants the MD5 before the first byte reads the file for it anyway: both digests
       // in this one read, journaled as the ones the sent bytes must match (what #hash does later).
       if (account.provider.capabilities.needsMd5First === true) {
@@ -787,16 +822,7 @@ export class UploadEngine {
       }
       // Only a key to look up: not journaled, so it does not become a digest the sent bytes must match
       // (the history's digest stays the one of the bytes as they went out).
-      const digests =
-        contents !== null
-          ? digestsOf(contents)
-          : await hashFile(record.path, signal, {
-              md5: false,
-              ...(record.size !== null ? { expectedSize: record.size } : {}),
-            });
-      if (digests.bytes !== record.size)
-        throw UploadError.of('file-changed', 'The file changed while it was being read.');
-      sha256 = digests.sha256;
+      sha256 = (await digestsOfTask(record, signal, false, contents)).sha256;
     }
     return this.#completeAsEarlier(record, account, bytes, sha256);
   }
@@ -838,8 +864,7 @@ export class UploadEngine {
     try {
       let sha256 = record.sha256;
       if (sha256 === null && remoteNamePatternNeedsHash(pattern)) {
-        const contents = whole !== null ? await whole.read() : null;
-        if (contents === null) await assertUnchanged(record);
+        const contents = await unchangedContents(record, whole);
         const needsMd5 = account.provider.capabilities.needsMd5First === true;
         sha256 = (await this.#hash(record, signal, needsMd5, contents)).sha256;
       }
@@ -871,15 +896,7 @@ export class UploadEngine {
     md5 = true,
     contents: Buffer | null = null,
   ): Promise<{ md5: string | null; sha256: string }> {
-    const digests =
-      contents !== null
-        ? digestsOf(contents, { md5 })
-        : await hashFile(record.path, signal, {
-            md5,
-            ...(record.size !== null ? { expectedSize: record.size } : {}),
-          });
-    if (digests.bytes !== record.size)
-      throw UploadError.of('file-changed', 'The file changed while it was being read.');
+    const digests = await digestsOfTask(record, signal, md5, contents);
     // A task with no session yet journals them with its first session, still before any byte is sent
     // (a crash before that loses only this read).
     if (record.session !== null) this.#options.journal.saveHashes(record.id, digests.md5, digests.sha256);
