@@ -10,8 +10,11 @@ export function wellFormed(text: string): string {
 
 const encoder = new TextEncoder();
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** `.jpg`, `.gz`, `.数据`: a short last suffix after something; longer ones read as part of the name. */
-export const extensionPattern = /(?<=.)\.[^.\s]{1,15}$/u;
+/**
+ * `.jpg`, `.gz`, `.数据`: a short last suffix after something; longer ones read as part of the name.
+ * `s` so that "something" may be a line separator too (U+2028 is allowed in a file name).
+ */
+export const extensionPattern = /(?<=.)\.[^.\s]{1,15}$/su;
 
 export function utf8Length(text: string): number {
   return encoder.encode(text).length;

@@ -68,6 +68,12 @@ describe('fitName', () => {
     expect(fitName(`notes.${'x'.repeat(40)}`, 10)).toBe('notes.xxxx');
   });
 
+  it('finds the extension after a line separator or a newline too', () => {
+    // Found by the property below (seed 1086528882): `.` without the s flag stops at U+2028.
+    expect(fitName('\u0800\u0800\u2028.数据', 15)).toBe('\u0800\u0800.数据');
+    expect(fitName('abcdef\n.jpg', 9)).toBe('abcde.jpg');
+  });
+
   it('property: at most maxBytes, well formed, whole graphemes of the start, the extension kept when there was room', () => {
     fc.assert(
       fc.property(
