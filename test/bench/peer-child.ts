@@ -1,5 +1,5 @@
 // One contender of the benchmark in a process of its own, so that it shares neither an event loop nor a
-// heap with the servers (they run in the bench's process) or with another contender.
+// heap with the servers (the bench's process, or for tus and S3 one of their own) or another contender.
 //   node test/bench/peer-child.ts '{"kind":…,"endpoint":{…},"paths":[…],…}'
 // Prints one JSON line: the upload's time (from the first request to the last answer, process start-up
 // excluded as it is for Ferry's child), GC count and peak RSS.

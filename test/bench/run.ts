@@ -7,12 +7,12 @@
 // turns within each round, and each is reported as median and min–max over the rounds, with the GC
 // count and peak RSS of its process.
 import { execFileSync, spawn } from 'node:child_process';
-import { subscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { mkdtempSync, statfsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { minimumPartSize } from '../../main/providers/s3/part-plan.ts';
 import { defaultSliceSize } from '../../main/providers/tencent-im/slice-plan.ts';
@@ -28,13 +28,14 @@ import {
   type ChildEndpoint,
   type ChildOptions,
 } from '../support/upload-child-harness.ts';
-import { startSandbox } from '../../main/sandbox/sandbox.ts';
+import { startSandbox, type SandboxEndpoints } from '../../main/sandbox/sandbox.ts';
 import { accountFromEndpoint } from '../support/sandbox-account.ts';
 import { startDiscardSink } from './baselines.ts';
 import { benchCliAtRest } from './cli-at-rest.ts';
 import type { PeerJob, S3PeerEndpoint, TusPeerEndpoint } from './peer-child.ts';
 import { benchHistory } from './history.ts';
 import { benchProcessing } from './processing.ts';
+import type { ServerChildOptions, ServerTimes, TusPatchTimes } from './server-child.ts';
 import { benchThumbnails } from './thumbnails.ts';
 
 const { values } = parseArgs({
@@ -81,10 +82,8 @@ interface Sample {
   /** How late the contender's event loop ran during its work: p99 and worst, ms (Node contenders). */
   eventLoopDelayP99Ms?: number;
   eventLoopDelayMaxMs?: number;
-  /** S3 only: time the server spent answering CompleteMultipartUpload (assembling the object). */
-  completeMs?: number;
-  /** tus only: where the run's PATCHes spent their time, seen from the server (watchTusPatches). */
-  tusPatches?: TusPatchTimes;
+  /** What the servers' own process measured during the run (tus and S3: test/bench/server-child.ts). */
+  server?: ServerTimes;
 }
 
 interface Contender {
@@ -101,8 +100,8 @@ interface Skipped {
 /**
  * One round first that is not counted, then `rounds` rounds; in each, every contender runs once, the
  * order rotated by one each round so that no contender always meets a warmer (or busier) machine than
- * another. The servers run in this process, and their code is cold until it has served one upload:
- * whoever came first paid for it (the first tus run took 4.7–5.7 s where the rest took 2.5–3.4).
+ * another. The servers' code is cold until it has served one upload: whoever came first paid for it
+ * (the first tus run took 4.7–5.7 s where the rest took 2.5–3.4).
  */
 async function alternate(contenders: readonly Contender[]): Promise<Map<string, Sample[]>> {
   const samples = new Map(contenders.map((contender) => [contender.name, [] as Sample[]]));
@@ -130,8 +129,11 @@ function summarize(samples: readonly Sample[], bytes: number) {
   const cpu = numbers((sample) => sample.cpuMs);
   const delayP99 = numbers((sample) => sample.eventLoopDelayP99Ms);
   const delayMax = numbers((sample) => sample.eventLoopDelayMaxMs);
-  const complete = numbers((sample) => sample.completeMs);
-  const patchTimes = samples.flatMap((sample) => (sample.tusPatches ? [sample.tusPatches] : []));
+  const complete = numbers((sample) => sample.server?.completeMs);
+  const serverCpu = numbers((sample) => sample.server?.serverCpuMs);
+  const patchTimes = samples.flatMap((sample) =>
+    sample.server?.tusPatches ? [sample.server.tusPatches] : [],
+  );
   const medianOf = (pick: (times: TusPatchTimes) => number) => round(median(patchTimes.map(pick)), 0);
   return {
     medianMs: round(median(ms), 1),
@@ -146,10 +148,14 @@ function summarize(samples: readonly Sample[], bytes: number) {
     peakRssMiBMax: rss.length > 0 ? round(Math.max(...rss) / MiB, 1) : null,
     ...(complete.length > 0
       ? {
-          partsPhaseMedianMs: round(median(samples.map((sample) => sample.ms - (sample.completeMs ?? 0))), 1),
+          partsPhaseMedianMs: round(
+            median(samples.map((sample) => sample.ms - (sample.server?.completeMs ?? 0))),
+            1,
+          ),
           completeMedianMs: round(median(complete), 1),
         }
       : {}),
+    ...(serverCpu.length > 0 ? { serverCpuMsMedian: round(median(serverCpu), 0) } : {}),
     ...(patchTimes.length > 0
       ? {
           serverPatchesMedian: {
@@ -157,7 +163,6 @@ function summarize(samples: readonly Sample[], bytes: number) {
             receivingMs: medianOf((times) => times.receivingMs),
             answeringMs: medianOf((times) => times.answeringMs),
             betweenPatchesMs: medianOf((times) => times.betweenPatchesMs),
-            serverCpuMs: medianOf((times) => times.serverCpuMs),
           },
         }
       : {}),
@@ -338,116 +343,52 @@ function rcloneContender(endpoint: S3PeerEndpoint, path: string): Contender | Sk
   };
 }
 
-/**
- * How long the S3 server spends on CompleteMultipartUpload requests (s3rver assembles the object then,
- * copying every part), seen from the servers in this process: the union of the intervals from a
- * Complete request's arrival to its answer's end, nested servers (fault proxy, front, s3rver) included.
- */
-function watchCompletes(): { take(): number } {
-  const started = new WeakMap<object, number>();
-  let intervals: Array<[number, number]> = [];
-  subscribe('http.server.request.start', (message) => {
-    const { request } = message as { request: { method?: string; url?: string } };
-    const url = request.url ?? '';
-    if (request.method === 'POST' && url.includes('uploadId=') && !url.includes('partNumber='))
-      started.set(request, performance.now());
+const serverChild = resolve(import.meta.dirname, 'server-child.ts');
+
+interface ServerProcess {
+  endpoints: SandboxEndpoints;
+  /** What the servers measured since the last take (test/bench/server-child.ts). */
+  take(): Promise<ServerTimes>;
+  close(): Promise<void>;
+}
+
+/** A scenario's emulators in a fresh process of their own (test/bench/server-child.ts). */
+async function startServerProcess(options: ServerChildOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [serverChild, JSON.stringify(options)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  subscribe('http.server.response.finish', (message) => {
-    const { request } = message as { request: object };
-    const start = started.get(request);
-    if (start !== undefined) intervals.push([start, performance.now()]);
-  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const nextLine = async (): Promise<string> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`the server process ended:\n${stderr}`);
+    return line.value;
+  };
+  const endpoints = JSON.parse(await nextLine()) as SandboxEndpoints;
   return {
-    take() {
-      let total = 0;
-      let reach = -Infinity;
-      for (const [start, end] of intervals.sort((a, b) => a[0] - b[0])) {
-        if (end <= reach) continue;
-        total += end - Math.max(start, reach);
-        reach = end;
-      }
-      intervals = [];
-      return total;
+    endpoints,
+    async take() {
+      child.stdin.write('take\n');
+      return JSON.parse(await nextLine()) as ServerTimes;
+    },
+    async close() {
+      child.stdin.end();
+      const [code] = (await exited) as [number | null];
+      if (code !== 0) throw new Error(`the server process exited ${code}:\n${stderr}`);
     },
   };
 }
-const completes = watchCompletes();
 
-interface TusPatchTimes {
-  patches: number;
-  /** From each PATCH's arrival to the end of its body: the bytes coming in and being stored. */
-  receivingMs: number;
-  /** From the end of each body to the end of its answer: the server finishing its write and its metadata. */
-  answeringMs: number;
-  /** From one answer's end to the next PATCH's arrival: the client's turn, when nothing is sent. */
-  betweenPatchesMs: number;
-  /** CPU time of this process, which runs the tus server, during the run (the bench itself idles). */
-  serverCpuMs: number;
-}
-
-/**
- * Where a tus run's PATCHes spend their time, seen from the tus server in this process: a contender
- * sending chunks pays `answeringMs + betweenPatchesMs` once per chunk, where one PATCH pays it once.
- */
-function watchTusPatches(): { take(): TusPatchTimes } {
-  let cpuAtStart = process.cpuUsage();
-  const arrived = new WeakMap<object, { start: number; bodyEnd?: number }>();
-  let patches: Array<{ start: number; bodyEnd: number; answered: number }> = [];
-  subscribe('http.server.request.start', (message) => {
-    const { request } = message as { request: { method?: string } & NodeJS.EventEmitter };
-    if (request.method !== 'PATCH') return;
-    const times: { start: number; bodyEnd?: number } = { start: performance.now() };
-    arrived.set(request, times);
-    request.once('end', () => (times.bodyEnd = performance.now()));
-  });
-  subscribe('http.server.response.finish', (message) => {
-    const { request } = message as { request: object };
-    const times = arrived.get(request);
-    if (times === undefined) return;
-    const answered = performance.now();
-    patches.push({ start: times.start, bodyEnd: times.bodyEnd ?? answered, answered });
-  });
-  return {
-    take() {
-      const sorted = patches.sort((a, b) => a.start - b.start);
-      patches = [];
-      let receivingMs = 0;
-      let answeringMs = 0;
-      let betweenPatchesMs = 0;
-      sorted.forEach((patch, i) => {
-        receivingMs += patch.bodyEnd - patch.start;
-        answeringMs += patch.answered - patch.bodyEnd;
-        if (i > 0) betweenPatchesMs += patch.start - sorted[i - 1]!.answered;
-      });
-      const cpu = process.cpuUsage(cpuAtStart);
-      cpuAtStart = process.cpuUsage();
-      const serverCpuMs = (cpu.user + cpu.system) / 1000;
-      return { patches: sorted.length, receivingMs, answeringMs, betweenPatchesMs, serverCpuMs };
-    },
-  };
-}
-const tusPatches = watchTusPatches();
-
-/** A tus contender's sample with its PATCHes' times on the server. */
-function withPatchTimes(contender: Contender): Contender {
+/** A contender's sample with what the servers measured during its run. */
+function withServerTimes(contender: Contender, server: ServerProcess): Contender {
   return {
     name: contender.name,
     async run() {
-      tusPatches.take();
+      await server.take();
       const sample = await contender.run();
-      return { ...sample, tusPatches: tusPatches.take() };
-    },
-  };
-}
-
-/** An S3 contender's sample with the server's Complete time of its run. */
-function withCompleteTime(contender: Contender): Contender {
-  return {
-    name: contender.name,
-    async run() {
-      completes.take();
-      const sample = await contender.run();
-      return { ...sample, completeMs: completes.take() };
+      return { ...sample, server: await server.take() };
     },
   };
 }
@@ -493,13 +434,14 @@ async function tusThroughput(_emulator: PicUpEmulator, dir: string) {
   // could otherwise find its 1 GiB gone from memory and read it from disk.
   const memoryDir = memoryBackedDir(2 * sizes.peerFile);
   const serverDir = memoryDir ?? join(dir, 'tus-sandbox');
-  const sandbox = await startSandbox({ dataDir: serverDir, emulators: ['tus'] });
   const storage = join(serverDir, 'tus');
   const path = join(memoryDir ?? dir, 'tus.bin');
-  await writeRandomFile(path, sizes.peerFile);
+  let server: ServerProcess | undefined;
   try {
-    const endpoint = sandbox.endpoints.tus! as unknown as TusPeerEndpoint;
-    const account = accountFromEndpoint('tus', sandbox.endpoints.tus!);
+    server = await startServerProcess({ dataDir: serverDir, emulators: ['tus'] });
+    await writeRandomFile(path, sizes.peerFile);
+    const endpoint = server.endpoints.tus! as unknown as TusPeerEndpoint;
+    const account = accountFromEndpoint('tus', server.endpoints.tus!);
     const samples = await alternate(
       [
         ferryContender(endpointOf(_emulator), [path], dir, account),
@@ -507,7 +449,7 @@ async function tusThroughput(_emulator: PicUpEmulator, dir: string) {
         peerContender('onePlainPatch', { kind: 'plain-tus', endpoint, path }),
         // No goal: what the protocol itself costs at this chunk size against this server, by hand.
         peerContender('sameChunksByHand', { kind: 'plain-tus', endpoint, path, chunkSize: tusChunkSize }),
-      ].map((contender) => withPatchTimes(emptiedAfterEachRun(contender, storage))),
+      ].map((contender) => withServerTimes(emptiedAfterEachRun(contender, storage), server!)),
     );
     return {
       fileBytes: sizes.peerFile,
@@ -516,8 +458,8 @@ async function tusThroughput(_emulator: PicUpEmulator, dir: string) {
       ...compare(samples, [], sizes.peerFile, { tusJsClient: 1.0, onePlainPatch: 0.9 }),
     };
   } finally {
-    await rm(path);
-    await sandbox.close();
+    await server?.close();
+    await rm(path, { force: true });
     if (memoryDir !== undefined) await rm(memoryDir, { recursive: true, force: true });
   }
 }
@@ -555,12 +497,12 @@ function emptiedAfterEachRun(contender: Contender, storage: string): Contender {
  * one plain streamed PutObject. The parts phase and the server's Complete are reported apart.
  */
 async function s3Throughput(emulator: PicUpEmulator, dir: string) {
-  const sandbox = await startSandbox({ dataDir: join(dir, 's3-sandbox'), emulators: ['s3'] });
+  const server = await startServerProcess({ dataDir: join(dir, 's3-sandbox'), emulators: ['s3'] });
   const path = join(dir, 's3.bin');
-  await writeRandomFile(path, sizes.peerFile);
   try {
-    const endpoint = sandbox.endpoints.s3! as unknown as S3PeerEndpoint;
-    const account = accountFromEndpoint('s3', sandbox.endpoints.s3!);
+    await writeRandomFile(path, sizes.peerFile);
+    const endpoint = server.endpoints.s3! as unknown as S3PeerEndpoint;
+    const account = accountFromEndpoint('s3', server.endpoints.s3!);
     const rclone = rcloneContender(endpoint, path);
     const contenders = [
       ferryContender(endpointOf(emulator), [path], dir, account),
@@ -573,7 +515,7 @@ async function s3Throughput(emulator: PicUpEmulator, dir: string) {
       }),
       ...('run' in rclone ? [rclone] : []),
       peerContender('onePlainPutObject', { kind: 'plain-s3-put', endpoint, path }),
-    ].map(withCompleteTime);
+    ].map((contender) => withServerTimes(contender, server));
     const samples = await alternate(contenders);
     return {
       fileBytes: sizes.peerFile,
@@ -586,8 +528,8 @@ async function s3Throughput(emulator: PicUpEmulator, dir: string) {
       }),
     };
   } finally {
-    await rm(path);
-    await sandbox.close();
+    await rm(path, { force: true });
+    await server.close();
   }
 }
 

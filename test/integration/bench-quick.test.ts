@@ -27,8 +27,8 @@ interface Row {
     receivingMs: number;
     answeringMs: number;
     betweenPatchesMs: number;
-    serverCpuMs: number;
   };
+  serverCpuMsMedian?: number;
   runsMs: number[];
 }
 
@@ -86,7 +86,6 @@ describe('npm run bench -- --quick (tus and S3 against their peers)', () => {
       for (const [name, row] of Object.entries(tus.contenders)) {
         expect(row.serverPatchesMedian?.patches, name).toBe(name === 'onePlainPatch' ? 1 : chunks);
         expect(row.serverPatchesMedian?.receivingMs, name).toBeGreaterThan(0);
-        expect(row.serverPatchesMedian?.serverCpuMs, name).toBeGreaterThan(0);
       }
       // rclone is measured where it is installed and named as skipped elsewhere: never silently absent.
       const rclone = 'rclone' in s3.contenders ? ['rclone'] : [];
@@ -103,6 +102,8 @@ describe('npm run bench -- --quick (tus and S3 against their peers)', () => {
           expect(row.minMs, name).toBeLessThanOrEqual(row.medianMs);
           expect(row.medianMs, name).toBeLessThanOrEqual(row.maxMs);
           expect(row.peakRssMiBMax, name).toBeGreaterThan(0);
+          // The servers run in a process of their own, whose CPU time is measured for every run.
+          expect(row.serverCpuMsMedian, name).toBeGreaterThan(0);
           // Every Node contender counts its collections, its CPU time and its event loop's lateness;
           // rclone (Go) has none of these to report but its CPU time, when GNU time is installed.
           if (name === 'rclone') continue;
