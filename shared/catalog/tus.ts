@@ -29,7 +29,7 @@ export const tusCatalog = {
       required: false,
       kind: 'number',
       defaultValue: String(64 * 1024 * 1024),
-      help: 'One request per chunk; an interrupted upload re-sends at most one chunk. Lower it if a proxy limits request bodies.',
+      help: 'One request per chunk; an interrupted upload re-sends at most one chunk. A chunk that a proxy refuses as too large is sent again in halves.',
     },
     {
       key: 'authHeaderName',

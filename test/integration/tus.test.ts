@@ -654,6 +654,61 @@ describe('accounts and limits', () => {
     await expectUploadedOnce(small, MiB);
   });
 
+  it('halves a chunk that a body limit in front refuses (413) until one passes; the next file starts there', async () => {
+    await emulator.close();
+    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 300_000 });
+    const accountId = await addAccount({ chunkSize: MiB });
+    const first = randomFile(filesDir, 'first.bin', 2.5 * MiB);
+    await add([first.path], accountId);
+    await service.idle();
+    await expectUploadedOnce(first, 2.5 * MiB);
+    // 1 MiB and 512 KiB refused, then ten chunks of 256 KiB; the refused bodies were drained, not stored.
+    expect(emulator.stats().requests.PATCH).toBe(2 + 10);
+    expect(emulator.stats().patchBodyBytes).toBe(MiB + MiB / 2 + 2.5 * MiB);
+
+    const second = randomFile(filesDir, 'second.bin', MiB);
+    await add([second.path], accountId);
+    await service.idle();
+    await expectUploadedOnce(second, MiB);
+    expect(emulator.stats().requests.PATCH).toBe(12 + 4); // at 256 KiB from the start: nothing refused
+  });
+
+  it('keeps the halved chunk size for a file resumed after a restart', async () => {
+    await emulator.close();
+    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 300_000 });
+    const accountId = await addAccount({ chunkSize: MiB });
+    const file = randomFile(filesDir, 'resumed.bin', 2.5 * MiB);
+    // The third chunk that passes the limit is held until the service is gone.
+    emulator.injectFault({ kind: 'stall', ms: holdMs }, { afterRequests: 2 });
+    await add([file.path], accountId);
+    await waitFor(() => emulator.stats().requests.PATCH === 2 + 3);
+    await service.close();
+
+    service = await openService();
+    await service.idle();
+    await expectUploadedOnce(file, 2.5 * MiB);
+    // After the restart nothing is refused: the eight chunks left go at 256 KiB, from the journal.
+    expect(emulator.stats().requests.PATCH).toBe(5 + 8);
+  });
+
+  it('fails clearly when even the smallest chunk is refused as too large', async () => {
+    await emulator.close();
+    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 500 });
+    const accountId = await addAccount({ chunkSize: 2048 });
+    const file = randomFile(filesDir, 'refused-chunks.bin', 5000);
+    await add([file.path], accountId);
+    await service.idle();
+    expect((await tasks())[0]).toMatchObject({
+      state: 'failed',
+      error: {
+        code: 'provider-rejected',
+        providerCode: '413',
+        message: 'The server refused even a 1024-byte chunk as too large (HTTP 413).',
+      },
+    });
+    expect(emulator.stats().requests.PATCH).toBe(2); // 2048, then 1024
+  });
+
   it('maps a 413 on creation (no Tus-Max-Size announced) to file-too-large', async () => {
     const accountId = await addAccount();
     const file = randomFile(filesDir, 'refused.bin', 5000);

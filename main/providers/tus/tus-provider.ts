@@ -65,6 +65,8 @@ export const tusSessionSchema = z.object({
    * the task's finished one. Sessions journaled before it existed get one on the way in.
    */
   creationId: z.uuid().default(() => randomUUID()),
+  /** Set when the server refused a chunk as too large (413): the size every later chunk is sent at. */
+  chunkSize: z.number().int().min(minChunkSize).optional(),
 });
 export type TusSession = z.infer<typeof tusSessionSchema>;
 
@@ -83,6 +85,24 @@ function confirmedOffsets(http: Got): Map<string, number> {
   let offsets = confirmedOffsetsByClient.get(http);
   if (!offsets) confirmedOffsetsByClient.set(http, (offsets = new Map()));
   return offsets;
+}
+
+/**
+ * The chunk size each account's endpoint last took after refusing a larger one (413), per service as
+ * `confirmedOffsets` is: the next file to that endpoint starts there instead of being refused again.
+ */
+const takenChunkSizesByClient = new WeakMap<Got, Map<string, number>>();
+
+function takenChunkSizes(http: Got): Map<string, number> {
+  let sizes = takenChunkSizesByClient.get(http);
+  if (!sizes) takenChunkSizesByClient.set(http, (sizes = new Map()));
+  return sizes;
+}
+
+/** This file's chunk size: what a 413 left it at, or the account's, lowered to what the endpoint took. */
+function chunkSizeOf(ctx: TusContext, session: TusSession): number {
+  const taken = takenChunkSizes(ctx.http).get(ctx.config.endpoint);
+  return session.chunkSize ?? Math.min(ctx.config.chunkSize, taken ?? Infinity);
 }
 
 function headersFor(ctx: TusContext, extra: Record<string, string> = {}): Record<string, string> {
@@ -341,7 +361,8 @@ async function patch(
   uploadUrl: string,
 ): Promise<StepResult<TusSession>> {
   const start = session.offset;
-  const end = Math.min(start + ctx.config.chunkSize, file.size);
+  const chunkSize = chunkSizeOf(ctx, session);
+  const end = Math.min(start + chunkSize, file.size);
   const length = end - start;
   // Until the server answers, where it stands is in doubt: any failure below makes the retry HEAD first.
   confirmedOffsets(ctx.http).delete(uploadUrl);
@@ -403,13 +424,20 @@ async function patch(
     return located;
   }
   if (status === 404 || status === 410) return startOver(ctx, session, uploadUrl, response);
-  if (status === 413) {
+  if (status === 413 && length > minChunkSize) {
     // A fixed-size upload the server accepted at creation: the chunk (request body) is what is too big,
-    // typically a proxy's body limit in front of the tus server.
+    // typically a proxy's body limit in front of the tus server. The same offset again at half the size,
+    // and that size for the rest of the file (journaled) and the endpoint's next files (this service).
+    const smaller = Math.max(minChunkSize, Math.floor(length / 2));
+    const taken = takenChunkSizes(ctx.http);
+    taken.set(ctx.config.endpoint, Math.min(smaller, taken.get(ctx.config.endpoint) ?? Infinity));
+    return progress({ ...session, uploadUrl, chunkSize: smaller }, start);
+  }
+  if (status === 413) {
     throw new UploadError(
       {
         code: 'provider-rejected',
-        message: `The server refused a ${length}-byte chunk as too large (HTTP 413); lower the account's chunk size.`,
+        message: `The server refused even a ${length}-byte chunk as too large (HTTP 413).`,
         providerCode: '413',
         providerMessage: response.body.trim().slice(0, 200) || undefined,
       },

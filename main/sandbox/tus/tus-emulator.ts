@@ -31,6 +31,11 @@ export interface TusEmulatorOptions {
   path?: string;
   /** Answer creation with a relative Location (`/files/<id>`), as tus allows; true by default. */
   relativeLocation?: boolean;
+  /**
+   * A request body limit in front of the tus server, as a proxy's (nginx `client_max_body_size`,
+   * Cloudflare's 100 MB): a PATCH whose Content-Length is larger is answered 413 and never reaches it.
+   */
+  maxBodyBytes?: number;
 }
 
 export type TusMethod = 'OPTIONS' | 'POST' | 'HEAD' | 'PATCH' | 'DELETE' | 'GET';
@@ -164,6 +169,14 @@ export async function startTusEmulator(options: TusEmulatorOptions): Promise<Tus
         );
         return;
       }
+    }
+
+    const declared = Number(request.headers['content-length']);
+    if (method === 'PATCH' && options.maxBodyBytes !== undefined && declared > options.maxBodyBytes) {
+      // Drained so that the client reads the 413 rather than a broken pipe.
+      await drainRequest(request);
+      sendText(response, 413, `request body exceeds ${options.maxBodyBytes} bytes\n`);
+      return;
     }
 
     const fault = faults[method].next();
