@@ -99,10 +99,10 @@ function takenChunkSizes(http: Got): Map<string, number> {
   return sizes;
 }
 
-/** This file's chunk size: what a 413 left it at, or the account's, lowered to what the endpoint took. */
+/** This file's next chunk: the account's size, lowered to what a 413 left the file or the endpoint at. */
 function chunkSizeOf(ctx: TusContext, session: TusSession): number {
   const taken = takenChunkSizes(ctx.http).get(ctx.config.endpoint);
-  return session.chunkSize ?? Math.min(ctx.config.chunkSize, taken ?? Infinity);
+  return Math.min(ctx.config.chunkSize, session.chunkSize ?? Infinity, taken ?? Infinity);
 }
 
 function headersFor(ctx: TusContext, extra: Record<string, string> = {}): Record<string, string> {
