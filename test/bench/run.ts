@@ -359,6 +359,8 @@ async function startServerProcess(options: ServerChildOptions): Promise<ServerPr
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // A write to a server process that died fails here; its end is reported by nextLine and close.
+  child.stdin.on('error', () => {});
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const nextLine = async (): Promise<string> => {
@@ -366,7 +368,13 @@ async function startServerProcess(options: ServerChildOptions): Promise<ServerPr
     if (line.done) throw new Error(`the server process ended:\n${stderr}`);
     return line.value;
   };
-  const endpoints = JSON.parse(await nextLine()) as SandboxEndpoints;
+  let endpoints: SandboxEndpoints;
+  try {
+    endpoints = JSON.parse(await nextLine()) as SandboxEndpoints;
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
   return {
     endpoints,
     async take() {
