@@ -965,7 +965,9 @@ export class UploadEngine {
           allowUploadVia: !hooks.nested,
         });
         if (result.kind === 'done') return result.result;
-        if (result.committedBytes > committed) attempt = 0; // progress earns a fresh set of attempts
+        // Progress earns a fresh set of attempts. A step that answered without moving on (a slice
+        // halved after a 413, a new ticket) failed nothing: only failures since progress count.
+        attempt = result.committedBytes > committed ? 0 : attempt - 1;
         committed = result.committedBytes;
         session = result.session;
         hooks.onStep?.(result);

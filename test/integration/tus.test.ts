@@ -673,6 +673,19 @@ describe('accounts and limits', () => {
     expect(emulator.stats().requests.PATCH).toBe(12 + 4); // at 256 KiB from the start: nothing refused
   });
 
+  it('counts halvings after a 413 as no failed attempts: the chunk that follows still gets its retries', async () => {
+    await emulator.close();
+    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 1100 });
+    const accountId = await addAccount({ chunkSize: MiB });
+    // Refused seven times (140,800 bytes halved down to 2,200), more than the test's six attempts.
+    const file = randomFile(filesDir, 'many-halvings.bin', 140_800);
+    emulator.injectFault({ kind: 'http-status', status: 503 }); // the first chunk that gets through
+    await add([file.path], accountId);
+    await service.idle();
+    await expectUploadedOnce(file, 140_800);
+    expect(emulator.stats().requests.PATCH).toBe(7 + 1 + 128);
+  });
+
   it('keeps the halved chunk size for a file resumed after a restart', async () => {
     await emulator.close();
     emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 300_000 });
