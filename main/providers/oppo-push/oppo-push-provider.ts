@@ -183,12 +183,14 @@ async function withLeftovers<T>(session: OppoPushSession, run: () => Promise<T>)
   }
 }
 
-function withoutQuery(url: string): string {
+/** A URL to name in a message: without its query or fragment, which may carry a signature. */
+export function withoutQuery(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname}`;
   } catch {
-    return url.replace(/[?#].*$/, '');
+    // `s`: a line break after the `?` must not leave the rest of the query in the message.
+    return url.replace(/[?#].*$/s, '');
   }
 }
 
