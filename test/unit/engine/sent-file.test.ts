@@ -51,6 +51,28 @@ describe('the SHA-256 of what was sent', () => {
     expect(file.bytesReadBack).toBe(0);
   });
 
+  it('hashes the parts kept ahead at most 2 MiB per turn of the event loop once the prefix reaches them', async () => {
+    const { digest, file } = await fileOf(24 * MiB);
+    // Part 1 under way (so nothing before the later parts is read back), then parts 2 and 3 overtake
+    // it: 16 MiB kept ahead. The prefix reaches them as part 1's last chunk is handed over.
+    const first = file.readChunks(0, 8 * MiB, MiB);
+    await first.next();
+    await collect(file.readChunks(8 * MiB, 24 * MiB, MiB));
+    for (let chunk = 1; chunk < 8; chunk++) await first.next();
+    expect(file.bytesHashed).toBe(8 * MiB);
+    const perTurn: number[] = [];
+    for (let last = file.bytesHashed; last < 24 * MiB; last = file.bytesHashed) {
+      await new Promise((resolve) => setImmediate(resolve));
+      perTurn.push(file.bytesHashed - last);
+    }
+    // Hashed in one go, the 16 MiB would have held the loop for the whole of it.
+    expect(perTurn.length).toBeGreaterThanOrEqual(7);
+    expect(Math.max(...perTurn)).toBeLessThanOrEqual(2 * MiB);
+    expect((await first.next()).done).toBe(true);
+    expect(await file.sentSha256()).toBe(digest);
+    expect(file.bytesReadBack).toBe(0);
+  });
+
   it('reads back, once, what an earlier run sent and what overflowed the memory kept for later parts', async () => {
     const resumed = await fileOf(12 * MiB, { resumed: true });
     await collect(resumed.file.openRange(5 * MiB, 12 * MiB));
