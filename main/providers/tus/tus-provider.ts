@@ -73,31 +73,31 @@ export type TusSession = z.infer<typeof tusSessionSchema>;
 type TusContext = Omit<StepContext<TusConfig>, 'onBytesSent'>;
 
 /**
- * Where each upload stands on the server, as this service last saw the server say it (HEAD, PATCH or
- * creation answer) with nothing failing since. A session whose offset is not vouched for here — read
- * back from the journal after a restart or a pause, or after a PATCH that failed in any way — asks
- * the server with HEAD before sending bytes, so no acknowledged chunk is sent twice. Keyed by the
- * service's got instance, so a new service (a restart) starts with nothing vouched for.
+ * A map of this service's own: keyed by its got instance, so a new service (a restart) starts empty,
+ * and let go with it.
  */
-const confirmedOffsetsByClient = new WeakMap<Got, Map<string, number>>();
-
-function confirmedOffsets(http: Got): Map<string, number> {
-  let offsets = confirmedOffsetsByClient.get(http);
-  if (!offsets) confirmedOffsetsByClient.set(http, (offsets = new Map()));
-  return offsets;
+function perService<V>(): (http: Got) => Map<string, V> {
+  const maps = new WeakMap<Got, Map<string, V>>();
+  return (http) => {
+    let map = maps.get(http);
+    if (!map) maps.set(http, (map = new Map()));
+    return map;
+  };
 }
 
 /**
- * The chunk size each account's endpoint last took after refusing a larger one (413), per service as
- * `confirmedOffsets` is: the next file to that endpoint starts there instead of being refused again.
+ * Where each upload stands on the server, as this service last saw the server say it (HEAD, PATCH or
+ * creation answer) with nothing failing since. A session whose offset is not vouched for here — read
+ * back from the journal after a restart or a pause, or after a PATCH that failed in any way — asks
+ * the server with HEAD before sending bytes, so no acknowledged chunk is sent twice.
  */
-const takenChunkSizesByClient = new WeakMap<Got, Map<string, number>>();
+const confirmedOffsets = perService<number>();
 
-function takenChunkSizes(http: Got): Map<string, number> {
-  let sizes = takenChunkSizesByClient.get(http);
-  if (!sizes) takenChunkSizesByClient.set(http, (sizes = new Map()));
-  return sizes;
-}
+/**
+ * The chunk size each account's endpoint last took after refusing a larger one (413): the next file
+ * to that endpoint starts there instead of being refused again.
+ */
+const takenChunkSizes = perService<number>();
 
 /** This file's next chunk: the account's size, lowered to what a 413 left the file or the endpoint at. */
 function chunkSizeOf(ctx: TusContext, session: TusSession): number {
