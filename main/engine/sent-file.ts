@@ -395,13 +395,15 @@ export class SentFile implements LocalFile {
    * event loop, so that a part sent early is not hashed in one go while the other parts wait.
    */
   #bookCatchUp(): void {
-    if (this.#catchUpBooked || !this.#hashNextKept(true)) return;
+    if (this.#catchUpBooked || this.#keptReached() === undefined) return;
     this.#catchUpBooked = true;
     setImmediate(() => {
       this.#catchUpBooked = false;
       for (let turn = 0; turn < hashedPerTurn;) {
+        const kept = this.#keptReached();
+        if (kept === undefined) return;
         const hashed = this.#hashed;
-        if (!this.#hashNextKept(false)) return;
+        this.#hashKept(...kept);
         turn += this.#hashed - hashed || 1;
       }
       this.#bookCatchUp();
@@ -410,29 +412,27 @@ export class SentFile implements LocalFile {
 
   /** Hash every chunk kept ahead that the prefix has reached, now. */
   #catchUp(): void {
-    while (this.#hashNextKept(false));
+    for (let kept = this.#keptReached(); kept !== undefined; kept = this.#keptReached())
+      this.#hashKept(...kept);
   }
 
-  /**
-   * Hash the kept chunk that continues the prefix (one that the prefix already covers is let go).
-   * Returns whether there was one; `peek` only looks.
-   */
-  #hashNextKept(peek: boolean): boolean {
-    for (const [start, kept] of this.#ahead) {
-      if (start > this.#hashed) continue;
-      if (peek) return true;
-      this.#ahead.delete(start);
-      this.#aheadBytes -= kept.length;
-      if (start + kept.length > this.#hashed) {
-        this.#hash.update(kept.subarray(this.#hashed - start));
-        this.#bytesHashed += start + kept.length - this.#hashed;
-        this.#hashed = start + kept.length;
-      }
-      // update() has copied what it needs: a copy of ours can take the next chunk kept ahead.
-      if (this.#copies.has(kept)) this.#spare.push(kept);
-      return true;
+  /** A chunk kept ahead that the prefix has reached (or passed), if there is one. */
+  #keptReached(): [start: number, kept: Buffer] | undefined {
+    for (const entry of this.#ahead) if (entry[0] <= this.#hashed) return entry;
+    return undefined;
+  }
+
+  /** Take a kept chunk the prefix has reached into the hash: what it adds, if anything. */
+  #hashKept(start: number, kept: Buffer): void {
+    this.#ahead.delete(start);
+    this.#aheadBytes -= kept.length;
+    if (start + kept.length > this.#hashed) {
+      this.#hash.update(kept.subarray(this.#hashed - start));
+      this.#bytesHashed += start + kept.length - this.#hashed;
+      this.#hashed = start + kept.length;
     }
-    return false;
+    // update() has copied what it needs: a copy of ours can take the next chunk kept ahead.
+    if (this.#copies.has(kept)) this.#spare.push(kept);
   }
 
   /** A copy of a chunk whose buffer its reader reuses, in a spare buffer when one is large enough. */
