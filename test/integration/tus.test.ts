@@ -11,6 +11,7 @@ import { SentFile } from '../../main/engine/sent-file.ts';
 import {
   startTusEmulator,
   type TusEmulator,
+  type TusEmulatorOptions,
   type TusFault,
   type TusMethod,
 } from '../../main/sandbox/tus/tus-emulator.ts';
@@ -50,6 +51,12 @@ afterEach(async () => {
   await service.close();
   await emulator.close();
 });
+
+/** The test's emulator replaced by one started with `options`, on a store of its own. */
+async function restartEmulator(options: Omit<TusEmulatorOptions, 'storageDir'>): Promise<void> {
+  await emulator.close();
+  emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), ...options });
+}
 
 /** A service with the test's files folder granted, as if the user had dropped it. */
 async function openService(watchdogMs: number | undefined = stallTimeoutMs): Promise<FerryService> {
@@ -622,11 +629,7 @@ describe('accounts and limits', () => {
   });
 
   it('sends the credentials in the header the account names', async () => {
-    await emulator.close();
-    emulator = await startTusEmulator({
-      storageDir: tempDir('ferry-tus-store-'),
-      credentials: { headerName: 'X-Upload-Token', headerValue: 's3cret' },
-    });
+    await restartEmulator({ credentials: { headerName: 'X-Upload-Token', headerValue: 's3cret' } });
     const accountId = await addAccount({
       fields: { authHeaderName: 'X-Upload-Token' },
       secrets: { authHeaderValue: 's3cret' },
@@ -638,8 +641,7 @@ describe('accounts and limits', () => {
   });
 
   it('refuses a file over Tus-Max-Size before sending anything, and uploads one under it', async () => {
-    await emulator.close();
-    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxSize: MiB });
+    await restartEmulator({ maxSize: MiB });
     const accountId = await addAccount();
     const big = randomFile(filesDir, 'big.bin', MiB + 1);
     const small = randomFile(filesDir, 'small.bin', MiB);
@@ -655,8 +657,7 @@ describe('accounts and limits', () => {
   });
 
   it('halves a chunk that a body limit in front refuses (413) until one passes; the next file starts there', async () => {
-    await emulator.close();
-    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 300_000 });
+    await restartEmulator({ maxBodyBytes: 300_000 });
     const accountId = await addAccount({ chunkSize: MiB });
     const first = randomFile(filesDir, 'first.bin', 2.5 * MiB);
     await add([first.path], accountId);
@@ -674,8 +675,7 @@ describe('accounts and limits', () => {
   });
 
   it('counts halvings after a 413 as no failed attempts: the chunk that follows still gets its retries', async () => {
-    await emulator.close();
-    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 1100 });
+    await restartEmulator({ maxBodyBytes: 1100 });
     const accountId = await addAccount({ chunkSize: MiB });
     // Refused seven times (140,800 bytes halved down to 2,200), more than the test's six attempts.
     const file = randomFile(filesDir, 'many-halvings.bin', 140_800);
@@ -687,8 +687,7 @@ describe('accounts and limits', () => {
   });
 
   it('keeps the halved chunk size for a file resumed after a restart', async () => {
-    await emulator.close();
-    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 300_000 });
+    await restartEmulator({ maxBodyBytes: 300_000 });
     const accountId = await addAccount({ chunkSize: MiB });
     const file = randomFile(filesDir, 'resumed.bin', 2.5 * MiB);
     // The third chunk that passes the limit is held until the service is gone.
@@ -705,8 +704,7 @@ describe('accounts and limits', () => {
   });
 
   it('fails clearly when even the smallest chunk is refused as too large', async () => {
-    await emulator.close();
-    emulator = await startTusEmulator({ storageDir: tempDir('ferry-tus-store-'), maxBodyBytes: 500 });
+    await restartEmulator({ maxBodyBytes: 500 });
     const accountId = await addAccount({ chunkSize: 2048 });
     const file = randomFile(filesDir, 'refused-chunks.bin', 5000);
     await add([file.path], accountId);
